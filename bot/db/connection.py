@@ -1,0 +1,97 @@
+"""One aiosqlite connection per process, with the pragmas that make an acknowledged write last.
+
+Every write goes through `Database.transaction()`, which serialises transactions on an
+asyncio lock: aiosqlite runs one connection on one thread, so two coroutines interleaving
+statements on it would otherwise share a transaction without knowing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+# WAL lets readers (a backup, `/vote status`) proceed while a ballot is being written.
+# synchronous=FULL: in WAL mode NORMAL already survives a killed *process* (the WAL is in the
+# OS page cache), but a power cut or kernel panic could lose the last commits, and a ballot
+# the bot has answered "recorded" must survive those too. FULL fsyncs the WAL at each commit;
+# measured cost is well under a millisecond per ballot on this machine's disk.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+class Database:
+    """The bot's SQLite database. Open with `await Database.open(path)`; close with `close()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a migration's DDL and
+        # its user_version bump are one transaction (the sqlite3 module would otherwise
+        # commit implicitly before DDL).
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            await conn.execute(pragma)
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back if the block raises.
+
+        When the block exits normally the COMMIT has returned, so the caller may acknowledge.
+        """
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for reads, never inside another coroutine's open transaction."""
+        async with self._lock:
+            yield self._conn
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self.reading() as conn, conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self.reading() as conn, conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def backup_to(self, target: str | Path) -> None:
+        """A consistent copy of the live database via SQLite's online backup API."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with self.reading() as conn:
+            dest = await aiosqlite.connect(str(target))
+            try:
+                await conn.backup(dest)
+            finally:
+                await dest.close()

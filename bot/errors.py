@@ -1,0 +1,103 @@
+"""Errors a member can understand, and the one place every app-command error is handled.
+
+A `UserError` carries a message in plain words that is shown to the member, ephemerally,
+and changes nothing. Anything else is a bug: it is logged with a traceback and an error id,
+and the member gets a short apology quoting the same id.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+log = logging.getLogger("endorsebot.errors")
+
+
+class UserError(Exception):
+    """Something the member can fix; `str(error)` is shown to them as it is."""
+
+
+class NotConfigured(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This server has not been set up yet. Someone with the Manage Server permission "
+            "should run `/setup chapter` first."
+        )
+
+
+class MissingRole(UserError):
+    def __init__(self, role_name: str, action: str) -> None:
+        super().__init__(f"Only members with the **{role_name}** role can {action}.")
+
+
+class InvalidInput(UserError):
+    """A value the member typed is not acceptable; the message says what would be."""
+
+
+class NotFound(UserError):
+    """The thing the member named does not exist in this chapter."""
+
+
+class CheckFailedUserError(app_commands.CheckFailure):
+    """Raised from app-command checks to carry a UserError through discord.py's check path."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(str(error))
+        self.user_error = error
+
+
+def unwrap(error: BaseException) -> BaseException:
+    """The error a command raised, without discord.py's wrappers."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, CheckFailedUserError):
+        error = error.user_error
+    return error
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """Answer ephemerally whether or not the interaction was already acknowledged."""
+    if interaction.response.is_done():
+        await interaction.followup.send(message, ephemeral=True)
+    else:
+        await interaction.response.send_message(message, ephemeral=True)
+
+
+async def report(interaction: discord.Interaction, error: BaseException) -> None:
+    """Turn any error raised while handling `interaction` into an answer the member sees."""
+    error = unwrap(error)
+    if isinstance(error, UserError):
+        message = str(error)
+    elif isinstance(error, app_commands.CommandOnCooldown):
+        message = f"Slow down: try again in {error.retry_after:.0f} seconds."
+    elif isinstance(error, app_commands.NoPrivateMessage):
+        message = "This command only works inside the chapter's server."
+    else:
+        error_id = secrets.token_hex(4)
+        name = getattr(interaction.command, "qualified_name", None) or (
+            interaction.data or {}
+        ).get("custom_id", "?")
+        log.error(
+            "error %s handling %s in guild %s", error_id, name, interaction.guild_id,
+            exc_info=error,
+        )
+        message = (
+            "Sorry, something went wrong on our side and nothing was changed. "
+            f"Please tell the committee's tech volunteer: error id `{error_id}`."
+        )
+    try:
+        await send_ephemeral(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+class EndorseTree(app_commands.CommandTree):
+    """The command tree: every app-command error reaches the member through `report`."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report(interaction, error)
