@@ -35,6 +35,8 @@ class Profile:
     seats: int = 1
     withdrawn: frozenset[int] = frozenset()
     title: str | None = None
+    tie_order: tuple[int, ...] | None = None
+    """The file's own tie order (Droop's `[tie ...]`), used by tie-break mode `order`."""
 
     def index(self, name: str) -> int:
         """The index of the candidate called `name` (exact match); KeyError if absent."""

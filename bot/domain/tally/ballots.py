@@ -1,0 +1,136 @@
+"""Ballot rules: what the marks of an imported ballot mean, applied once before any count.
+
+A Discord ballot is always a clean ranking. An imported one (BLT, CSV, another tabulator's
+data) can carry marks a clean ranking cannot; the chapter's rules read them so:
+
+* a **skipped rank** is passed over: the next marked rank counts;
+* a **repeated candidate** is ignored after its first mark;
+* an **overvote** (two or more candidates at one rank, only possible in imports) exhausts the
+  ballot at that rank: the ranks before it still count, none after it;
+* a **withdrawn** candidate's mark is passed over on every ballot.
+
+`BallotRules` also carries the variants other tabulators use (a limit on consecutive skipped
+ranks, exhausting at a repeat, passing over an overvote), so their published test elections
+can be recounted under their own rules; the chapter's default is `CHAPTER_RULES`.
+
+Every method counts the *clean ranking* of each ballot: the distinct candidates it ranks, in
+order, as `clean_ranking` reads them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.domain.tally.profile import Profile, Rank
+
+RULES_TEXT = (
+    "Ballots: a skipped rank is passed over; a repeated candidate is ignored after its first "
+    "mark; an overvote (two candidates at one rank) exhausts the ballot at that rank; a "
+    "withdrawn candidate is passed over."
+)
+
+CleanRanking = tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BallotRules:
+    """How to read skipped ranks, repeated candidates and overvotes.
+
+    `max_skipped`: None passes over any number of skipped ranks; k > 0 exhausts the ballot
+    where more than k consecutive ranks are skipped (RCTab `maxSkippedRanksAllowed`; a
+    ballot's leading blanks count too). `duplicate`: "ignore" the repeat or "exhaust" the
+    ballot there. `overvote`: "exhaust" the ballot at that rank or "skip" the rank (an
+    overvoted rank is a marked rank, not a skipped one, for `max_skipped`).
+    """
+
+    max_skipped: int | None = None
+    duplicate: Literal["ignore", "exhaust"] = "ignore"
+    overvote: Literal["exhaust", "skip"] = "exhaust"
+
+    def describe(self) -> str:
+        """The rules in one paragraph, to print with a result."""
+        if self == CHAPTER_RULES:
+            return RULES_TEXT
+        skipped = (
+            "a skipped rank is passed over"
+            if self.max_skipped is None
+            else f"more than {self.max_skipped} consecutive skipped ranks exhaust the ballot"
+        )
+        duplicate = (
+            "a repeated candidate is ignored after its first mark"
+            if self.duplicate == "ignore"
+            else "a repeated candidate exhausts the ballot"
+        )
+        overvote = (
+            "an overvote exhausts the ballot at that rank"
+            if self.overvote == "exhaust"
+            else "an overvoted rank is passed over"
+        )
+        return f"Ballots: {skipped}; {duplicate}; {overvote}; a withdrawn candidate is passed over."
+
+
+CHAPTER_RULES = BallotRules()
+
+
+def clean_ranking(
+    ranks: Iterable[Rank],
+    rules: BallotRules = CHAPTER_RULES,
+    withdrawn: frozenset[int] = frozenset(),
+) -> CleanRanking:
+    """The distinct candidates a ballot ranks, in order, read under `rules`.
+
+    The ranking ends where the ballot exhausts (an overvote, a repeat under "exhaust", too
+    many skipped ranks); an empty result is a ballot that counts for nobody.
+    """
+    ranking: list[int] = []
+    seen: set[int] = set()
+    skipped = 0
+    for rank in ranks:
+        marks = [c for c in rank if c not in withdrawn]
+        if not rank:
+            skipped += 1
+            continue
+        if rules.max_skipped is not None and skipped > rules.max_skipped:
+            break
+        skipped = 0
+        if not marks:  # only withdrawn candidates marked here
+            continue
+        if len(set(marks)) > 1:
+            if rules.overvote == "exhaust":
+                break
+            continue
+        candidate = marks[0]
+        if candidate in seen:
+            if rules.duplicate == "exhaust":
+                break
+            continue
+        seen.add(candidate)
+        ranking.append(candidate)
+    return tuple(ranking)
+
+
+def grouped_rankings(
+    profile: Profile, rules: BallotRules = CHAPTER_RULES
+) -> dict[CleanRanking, int]:
+    """Every distinct clean ranking of the profile with the number of ballots behind it.
+
+    Cost is linear in ballots: ballots that are the same object (as the file readers make
+    identical lines) or carry equal marks are cleaned once. The order of first appearance is
+    kept, though no method may depend on it.
+    """
+    ballots = profile.ballots
+    occurrences = Counter(map(id, ballots))  # C-speed pass; same object, same marks
+    objects = dict(zip(map(id, ballots), ballots, strict=True))
+    by_marks: Counter[tuple[Rank, ...]] = Counter()
+    for key, times in occurrences.items():
+        ballot = objects[key]
+        by_marks[ballot.ranks] += times * ballot.weight
+    groups: dict[CleanRanking, int] = {}
+    withdrawn = profile.withdrawn
+    for ranks, weight in by_marks.items():
+        ranking = clean_ranking(ranks, rules, withdrawn)
+        groups[ranking] = groups.get(ranking, 0) + weight
+    return groups
