@@ -84,3 +84,8 @@ async def save(conn: aiosqlite.Connection, config: ChapterConfig) -> None:
         "INSERT INTO guild_member_roles (guild_id, role_id) VALUES (?, ?)",
         [(config.guild_id, role_id) for role_id in config.member_role_ids],
     )
+
+
+async def exists(conn: aiosqlite.Connection, guild_id: int) -> bool:
+    async with conn.execute("SELECT 1 FROM guild_config WHERE guild_id = ?", (guild_id,)) as cur:
+        return await cur.fetchone() is not None

@@ -1,0 +1,159 @@
+"""`endorsebot`: run the bot, migrate or back up its database, recount a ballot file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+log = logging.getLogger("endorsebot")
+
+
+class StartupError(Exception):
+    """A problem the operator fixes in their configuration; printed as one line."""
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("endorsebot").setLevel(settings.log_level)
+    logging.getLogger("bot").setLevel(settings.log_level)
+    logging.getLogger("cogs").setLevel(settings.log_level)
+    # At DEBUG discord.py logs every gateway payload, ballots included: INFO unless asked.
+    logging.getLogger("discord").setLevel(settings.discord_log_level)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]).upper()
+        raise StartupError(f"{field} in .env or the environment: {first['msg']}") from None
+
+
+async def run_bot(settings: Settings) -> None:
+    import discord
+
+    from bot.client import EndorseBot, point_at
+    from bot.db import Database, migrate
+
+    if settings.discord_token is None or not settings.discord_token.get_secret_value():
+        raise StartupError(
+            "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env "
+            "(copy .env.example) or in the environment."
+        )
+    point_at(settings.discord_api_url)
+    db = await Database.open(settings.database_path)
+    try:
+        applied = await migrate(db)
+        if applied:
+            log.info("database %s migrated: %s", settings.database_path, ", ".join(applied))
+        bot = EndorseBot(settings, db)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        try:
+            async with bot:
+                await bot.start(settings.discord_token.get_secret_value())
+        except discord.LoginFailure:
+            raise StartupError(
+                "DISCORD_TOKEN was refused by Discord: copy the bot token again from the "
+                "Developer Portal (Bot → Reset Token) into .env."
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise StartupError(
+                "Discord refused the Server Members intent: enable it in the Developer Portal "
+                "(Bot → Privileged Gateway Intents → Server Members Intent)."
+            ) from None
+    finally:
+        await db.close()
+
+
+async def migrate_only(settings: Settings) -> None:
+    from bot.db import Database, migrate
+
+    db = await Database.open(settings.database_path)
+    try:
+        applied = await migrate(db)
+    finally:
+        await db.close()
+    print(f"{settings.database_path}: " + (f"applied {', '.join(applied)}" if applied
+                                           else "already up to date"))
+
+
+async def backup(settings: Settings, target: Path) -> None:
+    from bot.db import Database
+
+    if not settings.database_path.exists():
+        raise StartupError(f"there is no database at {settings.database_path} to back up")
+    if target.exists():
+        raise StartupError(f"{target} already exists: choose a new file name")
+    db = await Database.open(settings.database_path)
+    try:
+        await db.backup_to(target)
+    finally:
+        await db.close()
+    print(f"backed up {settings.database_path} to {target}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="endorsebot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord and serve the chapter (the default)")
+    sub.add_parser("migrate", help="bring the database up to this release's schema and exit")
+    backup_parser = sub.add_parser("backup", help="copy the live database consistently to PATH")
+    backup_parser.add_argument("path", type=Path)
+    try:
+        from bot import tally_cli
+    except ImportError:  # the tally engine ships in the same package; see bot/tally_cli.py
+        pass
+    else:
+        tally_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "tally":
+            from bot import tally_cli
+
+            return tally_cli.run(args)
+        settings = load_settings()
+        configure_logging(settings)
+        if command == "run":
+            asyncio.run(run_bot(settings))
+        elif command == "migrate":
+            asyncio.run(migrate_only(settings))
+        elif command == "backup":
+            asyncio.run(backup(settings, args.path))
+    except StartupError as exc:
+        print(f"endorsebot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a MigrationError or DatabaseTooNew reads as one line too
+        from bot.db import MigrationError
+
+        if isinstance(exc, MigrationError):
+            print(f"endorsebot: {exc}", file=sys.stderr)
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The Discord client: loads the feature cogs, syncs slash commands, owns the scheduler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.db import Database
+from bot.errors import EndorseTree
+
+log = logging.getLogger("endorsebot")
+
+# Every feature is a package under cogs/ with a `setup(bot)` in its __init__.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.setup",
+    "cogs.help",
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def point_at(api_url: str | None) -> None:
+    """Send REST and gateway traffic to `api_url` instead of discord.com.
+
+    These are the two class attributes discord.py reads when it builds a request or opens
+    the gateway (see discord.http.Route and discord.gateway.DiscordWebSocket).
+    """
+    if not api_url:
+        return
+    base = yarl.URL(api_url.rstrip("/"))
+    discord.http.Route.BASE = str(base / "api" / "v10")
+    ws_scheme = "wss" if base.scheme == "https" else "ws"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base.with_scheme(ws_scheme).with_path("/")
+
+
+def intents() -> discord.Intents:
+    # Server Members (privileged) is needed to freeze a vote's roll: the members holding the
+    # eligible role at the open. Message Content is not needed: everything is slash commands.
+    chosen = discord.Intents.default()
+    chosen.members = True
+    return chosen
+
+
+class EndorseBot(commands.Bot):
+    """The bot. Resources are opened by the caller and passed in (discord.py's
+    advanced_startup example), so tests can hand it a temporary database and a clock."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        extensions: Sequence[str] = EXTENSIONS,
+        **options: object,
+    ) -> None:
+        options.setdefault("chunk_guilds_at_startup", True)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=EndorseTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            **options,
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self._extensions = tuple(extensions)
+
+    async def setup_hook(self) -> None:
+        for name in self._extensions:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to dev guild %s", len(synced), guild.id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("logged in as %s (%s), serving %d guild(s)", self.user, self.user and self.user.id,
+                 len(self.guilds))
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        log.info("serving guild %s (%s) with %d members", guild.name, guild.id, guild.member_count)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        log.info("joined guild %s (%s); an admin should run /setup chapter", guild.name, guild.id)

@@ -1,0 +1,1 @@
+"""Use-cases the cogs and the scheduler call. They own the transactions."""

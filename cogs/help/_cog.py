@@ -1,0 +1,68 @@
+"""`/help`: the commands this member may use, grouped by what they are for."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import chapters as chapter_service
+from bot.store import chapters
+
+if TYPE_CHECKING:
+    from bot.client import EndorseBot
+
+
+def _leaves(command: app_commands.Command | app_commands.Group):
+    if isinstance(command, app_commands.Group):
+        for child in command.commands:
+            yield from _leaves(child)
+    else:
+        yield command
+
+
+class HelpCog(commands.Cog):
+    help_section = "Getting help"
+
+    def __init__(self, bot: EndorseBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="The commands you can use here")
+    async def help(self, interaction: discord.Interaction) -> None:
+        member = interaction.user
+        config = None
+        committee = member_ok = False
+        if interaction.guild is not None and isinstance(member, discord.Member):
+            config = await chapters.get(self.bot.db, interaction.guild.id)
+            roles = {role.id for role in member.roles}
+            committee = chapter_service.is_committee(
+                config, roles, member.guild_permissions.manage_guild
+            )
+            member_ok = committee or (config is not None and chapter_service.is_member(config, roles))
+        sections: dict[str, list[str]] = {}
+        for cog in self.bot.cogs.values():
+            section = getattr(cog, "help_section", cog.qualified_name)
+            for top in cog.get_app_commands():
+                for command in _leaves(top):
+                    audience = command.extras.get("audience", "member")
+                    if command.extras.get("committee") or (
+                        command.parent is not None and command.parent.extras.get("committee")
+                    ):
+                        audience = "committee"
+                    if audience == "committee" and not committee:
+                        continue
+                    if audience == "member" and not member_ok and command.name != "help":
+                        continue
+                    sections.setdefault(section, []).append(
+                        f"`/{command.qualified_name}` — {command.description}"
+                    )
+        embed = discord.Embed(title="What you can do here", colour=discord.Colour.red())
+        if config is None:
+            embed.description = (
+                "This server is not set up yet: someone with Manage Server runs `/setup chapter`."
+            )
+        for section, lines in sections.items():
+            embed.add_field(name=section, value="\n".join(lines)[:1024], inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
