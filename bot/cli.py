@@ -89,17 +89,15 @@ async def migrate_only(settings: Settings) -> None:
         applied = await migrate(db)
     finally:
         await db.close()
-    print(f"{settings.database_path}: " + (f"applied {', '.join(applied)}" if applied
-                                           else "already up to date"))
+    print(
+        f"{settings.database_path}: "
+        + (f"applied {', '.join(applied)}" if applied else "already up to date")
+    )
 
 
 async def backup(settings: Settings, target: Path) -> None:
     from bot.db import Database
 
-    if not settings.database_path.exists():
-        raise StartupError(f"there is no database at {settings.database_path} to back up")
-    if target.exists():
-        raise StartupError(f"{target} already exists: choose a new file name")
     db = await Database.open(settings.database_path)
     try:
         await db.backup_to(target)
@@ -134,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             return tally_cli.run(args)
         settings = load_settings()
         configure_logging(settings)
+        if command == "backup":
+            if not settings.database_path.exists():
+                raise StartupError(f"there is no database at {settings.database_path} to back up")
+            if args.path.exists():
+                raise StartupError(f"{args.path} already exists: choose a new file name")
         if command == "run":
             asyncio.run(run_bot(settings))
         elif command == "migrate":

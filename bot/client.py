@@ -92,8 +92,12 @@ class EndorseBot(commands.Bot):
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
 
     async def on_ready(self) -> None:
-        log.info("logged in as %s (%s), serving %d guild(s)", self.user, self.user and self.user.id,
-                 len(self.guilds))
+        log.info(
+            "logged in as %s (%s), serving %d guild(s)",
+            self.user,
+            self.user and self.user.id,
+            len(self.guilds),
+        )
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         log.info("serving guild %s (%s) with %d members", guild.name, guild.id, guild.member_count)

@@ -77,11 +77,14 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         message = "This command only works inside the chapter's server."
     else:
         error_id = secrets.token_hex(4)
-        name = getattr(interaction.command, "qualified_name", None) or (
-            interaction.data or {}
-        ).get("custom_id", "?")
+        name = getattr(interaction.command, "qualified_name", None) or (interaction.data or {}).get(
+            "custom_id", "?"
+        )
         log.error(
-            "error %s handling %s in guild %s", error_id, name, interaction.guild_id,
+            "error %s handling %s in guild %s",
+            error_id,
+            name,
+            interaction.guild_id,
             exc_info=error,
         )
         message = (

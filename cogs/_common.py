@@ -56,7 +56,9 @@ async def require_member(interaction: discord.Interaction, action: str) -> Chapt
     member = _member(interaction)
     roles = {role.id for role in member.roles}
     manage = member.guild_permissions.manage_guild
-    if chapter_service.is_member(config, roles) or chapter_service.is_committee(config, roles, manage):
+    if chapter_service.is_member(config, roles) or chapter_service.is_committee(
+        config, roles, manage
+    ):
         return config
     names = " or ".join(role_name(member.guild, r, "member") for r in config.member_role_ids)
     raise MissingRole(names or "member", action)

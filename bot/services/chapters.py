@@ -22,7 +22,9 @@ async def require(db: Database, guild_id: int) -> ChapterConfig:
     return config
 
 
-def is_committee(config: ChapterConfig | None, role_ids: Collection[int], manage_guild: bool) -> bool:
+def is_committee(
+    config: ChapterConfig | None, role_ids: Collection[int], manage_guild: bool
+) -> bool:
     """Committee members hold the committee role; Manage Server always counts, so a server
     admin can repair a configuration that names a deleted role."""
     if manage_guild:
@@ -49,4 +51,3 @@ async def configure(db: Database, config: ChapterConfig, *, now: datetime) -> Ch
             at=now,
         )
     return config
-

@@ -44,7 +44,11 @@ async def for_subject(db: Database, guild_id: int, subject: str) -> list[AuditEn
     )
     return [
         AuditEntry(
-            r["guild_id"], r["actor_id"], r["action"], r["subject"], r["detail"],
+            r["guild_id"],
+            r["actor_id"],
+            r["action"],
+            r["subject"],
+            r["detail"],
             datetime.fromisoformat(r["at"]),
         )
         for r in rows

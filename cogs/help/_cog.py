@@ -40,7 +40,9 @@ class HelpCog(commands.Cog):
             committee = chapter_service.is_committee(
                 config, roles, member.guild_permissions.manage_guild
             )
-            member_ok = committee or (config is not None and chapter_service.is_member(config, roles))
+            member_ok = committee or (
+                config is not None and chapter_service.is_member(config, roles)
+            )
         sections: dict[str, list[str]] = {}
         for cog in self.bot.cogs.values():
             section = getattr(cog, "help_section", cog.qualified_name)

@@ -40,17 +40,27 @@ def check(guild: discord.Guild, config: ChapterConfig) -> list[Finding]:
     for purpose, channel_id in channel_purposes(config):
         channel = guild.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
-            findings.append(Finding(False, f"The {purpose} channel no longer exists: choose a "
-                                           "new one with `/setup chapter`."))
+            findings.append(
+                Finding(
+                    False,
+                    f"The {purpose} channel no longer exists: choose a "
+                    "new one with `/setup chapter`.",
+                )
+            )
             continue
         allowed = channel.permissions_for(me)
         missing = [label for perm, label in NEEDED.items() if not getattr(allowed, perm)]
         if missing:
-            findings.append(Finding(False, (
-                f"In {channel.mention} ({purpose}) the bot lacks **{', '.join(missing)}**. "
-                f"Fix: Edit Channel → Permissions → add the bot's role **{me.top_role.name}** "
-                f"and allow {', '.join(missing)}."
-            )))
+            findings.append(
+                Finding(
+                    False,
+                    (
+                        f"In {channel.mention} ({purpose}) the bot lacks "
+                        f"**{', '.join(missing)}**. Fix: Edit Channel → Permissions → add "
+                        f"the bot's role **{me.top_role.name}** and allow {', '.join(missing)}."
+                    ),
+                )
+            )
         else:
             findings.append(Finding(True, f"{channel.mention} ({purpose}): the bot can post here."))
     findings.extend(_review_is_private(guild, config))
@@ -58,8 +68,11 @@ def check(guild: discord.Guild, config: ChapterConfig) -> list[Finding]:
         (r, "member role") for r in config.member_role_ids
     ]:
         if guild.get_role(role_id) is None:
-            findings.append(Finding(False, f"The {what} no longer exists: choose it again with "
-                                           "`/setup chapter`."))
+            findings.append(
+                Finding(
+                    False, f"The {what} no longer exists: choose it again with `/setup chapter`."
+                )
+            )
     return findings
 
 
@@ -74,8 +87,13 @@ def _review_is_private(guild: discord.Guild, config: ChapterConfig) -> list[Find
     if not leaks:
         return [Finding(True, f"{channel.mention} is hidden from @everyone and the member role.")]
     names = ", ".join("@everyone" if r.is_default() else f"**{r.name}**" for r in leaks)
-    return [Finding(False, (
-        f"{channel.mention} (committee review) can be read by {names}: candidates' answers and "
-        f"committee notes would be public. Fix: Edit Channel → Permissions → deny View Channel "
-        f"for {names}, and allow it for the committee role."
-    ))]
+    return [
+        Finding(
+            False,
+            (
+                f"{channel.mention} (committee review) can be read by {names}: candidates' "
+                "answers and committee notes would be public. Fix: Edit Channel → Permissions "
+                f"→ deny View Channel for {names}, and allow it for the committee role."
+            ),
+        )
+    ]

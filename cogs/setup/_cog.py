@@ -21,9 +21,18 @@ if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 COMMON_ZONES = (
-    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico",
-    "Europe/London", "Europe/Berlin", "America/Toronto", "America/Vancouver",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/Toronto",
+    "America/Vancouver",
 )
 
 
@@ -40,8 +49,11 @@ class SetupCog(commands.Cog):
         extras={"committee": True},
     )
 
-    @group.command(name="chapter", description="Store the chapter's roles, channels and timezone",
-                   extras={"committee": True})
+    @group.command(
+        name="chapter",
+        description="Store the chapter's roles, channels and timezone",
+        extras={"committee": True},
+    )
     @app_commands.describe(
         member_role="Members in good standing: they vote and pledge",
         committee_role="The electoral committee: runs votes, races and questionnaires",
@@ -72,11 +84,13 @@ class SetupCog(commands.Cog):
         except TimeInputError as exc:
             raise InvalidInput(str(exc)) from None
         if committee_role.is_default() or member_role.is_default():
-            raise InvalidInput("Choose real roles, not @everyone: everyone in the server would "
-                               "count as a member or as the committee.")
-        member_roles = tuple(dict.fromkeys(
-            r.id for r in (member_role, second_member_role) if r is not None
-        ))
+            raise InvalidInput(
+                "Choose real roles, not @everyone: everyone in the server would "
+                "count as a member or as the committee."
+            )
+        member_roles = tuple(
+            dict.fromkeys(r.id for r in (member_role, second_member_role) if r is not None)
+        )
         config = ChapterConfig(
             guild_id=interaction.guild_id,
             member_role_ids=member_roles,
@@ -95,16 +109,20 @@ class SetupCog(commands.Cog):
         embed.set_footer(text="Run /setup check to verify the bot's permissions in these channels.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @group.command(name="show", description="Show this chapter's configuration",
-                   extras={"committee": True})
+    @group.command(
+        name="show", description="Show this chapter's configuration", extras={"committee": True}
+    )
     async def show(self, interaction: discord.Interaction) -> None:
         config = await require_committee(interaction, "see the chapter's setup")
         await interaction.response.send_message(
             embed=_render(interaction.guild, config, title="Chapter setup"), ephemeral=True
         )
 
-    @group.command(name="check", description="Check the bot's permissions in the chapter's channels",
-                   extras={"committee": True})
+    @group.command(
+        name="check",
+        description="Check the bot's permissions in the chapter's channels",
+        extras={"committee": True},
+    )
     async def check(self, interaction: discord.Interaction) -> None:
         config = await require_committee(interaction, "check the chapter's setup")
         findings = check(interaction.guild, config)
@@ -139,8 +157,10 @@ class SetupCog(commands.Cog):
         if chapter_service.is_committee(config, roles, member.guild_permissions.manage_guild):
             return
         if config is None:
-            raise UserError("Only someone with the **Manage Server** permission can set up the "
-                            "chapter for the first time.")
+            raise UserError(
+                "Only someone with the **Manage Server** permission can set up the "
+                "chapter for the first time."
+            )
         name = role_name(interaction.guild, config.committee_role_id, "committee")
         raise MissingRole(name, "change the chapter's setup")
 
