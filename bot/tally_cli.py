@@ -1,0 +1,122 @@
+"""`endorsebot tally FILE ...`: recount a BLT or CSV ballot file and print the result.
+
+Exit codes: 0 counted, 2 a malformed file or bad option (the message names the problem and,
+for a file, the line). `python -m bot.tally_cli FILE ...` runs the same command standalone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.domain.tally.count import count_vote
+from bot.domain.tally.endorsement import parse_threshold
+from bot.domain.tally.io import BallotFileError
+from bot.domain.tally.io.blt import read_blt
+from bot.domain.tally.io.csv import read_csv
+from bot.domain.tally.methods import method_names
+from bot.domain.tally.profile import Profile
+from bot.domain.tally.report import render_text, result_to_json
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the `tally` command to a CLI's subparsers and return its parser."""
+    parser = subparsers.add_parser(
+        "tally",
+        help="recount a BLT or CSV ballot file",
+        description="Recount a BLT or CSV ballot file round by round.",
+    )
+    _arguments(parser)
+    return parser
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a .blt file, or a .csv with rank1..rankN")
+    parser.add_argument("--method", default="irv", help="counting method (default: irv)")
+    parser.add_argument("--seats", type=int, help="seats to fill (default: the file's)")
+    parser.add_argument(
+        "--tie-break",
+        choices=("lot", "order"),
+        default="lot",
+        help="after earlier rounds: a seeded lot (default) or the file's candidate order",
+    )
+    parser.add_argument(
+        "--seed", help="lot seed (default: SHA-256 of the ballots' BLT export, printed)"
+    )
+    parser.add_argument("--no-endorsement", metavar="NAME", help='the "No endorsement" option')
+    parser.add_argument("--threshold", metavar="T", help="endorsement threshold: 2/3, 0.6, 60%%")
+    parser.add_argument("--format", choices=("blt", "csv"), help="default: from the extension")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def read_ballot_file(path: Path, file_format: str | None = None) -> Profile:
+    """Read a ballot file by format (from its extension unless given)."""
+    text = path.read_text(encoding="utf-8-sig")
+    chosen = file_format or ("csv" if path.suffix.lower() == ".csv" else "blt")
+    return read_csv(text) if chosen == "csv" else read_blt(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `tally` with parsed arguments; print the result; return the exit code."""
+    path = Path(args.file)
+    try:
+        profile = read_ballot_file(path, args.format)
+    except OSError as error:
+        return _fail(f"{path}: cannot read: {error.strerror or error}")
+    except UnicodeDecodeError:
+        return _fail(f"{path}: not UTF-8 text")
+    except BallotFileError as error:
+        return _fail(f"{path}: {error}")
+
+    if (args.no_endorsement is None) != (args.threshold is None):
+        return _fail("--no-endorsement and --threshold go together")
+    try:
+        threshold = None if args.threshold is None else parse_threshold(args.threshold)
+    except ValueError as error:
+        return _fail(str(error))
+    if args.no_endorsement is not None and args.no_endorsement not in profile.candidates:
+        return _fail(f"--no-endorsement {args.no_endorsement!r} is not a candidate in {path}")
+    if args.method not in method_names():
+        return _fail(f"unknown method {args.method!r} (known: {', '.join(method_names())})")
+    if args.seats is not None and not 1 <= args.seats <= len(profile.candidates):
+        return _fail(f"--seats must be 1 to {len(profile.candidates)}")
+
+    try:
+        result = count_vote(
+            profile,
+            args.method,
+            seats=args.seats,
+            no_endorsement=args.no_endorsement,
+            threshold=threshold,
+            seed=args.seed,
+            tie_break=args.tie_break,
+        )
+    except ValueError as error:
+        return _fail(str(error))
+
+    if args.json:
+        print(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(result), end="")
+    return EXIT_OK
+
+
+def _fail(message: str) -> int:
+    print(f"endorsebot tally: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry point: `python -m bot.tally_cli FILE ...`."""
+    parser = argparse.ArgumentParser(prog="endorsebot tally", description=__doc__)
+    _arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
