@@ -1,0 +1,244 @@
+"""The rules of an endorsement vote: who is on the roll, quorum, what a valid ballot is, and
+how an in-progress ranking travels in a component's custom_id.
+
+Pure: no discord, no database, no clock reads (the caller passes `now`).
+
+A ranking in progress is never stored by the bot: it lives in the custom_ids of the member's
+own ephemeral ballot message, so it survives a restart without a draft row to protect. Each
+custom_id carries the vote's *layout*, a short hash of the ballot's candidates in order; a
+ranking made against another layout (candidates changed after the ballot was opened) is
+refused rather than read against the wrong names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from bot.domain.tally.endorsement import parse_threshold
+
+NO_ENDORSEMENT = "No endorsement"
+LAYOUT_VERSION = "1"  # bump when the meaning of a custom_id's ranking changes
+# One character per ranked candidate in a custom_id: 62 symbols, so 62 ballot options at most.
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_OPTIONS = 60  # keeps the longest custom_id (all ranked) under Discord's 100 characters
+MAX_NAME = 80  # a select option's label is at most 100 characters
+PAGE_SIZE = 25  # Discord's limit on the options of one select menu
+CUSTOM_ID_LIMIT = 100
+
+
+class BallotRejected(ValueError):
+    """A ballot that cannot be recorded; `str()` says why in words a member understands."""
+
+
+class VoteRuleError(ValueError):
+    """A rule the committee typed (quorum, candidates) that cannot be used; says why."""
+
+
+# --- candidates and layout -------------------------------------------------------------------
+
+
+def ballot_options(candidates: Sequence[str], *, no_endorsement: bool = True) -> tuple[str, ...]:
+    """The ballot's options in order: the candidates, then "No endorsement" unless left off.
+
+    Names are stripped; blank lines are dropped; a name given twice (ignoring case) is an error.
+    """
+    names = [" ".join(name.split()) for name in candidates]
+    names = [name for name in names if name]
+    if no_endorsement and not any(n.casefold() == NO_ENDORSEMENT.casefold() for n in names):
+        names.append(NO_ENDORSEMENT)
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise VoteRuleError(f"{name!r} is on the ballot twice.")
+        seen.add(name.casefold())
+        if len(name) > MAX_NAME:
+            raise VoteRuleError(f"{name[:40]!r}... is longer than {MAX_NAME} characters.")
+        if '"' in name:
+            raise VoteRuleError(f"{name!r}: a name cannot contain a double quote.")
+    if len(names) < 2:
+        raise VoteRuleError("A vote needs at least two options on the ballot.")
+    if len(names) > MAX_OPTIONS:
+        raise VoteRuleError(f"A ballot can list at most {MAX_OPTIONS} options, not {len(names)}.")
+    return tuple(names)
+
+
+def layout_of(options: Sequence[str]) -> str:
+    """The ballot layout: 6 hex digits naming the options in their order (and the version)."""
+    text = LAYOUT_VERSION + "\n" + "\n".join(options)
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+# --- the ranking in a custom_id --------------------------------------------------------------
+
+
+def encode_ranking(ranking: Sequence[int]) -> str:
+    """A ranking of option indexes as a compact string, one character per rank."""
+    if any(not 0 <= i < len(_ALPHABET) for i in ranking):
+        raise ValueError(f"option index out of range in {ranking!r}")
+    return "".join(_ALPHABET[i] for i in ranking)
+
+
+def decode_ranking(text: str) -> tuple[int, ...]:
+    """The option indexes of an encoded ranking; BallotRejected if it is not one."""
+    try:
+        return tuple(_ALPHABET.index(ch) for ch in text)
+    except ValueError:
+        raise BallotRejected("This ballot is damaged; press **Vote** again.") from None
+
+
+_DRAFT = re.compile(r"(?P<layout>[0-9a-f]{6}):(?P<page>\d{1,2}):(?P<ranking>[0-9A-Za-z]{0,62})")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A ballot in progress as its components carry it: layout, page shown, ranking so far."""
+
+    layout: str
+    page: int
+    ranking: tuple[int, ...]
+
+    def encode(self) -> str:
+        return f"{self.layout}:{self.page}:{encode_ranking(self.ranking)}"
+
+    @classmethod
+    def decode(cls, text: str) -> Draft:
+        match = _DRAFT.fullmatch(text)
+        if match is None:
+            raise BallotRejected("This ballot is damaged; press **Vote** again.")
+        return cls(match["layout"], int(match["page"]), decode_ranking(match["ranking"]))
+
+    def remaining(self, option_count: int) -> list[int]:
+        """Options not ranked yet, in ballot order."""
+        ranked = set(self.ranking)
+        return [i for i in range(option_count) if i not in ranked]
+
+
+def pages(option_count: int, ranked: int = 0) -> int:
+    """How many select pages the options not yet ranked fill (at least one)."""
+    return max(1, math.ceil((option_count - ranked) / PAGE_SIZE))
+
+
+def validate_ballot(
+    ranking: Sequence[int], *, option_count: int, layout: str, expected_layout: str
+) -> tuple[int, ...]:
+    """The ranking if it can be recorded, else BallotRejected saying why.
+
+    An empty ranking is a valid ballot: an abstention, which counts toward quorum.
+    """
+    if layout != expected_layout:
+        raise BallotRejected(
+            "The ballot changed after you opened it (the committee edited the options). "
+            "Nothing was recorded: press **Vote** again to rank the current options."
+        )
+    if len(set(ranking)) != len(ranking):
+        raise BallotRejected("A ballot cannot rank the same option twice. Nothing was recorded.")
+    if any(not 0 <= i < option_count for i in ranking):
+        raise BallotRejected("This ballot names an option that is not on it. Nothing recorded.")
+    return tuple(ranking)
+
+
+# --- roll, quorum, windows --------------------------------------------------------------------
+
+
+def on_roll(member_roles: Collection[int], eligible_roles: Collection[int]) -> bool:
+    """Whether a member holding `member_roles` belongs on a roll of `eligible_roles` holders."""
+    return any(role in eligible_roles for role in member_roles)
+
+
+def parse_quorum(text: str | None) -> Fraction:
+    """A quorum share from "25%", "1/4", "0.25"; "0", "none" or blank means no quorum."""
+    if text is None or text.strip().lower() in ("", "0", "0%", "none", "no"):
+        return Fraction(0)
+    try:
+        return parse_threshold(text)
+    except ValueError:
+        raise VoteRuleError(
+            f"I can't read {text.strip()!r} as a quorum. Use a percentage of the roll such as "
+            "`25%`, a fraction such as `1/4`, or `0` for no quorum."
+        ) from None
+
+
+def parse_vote_threshold(text: str | None) -> Fraction:
+    """The endorsement threshold ("60%", "2/3", "0.5"); blank means a simple majority (1/2)."""
+    if text is None or not text.strip():
+        return Fraction(1, 2)
+    try:
+        return parse_threshold(text)
+    except ValueError:
+        raise VoteRuleError(
+            f"I can't read {text.strip()!r} as a threshold. Use `60%`, `2/3` or `0.5`."
+        ) from None
+
+
+def quorum_needed(quorum: Fraction, roll_size: int) -> int:
+    """Ballots needed for quorum: ceil(quorum x roll size), computed exactly."""
+    return math.ceil(quorum * roll_size)
+
+
+def quorum_met(ballots: int, quorum: Fraction, roll_size: int) -> bool:
+    return ballots >= quorum_needed(quorum, roll_size)
+
+
+def check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None:
+    """VoteRuleError unless the vote opens before it closes and closes in the future."""
+    if closes_at <= opens_at:
+        raise VoteRuleError("The vote must close after it opens.")
+    if closes_at <= now:
+        raise VoteRuleError("The close time has already passed.")
+
+
+def accepting(state: str, closes_at: datetime, now: datetime) -> None:
+    """BallotRejected unless a ballot submitted at `now` can count (open and before close)."""
+    if state == "scheduled":
+        raise BallotRejected("This vote is not open yet. Nothing was recorded.")
+    if state != "open" or now >= closes_at:
+        raise BallotRejected("This vote is closed. Nothing was recorded.")
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+def share_text(value: Fraction) -> str:
+    percent = float(value * 100)
+    if value.denominator in (3, 6, 7, 9):
+        return f"{value.numerator}/{value.denominator}"
+    return f"{percent:.4g}%"
+
+
+def turnout_line(voted: int, roll_size: int, quorum: Fraction) -> str:
+    """The turnout line, e.g. "41 of 212 on the roll have voted; quorum 53"."""
+    verb = "has" if voted == 1 else "have"
+    line = f"{voted} of {roll_size} on the roll {verb} voted"
+    if quorum > 0:
+        line += f"; quorum {quorum_needed(quorum, roll_size)}"
+    return line
+
+
+def rules_text(*, threshold: Fraction, quorum: Fraction, no_endorsement: bool, options: int) -> str:
+    """The method and rules in plain words, for the announcement."""
+    parts = [
+        "**Instant-runoff.** Rank as many options as you like, first choice first. Each round "
+        "the option with the fewest votes is dropped and its ballots go to their next choice, "
+        "until one option has more than half of the ballots still in play."
+    ]
+    if no_endorsement:
+        parts.append(
+            f"**Threshold {share_text(threshold)}.** The winner is endorsed only if at least "
+            f"{share_text(threshold)} of the ballots that rank it or *{NO_ENDORSEMENT}* rank it "
+            f"above *{NO_ENDORSEMENT}*; otherwise the chapter makes no endorsement."
+        )
+    if quorum > 0:
+        parts.append(
+            f"**Quorum {share_text(quorum)} of the roll.** A ballot that ranks nobody is an "
+            "abstention and counts toward quorum."
+        )
+    parts.append(
+        "Your ballot is secret and you can change it until the close; only the last one counts."
+    )
+    return "\n".join(parts)
