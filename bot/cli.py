@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import tally_cli
 from bot.config import Settings
 
 log = logging.getLogger("endorsebot")
@@ -113,12 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database up to this release's schema and exit")
     backup_parser = sub.add_parser("backup", help="copy the live database consistently to PATH")
     backup_parser.add_argument("path", type=Path)
-    try:
-        from bot import tally_cli
-    except ImportError:  # the tally engine ships in the same package; see bot/tally_cli.py
-        pass
-    else:
-        tally_cli.add_parser(sub)
+    tally_cli.add_parser(sub)
     return parser
 
 
@@ -127,8 +123,6 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     try:
         if command == "tally":
-            from bot import tally_cli
-
             return tally_cli.run(args)
         settings = load_settings()
         configure_logging(settings)
