@@ -45,16 +45,17 @@ def load_settings() -> Settings:
 
 
 async def run_bot(settings: Settings) -> None:
-    import discord
-
-    from bot.client import EndorseBot, point_at
-    from bot.db import Database, migrate
-
     if settings.discord_token is None or not settings.discord_token.get_secret_value():
         raise StartupError(
             "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env "
             "(copy .env.example) or in the environment."
         )
+    # Imported here so a missing token is reported before discord.py takes its 0.3 s to load.
+    import discord
+
+    from bot.client import EndorseBot, point_at
+    from bot.db import Database, migrate
+
     point_at(settings.discord_api_url)
     db = await Database.open(settings.database_path)
     try:

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.db import Database
 from bot.errors import EndorseTree
+from bot.scheduler import Scheduler
 
 log = logging.getLogger("endorsebot")
 
@@ -75,6 +76,10 @@ class EndorseBot(commands.Bot):
         self.db = db
         self.clock = clock
         self._extensions = tuple(extensions)
+        # Features register their job kinds in their cog's setup; the scheduler starts once
+        # the guilds are cached (on_ready), so an overdue job can find its channel.
+        self.scheduler = Scheduler(db, clock)
+        self._scheduler_started = False
 
     async def setup_hook(self) -> None:
         for name in self._extensions:
@@ -92,6 +97,9 @@ class EndorseBot(commands.Bot):
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
 
     async def on_ready(self) -> None:
+        if not self._scheduler_started:
+            self._scheduler_started = True
+            await self.scheduler.start()
         log.info(
             "logged in as %s (%s), serving %d guild(s)",
             self.user,
@@ -104,3 +112,11 @@ class EndorseBot(commands.Bot):
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         log.info("joined guild %s (%s); an admin should run /setup chapter", guild.name, guild.id)
+
+    async def close(self) -> None:
+        """Stop the timers first, so no job starts a post on a closing connection; the
+        caller closes the database after this returns."""
+        if self._scheduler_started:
+            await self.scheduler.shutdown()
+            self._scheduler_started = False
+        await super().close()
