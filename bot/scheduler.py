@@ -1,0 +1,361 @@
+"""Every timer the bot has (vote closes, reminders, weekly jobs) runs through here.
+
+The `scheduled_jobs` table is the truth; APScheduler is only the alarm clock that says
+"look at row N now". Features register one handler per job kind; a handler is an async
+callable `handler(job, ctx) -> JobOutcome | None` and never sees APScheduler.
+
+Running a job:
+1. claim: `pending` -> `running` in its own committed transaction, only if the row is
+   still pending and due, so two firings (timer, sweep, `run_due`) cannot both run it;
+2. call the handler with a `JobContext` (how late, whether this is a recovery);
+3. settle: `done` / `missed` as the handler says, `failed` (with the error) if it raised.
+
+A handler that posts to Discord puts `job.marker` (`"job:{id}"`) in the post (footer or
+nonce). If the process dies after the post but before step 3, the row is still `running`
+at the next start-up; the handler is then called with `ctx.recovering=True` and must look
+for its marker in the channel's recent messages before posting again.
+
+Call `start()` after every feature has registered its handlers (end of `setup_hook`):
+it settles rows of unknown kinds as `failed`, re-runs recovered `running` rows, and arms
+every pending row; overdue ones fire at once and their handler decides what late means.
+A sweep every `sweep_every` also runs anything due that no timer woke (a lost timer, a
+schedule inside a transaction that was armed before its row existed).
+
+This module imports no discord: the handlers (in features) do the posting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import aiosqlite
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.db import Database
+from bot.store import jobs
+from bot.store.jobs import Job
+
+__all__ = ["Job", "JobContext", "JobHandler", "JobOutcome", "Scheduler"]
+
+log = logging.getLogger("endorsebot.scheduler")
+
+# A job that fires this long after its due time counts as late (a timer is never exact,
+# and a vote close 2 s after 18:00 should not say "sorry, this is late").
+ON_TIME_SLACK = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    """What a handler reports; build it with `JobOutcome.done(...)` or `.missed(...)`."""
+
+    state: Literal["done", "missed"]
+    note: str | None = None
+
+    @classmethod
+    def done(cls, note: str | None = None) -> JobOutcome:
+        return cls("done", note)
+
+    @classmethod
+    def missed(cls, note: str | None = None) -> JobOutcome:
+        return cls("missed", note)
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What the handler needs to decide what to do with this run of the job."""
+
+    now: datetime
+    lateness: timedelta  # now - due_at, never negative
+    late: bool  # lateness beyond ON_TIME_SLACK: e.g. the bot was down at the due time
+    grace: timedelta | None  # the kind's grace window, as registered
+    recovering: bool  # found `running` at start-up: look for job.marker before posting
+
+    @property
+    def past_grace(self) -> bool:
+        """Too late for a kind with a grace window (a reminder): report it missed instead."""
+        return self.grace is not None and self.lateness > self.grace
+
+
+JobHandler = Callable[[Job, JobContext], Awaitable[JobOutcome | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Registration:
+    handler: JobHandler
+    grace: timedelta | None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Scheduler:
+    """Runs `scheduled_jobs` rows at their due time through the handler of their kind."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = _utcnow,
+        *,
+        sweep_every: timedelta = timedelta(minutes=1),
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._sweep_every = sweep_every
+        self._handlers: dict[str, _Registration] = {}
+        self._recover: set[int] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._timer: AsyncIOScheduler | None = None
+
+    # -- features --------------------------------------------------------------------------
+
+    def register(self, kind: str, handler: JobHandler, *, grace: timedelta | None = None) -> None:
+        """Run `handler` for jobs of `kind`. `grace`: how late the job is still worth doing
+        (shown to the handler as `ctx.past_grace`); None for kinds that always run."""
+        if kind in self._handlers:
+            raise ValueError(f"a handler for job kind {kind!r} is already registered")
+        self._handlers[kind] = _Registration(handler, grace)
+
+    def unregister(self, kind: str) -> None:
+        """For a feature being unloaded; its pending rows wait for the next registration."""
+        self._handlers.pop(kind, None)
+
+    async def schedule(
+        self,
+        conn: aiosqlite.Connection | None,
+        *,
+        guild_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Add a job; its id. With `conn`, the row is written in the caller's transaction.
+
+        The timer is armed at once either way. That is safe before the transaction commits:
+        a firing only claims a row that is pending and due, so if the transaction rolls back
+        the firing finds nothing (and if it waits on the open transaction, it runs after the
+        commit). The caller has nothing to do after committing.
+        """
+        if kind not in self._handlers:
+            raise ValueError(f"no handler is registered for job kind {kind!r}")
+        if conn is None:
+            async with self._db.transaction() as own:
+                job_id = await self._insert(own, guild_id, kind, due_at, payload)
+        else:
+            job_id = await self._insert(conn, guild_id, kind, due_at, payload)
+        self.arm(job_id, due_at)
+        return job_id
+
+    async def _insert(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: Mapping[str, Any] | None,
+    ) -> int:
+        return await jobs.insert(
+            conn,
+            guild_id=guild_id,
+            kind=kind,
+            due_at=due_at,
+            payload=payload or {},
+            now=self._clock(),
+        )
+
+    async def cancel(
+        self, job_id: int, *, reason: str = "cancelled", conn: aiosqlite.Connection | None = None
+    ) -> bool:
+        """Cancel a pending job (settled `done`, outcome "cancelled: reason"); False if it
+        had already run or started. With `conn`, inside the caller's transaction."""
+        if conn is None:
+            async with self._db.transaction() as own:
+                cancelled = await jobs.cancel(own, job_id, self._clock(), reason)
+        else:
+            cancelled = await jobs.cancel(conn, job_id, self._clock(), reason)
+        if cancelled:
+            self._disarm(job_id)
+        return cancelled
+
+    async def reschedule(
+        self, job_id: int, due_at: datetime, *, conn: aiosqlite.Connection | None = None
+    ) -> bool:
+        """Move a pending job to `due_at`; False if it had already run or started."""
+        if conn is None:
+            async with self._db.transaction() as own:
+                moved = await jobs.move(own, job_id, due_at, self._clock())
+        else:
+            moved = await jobs.move(conn, job_id, due_at, self._clock())
+        if moved:
+            self.arm(job_id, due_at)
+        return moved
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Rebuild the timers from the table and start them. Call after all `register`s."""
+        if self._timer is not None:
+            raise RuntimeError("the scheduler is already started")
+        self._timer = AsyncIOScheduler(
+            jobstores={"default": MemoryJobStore()},
+            # The row and its handler decide what late means, so APScheduler must never drop
+            # a firing on its own: no misfire limit. coalesce: a timer that missed several
+            # runs (the sweep, after the loop was blocked) runs once.
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
+        now = self._clock()
+        for job in await jobs.unfinished(self._db):
+            if job.kind not in self._handlers:
+                await self._fail_unknown(job, now)
+            elif job.state == "running":
+                # Claimed by a process that died: it may or may not have posted.
+                self._recover.add(job.id)
+            self.arm(job.id, job.due_at)
+        self._timer.add_job(
+            self._wake_sweep,
+            "interval",
+            seconds=self._sweep_every.total_seconds(),
+            id="sweep",
+        )
+        self._timer.start()
+        log.info("scheduler started: %d timers", len(self._timer.get_jobs()) - 1)
+
+    async def shutdown(self, *, wait: float = 10.0) -> None:
+        """Stop the timers, give running handlers `wait` seconds, then cancel them (their
+        rows stay `running` and are recovered at the next start)."""
+        if self._timer is not None and self._timer.running:
+            self._timer.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the next loop turn
+        self._timer = None
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=wait)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def arm(self, job_id: int, due_at: datetime) -> None:
+        """Set (or move) the timer that wakes job `job_id` at `due_at`; harmless if the row is
+        not pending or not due by then. Public for callers that wrote rows themselves."""
+        if self._timer is None:
+            return  # not started: `start()` arms every pending row
+        self._timer.add_job(
+            self._wake,
+            "date",
+            run_date=due_at,
+            args=[job_id],
+            id=jobs.marker_for(job_id),
+            replace_existing=True,
+        )
+
+    def _disarm(self, job_id: int) -> None:
+        if self._timer is None:
+            return
+        try:
+            self._timer.remove_job(jobs.marker_for(job_id))
+        except JobLookupError:
+            pass
+
+    async def _wake(self, job_id: int) -> None:
+        # APScheduler's executor cancels its futures on shutdown; the job runs in a task of
+        # ours so shutdown can let it finish first.
+        self._spawn(self._fire(job_id))
+
+    async def _wake_sweep(self) -> None:
+        self._spawn(self.run_due())
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(self._logged(coro))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _logged(coro: Coroutine[Any, Any, Any]) -> None:
+        # Handler errors are settled as `failed` in `_run`; this catches the rest (the
+        # database going away) so a timer task never dies silently.
+        try:
+            await coro
+        except Exception:
+            log.exception("scheduler task failed")
+
+    async def run_due(self, now: datetime | None = None) -> dict[int, str]:
+        """Run every job due at `now` (default: the clock) and every row left `running` by a
+        previous process; {job id: final state} of those this call ran. For the sweep, and
+        for tests that move an injected clock instead of waiting."""
+        now = now or self._clock()
+        ran: dict[int, str] = {}
+        for job_id in sorted(self._recover):
+            state = await self._fire(job_id, now)
+            if state is not None:
+                ran[job_id] = state
+        for job in await jobs.due(self._db, now):
+            state = await self._fire(job.id, now)
+            if state is not None:
+                ran[job.id] = state
+        return ran
+
+    async def _fire(self, job_id: int, now: datetime | None = None) -> str | None:
+        """Claim job `job_id` and run it; its final state, or None if it was not ours to run."""
+        now = now or self._clock()
+        if job_id in self._recover:
+            self._recover.discard(job_id)
+            job = await jobs.get(self._db, job_id)
+            if job is None or job.state != "running":
+                return None
+            return await self._run(job, now, recovering=True)
+        async with self._db.transaction() as conn:
+            job = await jobs.claim(conn, job_id, now)
+        if job is None:
+            await self._rearm_if_early(job_id, now)
+            return None
+        return await self._run(job, now, recovering=False)
+
+    async def _rearm_if_early(self, job_id: int, now: datetime) -> None:
+        # A timer can wake a hair early, or an old timer can wake a row that was moved later.
+        job = await jobs.get(self._db, job_id)
+        if job is not None and job.state == "pending" and job.due_at > now:
+            self.arm(job_id, job.due_at)
+
+    async def _run(self, job: Job, now: datetime, *, recovering: bool) -> str:
+        registration = self._handlers.get(job.kind)
+        if registration is None:
+            return await self._fail_unknown(job, now)
+        lateness = max(now - job.due_at, timedelta(0))
+        ctx = JobContext(
+            now=now,
+            lateness=lateness,
+            late=lateness > ON_TIME_SLACK,
+            grace=registration.grace,
+            recovering=recovering,
+        )
+        try:
+            outcome = await registration.handler(job, ctx) or JobOutcome.done()
+        except Exception as exc:
+            log.exception("job %d (%s, guild %d) failed", job.id, job.kind, job.guild_id)
+            await self._settle(job, "failed", f"{type(exc).__name__}: {exc}")
+            return "failed"
+        if outcome.state == "missed":
+            log.warning("job %d (%s) missed: %s", job.id, job.kind, outcome.note)
+        await self._settle(job, outcome.state, outcome.note)
+        return outcome.state
+
+    async def _settle(self, job: Job, state: jobs.FinalState, note: str | None) -> None:
+        async with self._db.transaction() as conn:
+            # False when the handler already settled the row in its own transaction.
+            await jobs.settle(conn, job.id, state, note, self._clock())
+
+    async def _fail_unknown(self, job: Job, now: datetime) -> str:
+        note = f"no handler for kind {job.kind}"
+        log.error("job %d (guild %d): %s; marked failed", job.id, job.guild_id, note)
+        async with self._db.transaction() as conn:
+            await jobs.settle(conn, job.id, "failed", note, now, expect=job.state)
+        return "failed"

@@ -1,0 +1,175 @@
+"""Scheduled jobs (vote closes, reminders, weekly jobs): the rows the scheduler runs from.
+
+A row moves `pending` -> `running` (claimed, before any post to Discord) -> `done`, `missed`
+or `failed`. Every state change is a conditional UPDATE on the state it expects, so two
+firings of the same job cannot both claim it. Cancelling a pending job settles it as
+`done` with the outcome "cancelled: ..." (the table has no separate state for it).
+
+`due_at` is stored as UTC ISO 8601 with a fixed width, so comparing the text compares the
+instants.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import aiosqlite
+
+from bot.db import Database
+
+JobState = Literal["pending", "running", "done", "missed", "failed"]
+FinalState = Literal["done", "missed", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    guild_id: int
+    kind: str
+    due_at: datetime
+    payload: Mapping[str, Any] = field(hash=False)
+    state: JobState
+    outcome: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def marker(self) -> str:
+        """The text a job puts in what it posts (footer, nonce) so a retry can find the post."""
+        return marker_for(self.id)
+
+
+def marker_for(job_id: int) -> str:
+    return f"job:{job_id}"
+
+
+def to_text(moment: datetime) -> str:
+    """The stored form of an instant: UTC, microseconds always present (fixed width)."""
+    if moment.tzinfo is None:
+        raise ValueError("scheduled times must be aware datetimes")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        kind=row["kind"],
+        due_at=datetime.fromisoformat(row["due_at"]),
+        payload=json.loads(row["payload"]),
+        state=row["state"],
+        outcome=row["outcome"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    kind: str,
+    due_at: datetime,
+    payload: Mapping[str, Any],
+    now: datetime,
+) -> int:
+    """Add a pending job inside the caller's transaction; its id."""
+    async with conn.execute(
+        "INSERT INTO scheduled_jobs (guild_id, kind, due_at, payload, state, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+        (
+            guild_id,
+            kind,
+            to_text(due_at),
+            json.dumps(dict(payload), sort_keys=True),
+            to_text(now),
+            to_text(now),
+        ),
+    ) as cur:
+        job_id = cur.lastrowid
+    assert job_id is not None
+    return job_id
+
+
+async def claim(conn: aiosqlite.Connection, job_id: int, now: datetime) -> Job | None:
+    """Mark a pending job that is due `running`; the job, or None if it was not both."""
+    async with conn.execute(
+        "UPDATE scheduled_jobs SET state = 'running', updated_at = ?"
+        " WHERE id = ? AND state = 'pending' AND due_at <= ? RETURNING *",
+        (to_text(now), job_id, to_text(now)),
+    ) as cur:
+        row = await cur.fetchone()
+    return _job(row) if row is not None else None
+
+
+async def settle(
+    conn: aiosqlite.Connection,
+    job_id: int,
+    state: FinalState,
+    outcome: str | None,
+    now: datetime,
+    *,
+    expect: JobState = "running",
+) -> bool:
+    """Move a job from `expect` to a final state; False if it was not in `expect`.
+
+    A handler may call this inside its own transaction, so that the job's effect (a vote
+    closed, a result stored) and its settling commit together.
+    """
+    async with conn.execute(
+        "UPDATE scheduled_jobs SET state = ?, outcome = ?, updated_at = ?"
+        " WHERE id = ? AND state = ?",
+        (state, outcome, to_text(now), job_id, expect),
+    ) as cur:
+        return cur.rowcount == 1
+
+
+async def cancel(conn: aiosqlite.Connection, job_id: int, now: datetime, reason: str) -> bool:
+    """Settle a pending job as cancelled; False if it was no longer pending."""
+    return await settle(conn, job_id, "done", f"cancelled: {reason}", now, expect="pending")
+
+
+async def move(conn: aiosqlite.Connection, job_id: int, due_at: datetime, now: datetime) -> bool:
+    """Change a pending job's due time; False if it was no longer pending."""
+    async with conn.execute(
+        "UPDATE scheduled_jobs SET due_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+        (to_text(due_at), to_text(now), job_id),
+    ) as cur:
+        return cur.rowcount == 1
+
+
+async def get(db: Database, job_id: int) -> Job | None:
+    row = await db.fetchone("SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,))
+    return _job(row) if row is not None else None
+
+
+async def unfinished(db: Database) -> list[Job]:
+    """Every pending or running job, earliest first: what the scheduler rebuilds from."""
+    rows = await db.fetchall(
+        "SELECT * FROM scheduled_jobs WHERE state IN ('pending', 'running') ORDER BY due_at, id"
+    )
+    return [_job(r) for r in rows]
+
+
+async def due(db: Database, now: datetime) -> list[Job]:
+    """Pending jobs due at or before `now`, earliest first."""
+    rows = await db.fetchall(
+        "SELECT * FROM scheduled_jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id",
+        (to_text(now),),
+    )
+    return [_job(r) for r in rows]
+
+
+async def for_guild(db: Database, guild_id: int, kind: str | None = None) -> list[Job]:
+    """A chapter's jobs (optionally of one kind), earliest first: for status and tests."""
+    rows = await db.fetchall(
+        "SELECT * FROM scheduled_jobs WHERE guild_id = ? AND (? IS NULL OR kind = ?)"
+        " ORDER BY due_at, id",
+        (guild_id, kind, kind),
+    )
+    return [_job(r) for r in rows]

@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.db import Database, migrate
+from bot.scheduler import Job, JobContext, JobOutcome, Scheduler
+from bot.store import jobs
+
+pytestmark = pytest.mark.asyncio
+
+GUILD = 1234
+# Injected-clock tests live in 2030 so the real timers APScheduler arms never fire during them.
+T0 = datetime(2030, 1, 1, 18, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Channel:
+    """A stand-in for a Discord channel: what was posted, marker included."""
+
+    def __init__(self) -> None:
+        self.posts: list[str] = []
+
+    def recent_with(self, marker: str) -> bool:
+        return any(marker in post for post in self.posts[-50:])
+
+
+class Recorder:
+    """A handler that records each call and posts once, looking for its marker first."""
+
+    def __init__(self, channel: Channel | None = None) -> None:
+        self.calls: list[tuple[Job, JobContext]] = []
+        self.channel = channel or Channel()
+        self.called = asyncio.Event()
+
+    async def __call__(self, job: Job, ctx: JobContext) -> JobOutcome:
+        self.calls.append((job, ctx))
+        self.called.set()
+        if ctx.recovering and self.channel.recent_with(job.marker):
+            return JobOutcome.done("already posted before the restart")
+        self.channel.posts.append(f"vote closed{' (late)' if ctx.late else ''} [{job.marker}]")
+        return JobOutcome.done("posted")
+
+
+@pytest_asyncio.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+@pytest_asyncio.fixture
+async def make_scheduler(db: Database) -> AsyncIterator[Callable[..., Scheduler]]:
+    made: list[Scheduler] = []
+
+    def make(clock: Callable[[], datetime] | None = None) -> Scheduler:
+        scheduler = Scheduler(db, clock) if clock is not None else Scheduler(db)
+        made.append(scheduler)
+        return scheduler
+
+    yield make
+    for scheduler in made:
+        await scheduler.shutdown(wait=1)
+
+
+async def add_row(db: Database, kind: str, due_at: datetime, **payload: object) -> int:
+    """A row written by an earlier process (no scheduler of this one involved)."""
+    async with db.transaction() as conn:
+        return await jobs.insert(
+            conn, guild_id=GUILD, kind=kind, due_at=due_at, payload=payload, now=due_at
+        )
+
+
+async def state_of(db: Database, job_id: int) -> tuple[str, str | None]:
+    job = await jobs.get(db, job_id)
+    assert job is not None
+    return job.state, job.outcome
+
+
+async def wait_for_state(db: Database, job_id: int, within: float = 3.0) -> str:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        state, _ = await state_of(db, job_id)
+        if state not in ("pending", "running"):
+            return state
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"job {job_id} still unfinished after {within}s")
+
+
+async def test_job_due_while_down_runs_once_at_startup_and_knows_it_is_late(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    job_id = await add_row(db, "vote.close", T0, vote_id=7)
+    scheduler = make_scheduler(Clock(T0 + timedelta(hours=2)))
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+
+    assert await scheduler.run_due() == {job_id: "done"}
+    assert await scheduler.run_due() == {}
+
+    [(job, ctx)] = handler.calls
+    assert job.id == job_id and job.payload == {"vote_id": 7}
+    assert job.marker == f"job:{job_id}"
+    assert ctx.late and ctx.lateness == timedelta(hours=2) and not ctx.recovering
+    assert await state_of(db, job_id) == ("done", "posted")
+    assert handler.channel.posts == [f"vote closed (late) [job:{job_id}]"]
+
+
+async def test_overdue_row_fires_by_itself_at_startup(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    job_id = await add_row(db, "vote.close", datetime.now(UTC) - timedelta(hours=1))
+    scheduler = make_scheduler()  # the real clock: only APScheduler can run it here
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+
+    assert await wait_for_state(db, job_id) == "done"
+    [(_, ctx)] = handler.calls
+    assert ctx.late
+
+
+async def test_on_time_job_is_not_late(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    clock = Clock(T0 - timedelta(days=1))
+    scheduler = make_scheduler(clock)
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+    job_id = await scheduler.schedule(None, guild_id=GUILD, kind="vote.close", due_at=T0)
+
+    assert await scheduler.run_due() == {}  # not due yet
+    clock.now = T0 + timedelta(seconds=2)
+    assert await scheduler.run_due() == {job_id: "done"}
+    [(_, ctx)] = handler.calls
+    assert not ctx.late and ctx.lateness == timedelta(seconds=2)
+
+
+async def test_run_due_and_timer_racing_run_the_job_once(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    job_id = await add_row(db, "vote.close", datetime.now(UTC) - timedelta(minutes=5))
+    scheduler = make_scheduler()
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+
+    results = await asyncio.gather(*(scheduler.run_due() for _ in range(3)))
+    assert await wait_for_state(db, job_id) == "done"
+    await asyncio.sleep(0.1)  # let the start-up timer's firing finish too
+    assert len(handler.calls) == 1
+    assert sum(job_id in r for r in results) <= 1
+
+
+async def test_crash_after_post_is_settled_by_marker_not_by_posting_again(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    channel = Channel()
+    posted = asyncio.Event()
+
+    async def dies_after_posting(job: Job, ctx: JobContext) -> JobOutcome:
+        channel.posts.append(f"results [{job.marker}]")
+        posted.set()
+        await asyncio.Event().wait()  # the process dies here, before the row is settled
+        raise AssertionError("unreachable")
+
+    job_id = await add_row(db, "vote.close", T0)
+    first = make_scheduler(Clock(T0))
+    first.register("vote.close", dies_after_posting)
+    await first.start()
+    run = asyncio.create_task(first.run_due())
+    await posted.wait()
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    await first.shutdown(wait=0)
+    assert await state_of(db, job_id) == ("running", None)
+
+    second = make_scheduler(Clock(T0 + timedelta(minutes=3)))
+    handler = Recorder(channel)
+    second.register("vote.close", handler)
+    await second.start()
+    assert await second.run_due() == {job_id: "done"}
+    assert await second.run_due() == {}
+
+    [(_, ctx)] = handler.calls
+    assert ctx.recovering
+    assert channel.posts == [f"results [job:{job_id}]"]
+    assert await state_of(db, job_id) == ("done", "already posted before the restart")
+
+
+async def test_crash_before_post_posts_once_on_recovery(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    job_id = await add_row(db, "vote.close", T0)
+    async with db.transaction() as conn:
+        assert await jobs.claim(conn, job_id, T0) is not None  # claimed, then the crash
+
+    scheduler = make_scheduler(Clock(T0 + timedelta(minutes=1)))
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+    assert await scheduler.run_due() == {job_id: "done"}
+    assert handler.channel.posts == [f"vote closed [job:{job_id}]"]
+    assert handler.calls[0][1].recovering
+
+
+async def test_unknown_kind_is_reported_not_crashed_on(
+    db: Database, make_scheduler: Callable[..., Scheduler], caplog: pytest.LogCaptureFixture
+) -> None:
+    stray = await add_row(db, "petition.count", T0)
+    stray_running = await add_row(db, "petition.count", T0)
+    async with db.transaction() as conn:
+        await jobs.claim(conn, stray_running, T0)
+    good = await add_row(db, "vote.close", T0)
+    scheduler = make_scheduler(Clock(T0))
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+
+    with caplog.at_level(logging.ERROR, logger="endorsebot.scheduler"):
+        await scheduler.start()
+    assert await state_of(db, stray) == ("failed", "no handler for kind petition.count")
+    assert await state_of(db, stray_running) == ("failed", "no handler for kind petition.count")
+    assert any(
+        "no handler for kind petition.count" in r.getMessage() and r.levelno == logging.ERROR
+        for r in caplog.records
+    )
+    assert await scheduler.run_due() == {good: "done"}
+
+
+async def test_scheduling_an_unregistered_kind_is_a_programming_error(
+    make_scheduler: Callable[..., Scheduler],
+) -> None:
+    scheduler = make_scheduler(Clock(T0))
+    with pytest.raises(ValueError, match="no handler"):
+        await scheduler.schedule(None, guild_id=GUILD, kind="typo", due_at=T0)
+
+
+@pytest.mark.parametrize(
+    ("late_by", "expected_state", "sent"),
+    [(timedelta(minutes=30), "done", True), (timedelta(hours=3), "missed", False)],
+)
+async def test_reminder_inside_grace_is_sent_older_is_missed(
+    db: Database,
+    make_scheduler: Callable[..., Scheduler],
+    late_by: timedelta,
+    expected_state: str,
+    sent: bool,
+) -> None:
+    channel = Channel()
+
+    async def remind(job: Job, ctx: JobContext) -> JobOutcome:
+        if ctx.past_grace:
+            return JobOutcome.missed(f"{ctx.lateness} late; grace is {ctx.grace}")
+        channel.posts.append(f"reminder [{job.marker}]")
+        return JobOutcome.done()
+
+    job_id = await add_row(db, "reminder", T0)
+    scheduler = make_scheduler(Clock(T0 + late_by))
+    scheduler.register("reminder", remind, grace=timedelta(hours=1))
+    await scheduler.start()
+    assert await scheduler.run_due() == {job_id: expected_state}
+    assert bool(channel.posts) is sent
+    state, outcome = await state_of(db, job_id)
+    assert state == expected_state
+    if not sent:
+        assert outcome == "3:00:00 late; grace is 1:00:00"
+
+
+async def test_handler_that_raises_fails_its_job_and_the_scheduler_goes_on(
+    db: Database, make_scheduler: Callable[..., Scheduler], caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(job: Job, ctx: JobContext) -> JobOutcome:
+        raise RuntimeError("channel 42 is gone")
+
+    bad = await add_row(db, "broken", T0)
+    good = await add_row(db, "vote.close", T0 + timedelta(minutes=1))
+    scheduler = make_scheduler(Clock(T0 + timedelta(minutes=5)))
+    scheduler.register("broken", broken)
+    scheduler.register("vote.close", Recorder())
+    await scheduler.start()
+
+    with caplog.at_level(logging.ERROR, logger="endorsebot.scheduler"):
+        assert await scheduler.run_due() == {bad: "failed", good: "done"}
+    assert await state_of(db, bad) == ("failed", "RuntimeError: channel 42 is gone")
+    assert any(r.exc_info and "failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_apscheduler_really_fires_a_job_due_shortly(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    scheduler = make_scheduler()
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+    started = time.monotonic()
+    due = datetime.now(UTC) + timedelta(seconds=0.2)
+    job_id = await scheduler.schedule(None, guild_id=GUILD, kind="vote.close", due_at=due)
+
+    await asyncio.wait_for(handler.called.wait(), timeout=3)
+    assert time.monotonic() - started >= 0.15
+    assert await wait_for_state(db, job_id) == "done"
+    assert not handler.calls[0][1].late
+
+
+async def test_schedule_inside_a_transaction_runs_only_once_committed(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    scheduler = make_scheduler()
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort):
+        async with db.transaction() as conn:
+            await scheduler.schedule(
+                conn, guild_id=GUILD, kind="vote.close", due_at=datetime.now(UTC)
+            )
+            raise Abort
+    async with db.transaction() as conn:
+        job_id = await scheduler.schedule(
+            conn, guild_id=GUILD, kind="vote.close", due_at=datetime.now(UTC)
+        )
+        await asyncio.sleep(0.1)  # the timer fires now, and must wait for this commit
+        assert not handler.calls
+    assert await wait_for_state(db, job_id) == "done"
+    await asyncio.sleep(0.05)
+    assert [job.id for job, _ in handler.calls] == [job_id]
+    assert [job.id for job in await jobs.for_guild(db, GUILD)] == [job_id]
+
+
+async def test_cancel_and_reschedule(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    clock = Clock(T0 - timedelta(hours=1))
+    scheduler = make_scheduler(clock)
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+    cancelled = await scheduler.schedule(None, guild_id=GUILD, kind="vote.close", due_at=T0)
+    moved = await scheduler.schedule(None, guild_id=GUILD, kind="vote.close", due_at=T0)
+
+    assert await scheduler.cancel(cancelled, reason="vote withdrawn")
+    assert not await scheduler.cancel(cancelled)
+    assert await scheduler.reschedule(moved, T0 + timedelta(days=1))
+
+    clock.now = T0 + timedelta(minutes=1)
+    assert await scheduler.run_due() == {}
+    assert await state_of(db, cancelled) == ("done", "cancelled: vote withdrawn")
+    clock.now = T0 + timedelta(days=1)
+    assert await scheduler.run_due() == {moved: "done"}
+    assert not await scheduler.reschedule(moved, T0 + timedelta(days=2))
+
+
+async def test_handler_may_settle_its_row_in_its_own_transaction(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    async def close_vote(job: Job, ctx: JobContext) -> JobOutcome:
+        async with db.transaction() as conn:
+            # ... the vote's own writes would go here, committed with the settle ...
+            await jobs.settle(conn, job.id, "done", "closed; 41 ballots", ctx.now)
+        return JobOutcome.done("ignored: the row is already settled")
+
+    job_id = await add_row(db, "vote.close", T0)
+    scheduler = make_scheduler(Clock(T0))
+    scheduler.register("vote.close", close_vote)
+    await scheduler.start()
+    await scheduler.run_due()
+    assert await state_of(db, job_id) == ("done", "closed; 41 ballots")
+
+
+async def test_registering_a_kind_twice_is_refused(
+    make_scheduler: Callable[..., Scheduler],
+) -> None:
+    scheduler = make_scheduler(Clock(T0))
+    scheduler.register("vote.close", Recorder())
+    with pytest.raises(ValueError, match="already registered"):
+        scheduler.register("vote.close", Recorder())
