@@ -1,0 +1,402 @@
+"""Votes, their roll and their ballots.
+
+Secrecy is built here. While a vote is open its ballots are keyed by
+HMAC-SHA256(per-vote key, "vote_id:member_id"), so a member's new ballot replaces the old one,
+and turnout is a flag on the roll. `freeze` (in the closing transaction) groups the ballots
+into (ranking, weight) rows keyed by the ranking itself and deletes the key and the keyed
+rows; `scrub` then checkpoints the WAL and VACUUMs so no page of the file keeps them.
+Every write here turns `secure_delete` on for the connection, so freed pages are zeroed.
+Nothing in this module logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import aiosqlite
+
+from bot.db import Database
+
+Source = Database | aiosqlite.Connection
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOption:
+    position: int
+    name: str
+    candidate_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    id: int
+    guild_id: int
+    race_id: int
+    title: str
+    method: str
+    layout: str
+    eligible_role_ids: tuple[int, ...]
+    quorum: Fraction
+    threshold: Fraction
+    no_endorsement: bool
+    opens_at: datetime
+    closes_at: datetime
+    state: str
+    channel_id: int
+    message_id: int | None
+    roll_size: int | None
+    ballots_cast: int | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    closed_late: bool
+    closed_by: int | None
+    result: dict | None
+    blt_sha256: str | None
+    result_message_id: int | None
+    open_job_id: int | None
+    close_job_id: int | None
+    created_by: int
+    created_at: datetime
+
+    @property
+    def subject(self) -> str:
+        """The audit log's subject for this vote."""
+        return f"vote:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewVote:
+    guild_id: int
+    race_id: int
+    title: str
+    layout: str
+    options: tuple[VoteOption, ...]
+    eligible_role_ids: tuple[int, ...]
+    quorum: Fraction
+    threshold: Fraction
+    no_endorsement: bool
+    opens_at: datetime
+    closes_at: datetime
+    channel_id: int
+    created_by: int
+    method: str = "irv"
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _vote(row: sqlite3.Row) -> Vote:
+    return Vote(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        race_id=row["race_id"],
+        title=row["title"],
+        method=row["method"],
+        layout=row["layout"],
+        eligible_role_ids=tuple(json.loads(row["eligible_role_ids"])),
+        quorum=Fraction(row["quorum"]),
+        threshold=Fraction(row["threshold"]),
+        no_endorsement=bool(row["no_endorsement"]),
+        opens_at=datetime.fromisoformat(row["opens_at"]),
+        closes_at=datetime.fromisoformat(row["closes_at"]),
+        state=row["state"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        roll_size=row["roll_size"],
+        ballots_cast=row["ballots_cast"],
+        opened_at=_time(row["opened_at"]),
+        closed_at=_time(row["closed_at"]),
+        closed_late=bool(row["closed_late"]),
+        closed_by=row["closed_by"],
+        result=None if row["result"] is None else json.loads(row["result"]),
+        blt_sha256=row["blt_sha256"],
+        result_message_id=row["result_message_id"],
+        open_job_id=row["open_job_id"],
+        close_job_id=row["close_job_id"],
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+async def _rows(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    if isinstance(source, Database):
+        return await source.fetchall(sql, params)
+    async with source.execute(sql, tuple(params)) as cur:
+        return list(await cur.fetchall())
+
+
+async def _secure(conn: aiosqlite.Connection) -> None:
+    # Per connection; cheap. Pages freed from now on are overwritten with zeros.
+    async with conn.execute("PRAGMA secure_delete = ON") as cur:
+        await cur.fetchall()
+
+
+# --- votes -----------------------------------------------------------------------------------
+
+
+async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO votes (guild_id, race_id, title, method, layout, eligible_role_ids,"
+        " quorum, threshold, no_endorsement, opens_at, closes_at, channel_id, created_by,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.guild_id,
+            new.race_id,
+            new.title,
+            new.method,
+            new.layout,
+            json.dumps(list(new.eligible_role_ids)),
+            _fraction(new.quorum),
+            _fraction(new.threshold),
+            int(new.no_endorsement),
+            new.opens_at.isoformat(),
+            new.closes_at.isoformat(),
+            new.channel_id,
+            new.created_by,
+            now.isoformat(),
+        ),
+    )
+    vote_id = cur.lastrowid
+    await conn.executemany(
+        "INSERT INTO vote_options (guild_id, vote_id, position, name, candidate_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(new.guild_id, vote_id, o.position, o.name, o.candidate_id) for o in new.options],
+    )
+    return vote_id
+
+
+async def get_vote(source: Source, guild_id: int, vote_id: int) -> Vote | None:
+    rows = await _rows(
+        source, "SELECT * FROM votes WHERE guild_id = ? AND id = ?", (guild_id, vote_id)
+    )
+    return _vote(rows[0]) if rows else None
+
+
+async def get_vote_by_id(source: Source, vote_id: int) -> Vote | None:
+    """For scheduler handlers, whose job row already carries the guild."""
+    rows = await _rows(source, "SELECT * FROM votes WHERE id = ?", (vote_id,))
+    return _vote(rows[0]) if rows else None
+
+
+async def list_votes(source: Source, guild_id: int) -> list[Vote]:
+    rows = await _rows(
+        source, "SELECT * FROM votes WHERE guild_id = ? ORDER BY closes_at DESC, id", (guild_id,)
+    )
+    return [_vote(r) for r in rows]
+
+
+async def options(source: Source, vote_id: int) -> tuple[VoteOption, ...]:
+    rows = await _rows(
+        source,
+        "SELECT position, name, candidate_id FROM vote_options WHERE vote_id = ? ORDER BY position",
+        (vote_id,),
+    )
+    return tuple(VoteOption(r["position"], r["name"], r["candidate_id"]) for r in rows)
+
+
+async def set_jobs(
+    conn: aiosqlite.Connection, vote_id: int, *, open_job_id: int | None, close_job_id: int
+) -> None:
+    await conn.execute(
+        "UPDATE votes SET open_job_id = ?, close_job_id = ? WHERE id = ?",
+        (open_job_id, close_job_id, vote_id),
+    )
+
+
+async def set_announcement(
+    conn: aiosqlite.Connection, vote_id: int, *, channel_id: int, message_id: int
+) -> None:
+    await conn.execute(
+        "UPDATE votes SET channel_id = ?, message_id = ? WHERE id = ?",
+        (channel_id, message_id, vote_id),
+    )
+
+
+async def set_result_message(conn: aiosqlite.Connection, vote_id: int, message_id: int) -> None:
+    await conn.execute("UPDATE votes SET result_message_id = ? WHERE id = ?", (message_id, vote_id))
+
+
+# --- open: roll and key ----------------------------------------------------------------------
+
+
+async def open_vote(
+    conn: aiosqlite.Connection, vote: Vote, roll: Iterable[int], *, now: datetime
+) -> int:
+    """Freeze the roll, create the vote's key, mark it open; the roll's size.
+
+    Returns -1 (and changes nothing) if the vote is not `scheduled`: opening is idempotent.
+    """
+    cur = await conn.execute(
+        "UPDATE votes SET state = 'open', opened_at = ? WHERE id = ? AND state = 'scheduled'",
+        (now.isoformat(), vote.id),
+    )
+    if cur.rowcount == 0:
+        return -1
+    members = sorted(set(roll))
+    await conn.executemany(
+        "INSERT INTO vote_roll (guild_id, vote_id, member_id) VALUES (?, ?, ?)",
+        [(vote.guild_id, vote.id, m) for m in members],
+    )
+    await conn.execute(
+        "INSERT INTO vote_keys (guild_id, vote_id, hmac_key) VALUES (?, ?, ?)",
+        (vote.guild_id, vote.id, secrets.token_bytes(32)),
+    )
+    await conn.execute("UPDATE votes SET roll_size = ? WHERE id = ?", (len(members), vote.id))
+    return len(members)
+
+
+async def on_roll(source: Source, vote_id: int, member_id: int) -> bool:
+    rows = await _rows(
+        source,
+        "SELECT 1 FROM vote_roll WHERE vote_id = ? AND member_id = ?",
+        (vote_id, member_id),
+    )
+    return bool(rows)
+
+
+async def turnout(source: Source, vote_id: int) -> int:
+    rows = await _rows(
+        source, "SELECT count(*) AS n FROM vote_roll WHERE vote_id = ? AND voted = 1", (vote_id,)
+    )
+    return int(rows[0]["n"])
+
+
+# --- ballots ---------------------------------------------------------------------------------
+
+
+def voter_tag(key: bytes, vote_id: int, member_id: int) -> bytes:
+    return hmac.new(key, f"{vote_id}:{member_id}".encode(), hashlib.sha256).digest()
+
+
+async def put_ballot(
+    conn: aiosqlite.Connection, vote: Vote, member_id: int, ranking: str
+) -> bool | None:
+    """Record (or replace) `member_id`'s ballot; True if it replaced an earlier one.
+
+    None, recording nothing, if the vote has no key (not open) or the member is not on its
+    roll. The caller checks state and close time in the same transaction.
+    """
+    await _secure(conn)
+    async with conn.execute("SELECT hmac_key FROM vote_keys WHERE vote_id = ?", (vote.id,)) as cur:
+        key_row = await cur.fetchone()
+    async with conn.execute(
+        "SELECT voted FROM vote_roll WHERE vote_id = ? AND member_id = ?", (vote.id, member_id)
+    ) as cur:
+        roll_row = await cur.fetchone()
+    if key_row is None or roll_row is None:
+        return None
+    tag = voter_tag(key_row["hmac_key"], vote.id, member_id)
+    await conn.execute(
+        "INSERT INTO vote_open_ballots (guild_id, vote_id, voter_tag, ranking) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (vote_id, voter_tag) DO UPDATE SET ranking = excluded.ranking",
+        (vote.guild_id, vote.id, tag, ranking),
+    )
+    if not roll_row["voted"]:
+        await conn.execute(
+            "UPDATE vote_roll SET voted = 1 WHERE vote_id = ? AND member_id = ?",
+            (vote.id, member_id),
+        )
+    return bool(roll_row["voted"])
+
+
+async def freeze(
+    conn: aiosqlite.Connection,
+    vote: Vote,
+    *,
+    now: datetime,
+    closed_by: int | None,
+    late: bool,
+) -> int | None:
+    """Close the vote: group its ballots by ranking, destroy the key and the keyed rows.
+
+    Returns the number of ballots cast, or None if the vote was not open (idempotent).
+    """
+    await _secure(conn)
+    cur = await conn.execute(
+        "UPDATE votes SET state = 'closed', closed_at = ?, closed_by = ?, closed_late = ?"
+        " WHERE id = ? AND state = 'open'",
+        (now.isoformat(), closed_by, int(late), vote.id),
+    )
+    if cur.rowcount == 0:
+        return None
+    async with conn.execute(
+        "SELECT ranking FROM vote_open_ballots WHERE vote_id = ?", (vote.id,)
+    ) as cur:
+        grouped = Counter(row["ranking"] for row in await cur.fetchall())
+    await conn.executemany(
+        "INSERT INTO vote_ballots (guild_id, vote_id, ranking, weight) VALUES (?, ?, ?, ?)",
+        [(vote.guild_id, vote.id, ranking, n) for ranking, n in sorted(grouped.items())],
+    )
+    await conn.execute("DELETE FROM vote_open_ballots WHERE vote_id = ?", (vote.id,))
+    await conn.execute("DELETE FROM vote_keys WHERE vote_id = ?", (vote.id,))
+    cast = sum(grouped.values())
+    await conn.execute("UPDATE votes SET ballots_cast = ? WHERE id = ?", (cast, vote.id))
+    return cast
+
+
+async def scrub(db: Database) -> None:
+    """Leave no recoverable copy of deleted keys and ballots in the file or its WAL.
+
+    Outside any transaction (VACUUM cannot run in one). The checkpoint moves every page
+    into the main file and truncates the WAL; VACUUM rewrites the file without free pages;
+    the last checkpoint empties the WAL VACUUM wrote through.
+    """
+    async with db.reading() as conn:
+        for statement in (
+            "PRAGMA secure_delete = ON",
+            "PRAGMA wal_checkpoint(TRUNCATE)",
+            "VACUUM",
+            "PRAGMA wal_checkpoint(TRUNCATE)",
+        ):
+            # Each cursor is drained and closed: VACUUM refuses to run beside an open one.
+            async with conn.execute(statement) as cur:
+                await cur.fetchall()
+
+
+async def final_ballots(source: Source, vote_id: int) -> list[tuple[str, int]]:
+    """The closed vote's ballots as (encoded ranking, weight), in ranking order."""
+    rows = await _rows(
+        source,
+        "SELECT ranking, weight FROM vote_ballots WHERE vote_id = ? ORDER BY ranking",
+        (vote_id,),
+    )
+    return [(r["ranking"], r["weight"]) for r in rows]
+
+
+async def set_result(
+    conn: aiosqlite.Connection, vote_id: int, *, result: dict, blt_sha256: str
+) -> None:
+    await conn.execute(
+        "UPDATE votes SET result = ?, blt_sha256 = ? WHERE id = ?",
+        (json.dumps(result, sort_keys=True), blt_sha256, vote_id),
+    )
+
+
+async def retarget_options(
+    conn: aiosqlite.Connection, vote_id: int, options: Sequence[VoteOption], layout: str
+) -> None:
+    """Replace a scheduled vote's options (and layout); open drafts become stale."""
+    await conn.execute("DELETE FROM vote_options WHERE vote_id = ?", (vote_id,))
+    async with conn.execute("SELECT guild_id FROM votes WHERE id = ?", (vote_id,)) as cur:
+        row = await cur.fetchone()
+    await conn.executemany(
+        "INSERT INTO vote_options (guild_id, vote_id, position, name, candidate_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(row["guild_id"], vote_id, o.position, o.name, o.candidate_id) for o in options],
+    )
+    await conn.execute("UPDATE votes SET layout = ? WHERE id = ?", (layout, vote_id))
