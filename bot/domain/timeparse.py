@@ -142,6 +142,11 @@ def _parse_absolute(
         ) from None
 
     zone_text = match["zone"]
+    if zone_text in ("am", "pm"):
+        raise TimeInputError(
+            f"Use the 24-hour clock, e.g. `{wall:%Y-%m-%d} 18:00` for 6 pm; I can't read "
+            f"{original.strip()!r}."
+        )
     if zone_text is not None:
         offset = _parse_offset(zone_text)
         if offset is not None:

@@ -83,6 +83,7 @@ def test_accepts_a_zoneinfo_and_a_non_utc_now() -> None:
         ("2026-02-29 10:00", NY, ["2026-02-29 10:00 is not a real date"]),
         ("2026-12-05 24:00", NY, ["not a real date and time"]),
         ("2026-12-05 12:60", NY, ["not a real date and time"]),
+        ("2026-12-05 6:00 pm", NY, ["24-hour clock", "`2026-12-05 18:00`"]),
         ("in 3 fortnights", NY, ["unit 'fortnights'", "d (days)"]),
         ("in 999999w", NY, ["too far"]),
         ("9999-12-31 23:00 -05:00", NY, ["outside the calendar"]),
