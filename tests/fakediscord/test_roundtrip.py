@@ -1,0 +1,285 @@
+"""Every interaction type round-trips between the fake and a real discord.py Bot."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+
+import discord
+import pytest
+from discord import app_commands, ui
+
+from tests.fakediscord import FakeDiscord
+
+from .conftest import make_bot, running
+
+
+class VoteView(ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=60)
+
+    @ui.button(label="Open ballot", custom_id="vote:ballot:1", style=discord.ButtonStyle.primary)
+    async def ballot(self, interaction: discord.Interaction, button: ui.Button) -> None:
+        await interaction.response.send_message(f"ballot for {interaction.user.name}",
+                                                ephemeral=True)
+
+    @ui.button(label="Close", custom_id="vote:close:1")
+    async def close(self, interaction: discord.Interaction, button: ui.Button) -> None:
+        button.disabled = True
+        await interaction.response.edit_message(content="closed", view=self)
+
+    @ui.select(custom_id="vote:rank:1", placeholder="Rank",
+               options=[discord.SelectOption(label=f"Choice {i}", value=str(i))
+                        for i in range(1, 4)])
+    async def rank(self, interaction: discord.Interaction, select: ui.Select) -> None:
+        await interaction.response.send_message(f"ranked {select.values}", ephemeral=True)
+
+    @ui.select(cls=ui.RoleSelect, custom_id="vote:role:1")
+    async def role(self, interaction: discord.Interaction, select: ui.RoleSelect) -> None:
+        await interaction.response.send_message(f"role {select.values[0].name}")
+
+
+class RowModal(ui.Modal, title="Questionnaire"):
+    answer = ui.TextInput(label="Answer", custom_id="answer")
+    extra = ui.TextInput(label="Extra", custom_id="extra", required=False,
+                         style=discord.TextStyle.paragraph)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            f"got {self.answer.value!r} / {self.extra.value!r}", ephemeral=True)
+
+
+class LabelModal(ui.Modal, title="Label modal"):
+    name = ui.Label(text="Name", component=ui.TextInput(custom_id="name"))
+    pick = ui.Label(text="Pick", component=ui.Select(
+        custom_id="pick", options=[discord.SelectOption(label="A", value="a"),
+                                   discord.SelectOption(label="B", value="b")]))
+    radio = ui.Label(text="Radio", component=ui.RadioGroup(
+        custom_id="radio", options=[discord.RadioGroupOption(label="Yes", value="yes"),
+                                    discord.RadioGroupOption(label="No", value="no")]))
+    boxes = ui.Label(text="Boxes", component=ui.CheckboxGroup(
+        custom_id="boxes", required=False, min_values=0, max_values=2,
+        options=[discord.CheckboxGroupOption(label="X", value="x"),
+                 discord.CheckboxGroupOption(label="Y", value="y")]))
+    agree = ui.Label(text="Agree", component=ui.Checkbox(custom_id="agree"))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        c = self
+        await interaction.response.send_message(
+            f"{c.name.component.value}|{c.pick.component.values}|{c.radio.component.value}|"
+            f"{c.boxes.component.values}|{c.agree.component.value}")
+
+
+def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.Bot:
+    bot = make_bot()
+    g = discord.Object(int(guild_id))
+    setup = app_commands.Group(name="setup", description="Set up", guild_ids=[int(guild_id)])
+
+    @setup.command(name="chapter", description="Configure the chapter")
+    async def chapter(interaction: discord.Interaction, channel: discord.TextChannel,
+                      committee_role: discord.Role, timezone: str,
+                      contact: discord.Member | None = None) -> None:
+        await interaction.response.send_message(
+            f"{channel.name}|{committee_role.name}|{timezone}|"
+            f"{contact.name if contact else None}|{interaction.app_permissions.send_messages}",
+            ephemeral=True)
+
+    bot.tree.add_command(setup)
+
+    @bot.tree.command(name="vote", description="Post a vote", guild=g)
+    async def vote(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            "Vote here", view=VoteView(), embed=discord.Embed(title="Ballot").add_field(
+                name="Race", value="Assembly 12"))
+
+    @bot.tree.command(name="ask", description="Row modal", guild=g)
+    async def ask(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(RowModal())
+
+    @bot.tree.command(name="ask2", description="Label modal", guild=g)
+    async def ask2(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(LabelModal())
+
+    @bot.tree.command(name="slow", description="Defer then follow up", guild=g)
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await asyncio.sleep(0.05)
+        await interaction.followup.send("done slowly", file=discord.File(
+            io.BytesIO(b"a,b\n1,2\n"), filename="tally.csv"))
+        await interaction.followup.send("second")
+
+    @bot.tree.command(name="edit", description="Respond then edit", guild=g)
+    async def edit(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("first")
+        await interaction.edit_original_response(content="edited")
+
+    async def race_ac(interaction: discord.Interaction, current: str):
+        races = ["Assembly 12", "Assembly 50", "Senate 3"]
+        return [app_commands.Choice(name=r, value=r) for r in races
+                if r.lower().startswith(current.lower())]
+
+    race = app_commands.Group(name="race", description="Races", guild_ids=[int(guild_id)])
+
+    @race.command(name="show", description="Show a race")
+    @app_commands.autocomplete(race=race_ac)
+    async def show(interaction: discord.Interaction, race: str) -> None:
+        await interaction.response.send_message(race)
+
+    bot.tree.add_command(race)
+
+    @bot.tree.command(name="post", description="Post to a channel", guild=g)
+    async def post(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        try:
+            await channel.send("hello")
+        except discord.Forbidden as e:
+            log.append(e)
+            await interaction.response.send_message(f"forbidden {e.code}", ephemeral=True)
+            return
+        await interaction.response.send_message("posted", ephemeral=True)
+
+    @bot.tree.command(name="dm", description="DM a member", guild=g)
+    async def dm(interaction: discord.Interaction, member: discord.Member) -> None:
+        try:
+            await member.send("psst", file=discord.File(io.BytesIO(b"x"), "x.txt"))
+        except discord.Forbidden as e:
+            log.append(e)
+            await interaction.response.send_message(f"dm failed {e.code}", ephemeral=True)
+            return
+        await interaction.response.send_message("dm sent", ephemeral=True)
+
+    async def setup_hook() -> None:
+        await bot.tree.sync(guild=g)
+
+    bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    return bot
+
+
+@pytest.mark.asyncio
+async def test_login_to_ready_under_one_second(fake, world):
+    bot = make_bot()
+    t0 = time.perf_counter()
+    async with running(bot, fake):
+        elapsed = time.perf_counter() - t0
+        assert bot.user is not None and str(bot.user.id) == fake.bot_user.id
+        guild = bot.get_guild(int(world.guild.id))
+        assert guild is not None and guild.name == "Metro DSA"
+        assert {m.name for m in guild.members} >= {"alice", "bob"}
+        assert guild.get_channel(int(world.review.id)).overwrites
+    assert elapsed < 1.0, elapsed
+
+
+@pytest.mark.asyncio
+async def test_slash_with_role_channel_user_options(fake, world):
+    log: list = []
+    async with running(build(fake, world.guild.id, log), fake):
+        r = await world.alice.slash("setup chapter", channel=world.votes,
+                                    committee_role=world.committee,
+                                    timezone="America/New_York", contact=world.bob)
+        assert r.ephemeral and r.callback_type == 4
+        assert r.content == "votes|Electoral Committee|America/New_York|bob|True"
+        assert world.votes.messages == []  # ephemeral: not in the channel
+
+
+@pytest.mark.asyncio
+async def test_button_select_and_update(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("vote", in_channel=world.votes)
+        assert not r.ephemeral
+        assert r.embed["fields"][0] == {"name": "Race", "value": "Assembly 12", "inline": True}
+        assert "vote:ballot:1" in r.custom_ids
+        assert r.component("vote:ballot:1")["label"] == "Open ballot"
+        assert world.votes.messages[-1]["id"] == r.message["id"]
+
+        b = await world.bob.click(r, "vote:ballot:1")
+        assert b.content == "ballot for bob" and b.ephemeral
+
+        s = await world.alice.select(r, "vote:rank:1", ["3"])
+        assert s.content == "ranked ['3']"
+
+        rs = await world.alice.select(r, "vote:role:1", [world.committee])
+        assert rs.content == "role Electoral Committee"
+
+        c = await world.alice.click(world.votes.messages[0], "vote:close:1")
+        assert c.callback_type == 7 and c.content == "closed"
+        assert c.component("vote:close:1")["disabled"] is True
+        with pytest.raises(ValueError):
+            await world.alice.click(c, "vote:close:1")
+
+
+@pytest.mark.asyncio
+async def test_modal_action_rows(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("ask")
+        assert r.modal["title"] == "Questionnaire"
+        assert r.modal["components"][0]["type"] == 1
+        done = await world.alice.submit_modal(r.modal, {"answer": "yes please"})
+        assert done.content == "got 'yes please' / ''"
+        with pytest.raises(ValueError):
+            await world.alice.submit_modal(r.modal, {"extra": "no answer"})
+
+
+@pytest.mark.asyncio
+async def test_modal_label_wrapped_inputs(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("ask2")
+        assert [c["type"] for c in r.modal["components"]] == [18] * 5
+        done = await world.alice.submit_modal(
+            r, {"name": "Ada", "pick": ["b"], "radio": "yes", "boxes": ["x", "y"],
+                "agree": True})
+        assert done.content == "Ada|['b']|yes|['x', 'y']|True"
+
+
+@pytest.mark.asyncio
+async def test_autocomplete(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        choices = await world.alice.autocomplete("race show", "race", "Assem")
+        assert [c["name"] for c in choices] == ["Assembly 12", "Assembly 50"]
+        r = await world.alice.slash("race show", race="Senate 3")
+        assert r.content == "Senate 3"
+
+
+@pytest.mark.asyncio
+async def test_defer_followup_with_attachment(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("slow", in_channel=world.votes)
+        assert r.deferred
+        await r.wait_followups(2)
+        assert r.content == "done slowly" and not r.thinking
+        assert r.attachments[0]["filename"] == "tally.csv"
+        assert r.attachments[0]["data"] == b"a,b\n1,2\n"
+        assert [m["content"] for m in r.followups] == ["done slowly", "second"]
+        assert [m["content"] for m in world.votes.messages] == ["done slowly", "second"]
+        assert world.votes.messages[0]["attachments"][0]["data"] == b"a,b\n1,2\n"
+
+
+@pytest.mark.asyncio
+async def test_edit_original(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("edit", in_channel=world.votes)
+        await r.wait_edit()
+        assert r.content == "edited"
+        assert world.votes.messages[-1]["content"] == "edited"
+
+
+@pytest.mark.asyncio
+async def test_missing_permission_is_forbidden_50013(fake, world):
+    log: list = []
+    async with running(build(fake, world.guild.id, log), fake):
+        r = await world.alice.slash("post", channel=world.locked)
+        assert r.content == "forbidden 50013"
+        assert isinstance(log[0], discord.Forbidden) and log[0].code == 50013
+        r = await world.alice.slash("post", channel=world.votes)
+        assert r.content == "posted" and world.votes.messages[-1]["content"] == "hello"
+
+
+@pytest.mark.asyncio
+async def test_dm_closed_is_50007_and_open_dm_arrives(fake, world):
+    log: list = []
+    async with running(build(fake, world.guild.id, log), fake):
+        r = await world.alice.slash("dm", member=world.bob)
+        assert r.content == "dm failed 50007" and log[0].code == 50007
+        r = await world.bob.slash("dm", member=world.alice)
+        assert r.content == "dm sent"
+        dms = fake.dms_to(world.alice)
+        assert dms[-1]["content"] == "psst" and dms[-1]["attachments"][0]["data"] == b"x"
