@@ -227,6 +227,18 @@ async def set_announcement(
     )
 
 
+async def request_close(
+    conn: aiosqlite.Connection, vote_id: int, *, actor_id: int, now: datetime
+) -> bool:
+    """An early close: the close time becomes `now` (no ballot is admitted from then on) and
+    the actor is remembered for the result; False unless the vote is open."""
+    cur = await conn.execute(
+        "UPDATE votes SET closes_at = ?, closed_by = ? WHERE id = ? AND state = 'open'",
+        (now.isoformat(), actor_id, vote_id),
+    )
+    return cur.rowcount > 0
+
+
 async def set_result_message(conn: aiosqlite.Connection, vote_id: int, message_id: int) -> None:
     await conn.execute("UPDATE votes SET result_message_id = ? WHERE id = ?", (message_id, vote_id))
 
@@ -328,7 +340,8 @@ async def freeze(
     """
     await _secure(conn)
     cur = await conn.execute(
-        "UPDATE votes SET state = 'closed', closed_at = ?, closed_by = ?, closed_late = ?"
+        "UPDATE votes SET state = 'closed', closed_at = ?, closed_by = coalesce(?, closed_by),"
+        " closed_late = ?"
         " WHERE id = ? AND state = 'open'",
         (now.isoformat(), closed_by, int(late), vote.id),
     )
