@@ -1,0 +1,442 @@
+"""Endorsement votes: create, open, take ballots, close and count.
+
+The scheduler runs two job kinds for every vote: "vote.open" at the open time and
+"vote.close" at the close. Their handlers (in cogs/votes, which does the posting) call
+`open_vote` and `close_vote` here; both are idempotent, so a recovered or repeated job does
+no harm. A ballot is admitted only when `now < closes_at`, checked in the transaction that
+stores it, so a late close never lets a late ballot in.
+
+Nothing here logs a ranking, and nothing returns one together with a member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from bot.db import Database
+from bot.domain import votes as rules
+from bot.domain.races import CandidateDraft, RaceStatus, name_key
+from bot.domain.tally.count import count_vote
+from bot.domain.tally.io.blt import write_blt
+from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
+from bot.domain.tally.report import result_to_json
+from bot.domain.timeparse import TimeInputError, parse_when
+from bot.errors import InvalidInput, NotFound, UserError
+from bot.scheduler import Scheduler
+from bot.services import races as race_service
+from bot.store import audit
+from bot.store import votes as store
+from bot.store.votes import NewVote, Vote, VoteOption
+
+log = logging.getLogger("endorsebot.votes")
+
+OPEN_JOB = "vote.open"
+CLOSE_JOB = "vote.close"
+
+
+class BallotRefused(UserError):
+    """A ballot that was not recorded; the message says why."""
+
+
+class NotOnRoll(BallotRefused):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRequest:
+    """What the committee typed into `/vote create` (and the candidates modal)."""
+
+    guild_id: int
+    race_id: int
+    actor_id: int
+    channel_id: int
+    timezone: str
+    extra_candidates: tuple[str, ...] = ()
+    eligible_role_ids: tuple[int, ...] = ()
+    quorum: str = ""
+    threshold: str = ""
+    opens: str = "now"
+    closes: str = "in 3d"
+    no_endorsement: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class VotePlan:
+    """A validated vote, ready to show as a preview and to create."""
+
+    request: VoteRequest
+    title: str
+    options: tuple[str, ...]
+    new_candidates: tuple[str, ...]  # typed in the modal, not yet in the race's register
+    quorum: Fraction
+    threshold: Fraction
+    opens_at: datetime
+    closes_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A closed vote and its count, recomputed from the frozen ballots (deterministic)."""
+
+    vote: Vote
+    options: tuple[str, ...]
+    profile: Profile
+    blt: str
+    seed: str
+    result: TallyResult
+    ballots_cast: int
+    quorum_needed: int
+    quorum_met: bool
+    endorsed: str | None  # the endorsed candidate's name, or None
+
+    @property
+    def winner(self) -> str | None:
+        return self.result.winners[0] if self.result.winners else None
+
+
+# --- create -----------------------------------------------------------------------------------
+
+
+async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan:
+    """Check everything the committee typed; raise `InvalidInput` saying what to fix."""
+    race = await race_service.get_race(db, request.guild_id, request.race_id)
+    registered = [c.name for c in await race_service.list_candidates(db, race.guild_id, race.id)]
+    known = {name_key(n) for n in registered}
+    extra: list[str] = []
+    for name in request.extra_candidates:
+        tidy = " ".join(name.split())
+        if (
+            tidy
+            and name_key(tidy) not in known
+            and name_key(tidy) != name_key(rules.NO_ENDORSEMENT)
+        ):
+            known.add(name_key(tidy))
+            extra.append(tidy)
+    try:
+        options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)
+        quorum = rules.parse_quorum(request.quorum)
+        threshold = rules.parse_vote_threshold(request.threshold)
+        opens_at = parse_when(request.opens or "now", tz=request.timezone, now=now)
+        closes_at = parse_when(request.closes, tz=request.timezone, now=now)
+        opens_at = max(opens_at, now)  # "now" typed a moment ago, or a past open: open at once
+        rules.check_window(opens_at, closes_at, now)
+    except (rules.VoteRuleError, TimeInputError) as error:
+        raise InvalidInput(str(error)) from None
+    if not request.eligible_role_ids:
+        raise InvalidInput("Name at least one role whose holders may vote.")
+    return VotePlan(
+        request, race.label, options, tuple(extra), quorum, threshold, opens_at, closes_at
+    )
+
+
+async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: datetime) -> Vote:
+    """Register new candidates, store the vote and schedule its open and close."""
+    request = plan.request
+    for name in plan.new_candidates:
+        await race_service.add_candidate(
+            db,
+            guild_id=request.guild_id,
+            race_id=request.race_id,
+            actor_id=request.actor_id,
+            draft=CandidateDraft(name),
+            now=now,
+        )
+    by_key = {
+        name_key(c.name): c.id
+        for c in await race_service.list_candidates(db, request.guild_id, request.race_id)
+    }
+    options = tuple(
+        VoteOption(i, name, by_key.get(name_key(name))) for i, name in enumerate(plan.options)
+    )
+    new = NewVote(
+        guild_id=request.guild_id,
+        race_id=request.race_id,
+        title=plan.title,
+        layout=rules.layout_of(plan.options),
+        options=options,
+        eligible_role_ids=request.eligible_role_ids,
+        quorum=plan.quorum,
+        threshold=plan.threshold,
+        no_endorsement=request.no_endorsement,
+        opens_at=plan.opens_at,
+        closes_at=plan.closes_at,
+        channel_id=request.channel_id,
+        created_by=request.actor_id,
+    )
+    async with db.transaction() as conn:
+        vote_id = await store.insert_vote(conn, new, now=now)
+        payload = {"vote_id": vote_id}
+        open_job = await scheduler.schedule(
+            conn, guild_id=new.guild_id, kind=OPEN_JOB, due_at=plan.opens_at, payload=payload
+        )
+        close_job = await scheduler.schedule(
+            conn, guild_id=new.guild_id, kind=CLOSE_JOB, due_at=plan.closes_at, payload=payload
+        )
+        await store.set_jobs(conn, vote_id, open_job_id=open_job, close_job_id=close_job)
+        await audit.record(
+            conn,
+            guild_id=new.guild_id,
+            actor_id=request.actor_id,
+            action="vote.create",
+            subject=f"vote:{vote_id}",
+            detail=(
+                f"{len(options)} options; quorum {rules.share_text(plan.quorum)}; threshold "
+                f"{rules.share_text(plan.threshold)}; opens {plan.opens_at.isoformat()}; "
+                f"closes {plan.closes_at.isoformat()}"
+            ),
+            at=now,
+        )
+    await race_service.set_race_status(
+        db,
+        guild_id=request.guild_id,
+        race_id=request.race_id,
+        status=RaceStatus.ENDORSEMENT_OPEN,
+        actor_id=request.actor_id,
+        now=now,
+    )
+    vote = await store.get_vote(db, request.guild_id, vote_id)
+    assert vote is not None
+    return vote
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+async def get(db: Database, guild_id: int, vote_id: int) -> Vote:
+    vote = await store.get_vote(db, guild_id, vote_id)
+    if vote is None:
+        raise NotFound("That vote does not exist in this chapter (see `/vote list`).")
+    return vote
+
+
+async def option_names(db: Database, vote_id: int) -> tuple[str, ...]:
+    return tuple(o.name for o in await store.options(db, vote_id))
+
+
+async def turnout(db: Database, vote: Vote) -> tuple[int, int]:
+    """(ballots submitted, roll size); while scheduled, (0, 0)."""
+    if vote.state == "closed" and vote.ballots_cast is not None:
+        return vote.ballots_cast, vote.roll_size or 0
+    return await store.turnout(db, vote.id), vote.roll_size or 0
+
+
+async def list_votes(db: Database, guild_id: int) -> list[Vote]:
+    return await store.list_votes(db, guild_id)
+
+
+async def audit_trail(db: Database, vote: Vote) -> list[audit.AuditEntry]:
+    return await audit.for_subject(db, vote.guild_id, vote.subject)
+
+
+# --- open -------------------------------------------------------------------------------------
+
+
+async def open_vote(db: Database, vote_id: int, roll: Sequence[int], *, now: datetime) -> Vote:
+    """Freeze the roll (the members holding an eligible role now) and open the vote.
+
+    Idempotent: a vote already open or closed is returned as it is.
+    """
+    async with db.transaction() as conn:
+        vote = await store.get_vote_by_id(conn, vote_id)
+        if vote is None:
+            raise NotFound(f"vote {vote_id} does not exist")
+        size = await store.open_vote(conn, vote, roll, now=now)
+        if size >= 0:
+            await audit.record(
+                conn,
+                guild_id=vote.guild_id,
+                actor_id=0,
+                action="vote.open",
+                subject=vote.subject,
+                detail=f"roll frozen: {size} members",
+                at=now,
+            )
+    vote = await store.get_vote_by_id(db, vote_id)
+    assert vote is not None
+    return vote
+
+
+# --- ballots ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    vote: Vote
+    replaced: bool
+
+
+async def submit(
+    db: Database,
+    *,
+    guild_id: int,
+    vote_id: int,
+    member_id: int,
+    draft: rules.Draft,
+    role_names: str,
+    now: datetime,
+) -> Recorded:
+    """Record the member's ballot (replacing an earlier one); returns after the COMMIT.
+
+    Raises `BallotRefused` with the reason, recording nothing. `role_names` names the
+    eligible roles for the not-on-the-roll message.
+    """
+    try:
+        async with db.transaction() as conn:
+            vote = await store.get_vote(conn, guild_id, vote_id)
+            if vote is None:
+                raise BallotRefused("This vote no longer exists. Nothing was recorded.")
+            rules.accepting(vote.state, vote.closes_at, now)
+            count = len(await store.options(conn, vote.id))
+            ranking = rules.validate_ballot(
+                draft.ranking, option_count=count, layout=draft.layout, expected_layout=vote.layout
+            )
+            replaced = await store.put_ballot(conn, vote, member_id, rules.encode_ranking(ranking))
+            if replaced is None:
+                raise NotOnRoll(not_on_roll_text(vote, role_names))
+    except rules.BallotRejected as error:
+        raise BallotRefused(str(error)) from None
+    return Recorded(vote, replaced)
+
+
+def not_on_roll_text(vote: Vote, role_names: str) -> str:
+    opened = vote.opened_at or vote.opens_at
+    return (
+        "You are not on this vote's roll, so nothing was recorded. The roll was frozen when "
+        f"the vote opened (<t:{int(opened.timestamp())}:F>): it lists the members who held "
+        f"**{role_names}** then. Someone who gained the role later votes next time; if you "
+        "held it then, ask the committee."
+    )
+
+
+async def check_can_vote(db: Database, vote: Vote, member_id: int, role_names: str, now: datetime):
+    """Raise `BallotRefused` before showing a ballot the member could not submit."""
+    try:
+        rules.accepting(vote.state, vote.closes_at, now)
+    except rules.BallotRejected as error:
+        raise BallotRefused(str(error).replace(" Nothing was recorded.", "")) from None
+    if not await store.on_roll(db, vote.id, member_id):
+        raise NotOnRoll(not_on_roll_text(vote, role_names).replace(", so nothing was recorded", ""))
+
+
+# --- close ------------------------------------------------------------------------------------
+
+
+async def request_close(
+    db: Database, scheduler: Scheduler, vote: Vote, *, actor_id: int, now: datetime
+) -> None:
+    """Close early: no ballot is admitted from `now`; the close job runs at once."""
+    async with db.transaction() as conn:
+        if not await store.request_close(conn, vote.id, actor_id=actor_id, now=now):
+            raise InvalidInput("Only an open vote can be closed.")
+        await audit.record(
+            conn,
+            guild_id=vote.guild_id,
+            actor_id=actor_id,
+            action="vote.close_early",
+            subject=vote.subject,
+            detail=f"was due to close {vote.closes_at.isoformat()}",
+            at=now,
+        )
+        if vote.close_job_id is not None:
+            await scheduler.reschedule(vote.close_job_id, now, conn=conn)
+
+
+async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -> Counted:
+    """Freeze the ballots, destroy the key, scrub the file, count and record the result.
+
+    Idempotent: a vote closed earlier is recounted from its frozen ballots (the count is
+    deterministic), so a close interrupted after the freeze completes at the next run.
+    """
+    async with db.transaction() as conn:
+        vote = await store.get_vote_by_id(conn, vote_id)
+        if vote is None:
+            raise NotFound(f"vote {vote_id} does not exist")
+        if vote.state == "scheduled":
+            # The open job never ran (its handler failed): open with an empty roll so the
+            # close can go ahead and say so rather than hang.
+            await store.open_vote(conn, vote, [], now=now)
+        cast = await store.freeze(conn, vote, now=now, closed_by=None, late=late)
+        if cast is not None:
+            await audit.record(
+                conn,
+                guild_id=vote.guild_id,
+                actor_id=vote.closed_by or 0,
+                action="vote.close",
+                subject=vote.subject,
+                detail=f"{cast} ballots" + ("; closed late" if late else ""),
+                at=now,
+            )
+    if cast is not None:
+        await store.scrub(db)
+    counted = await count(db, vote_id)
+    if counted.vote.result is None:
+        async with db.transaction() as conn:
+            await store.set_result(
+                conn,
+                vote_id,
+                result=result_to_json(counted.result),
+                blt_sha256=counted.seed,
+            )
+        status = RaceStatus.ENDORSED if counted.endorsed else RaceStatus.NOT_ENDORSED
+        await race_service.set_race_status(
+            db,
+            guild_id=counted.vote.guild_id,
+            race_id=counted.vote.race_id,
+            status=status,
+            actor_id=0,
+            now=now,
+        )
+        counted = await count(db, vote_id)
+    return counted
+
+
+def profile_of(vote: Vote, options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> Profile:
+    """The frozen ballots as a tally profile (grouped, in ranking order)."""
+    return Profile(
+        candidates=tuple(options),
+        ballots=tuple(
+            RankedBallot(tuple((i,) for i in rules.decode_ranking(ranking)), weight)
+            for ranking, weight in ballots
+        ),
+        seats=1,
+        title=vote.title,
+    )
+
+
+async def count(db: Database, vote_id: int) -> Counted:
+    """Count a closed vote from its frozen ballots."""
+    vote = await store.get_vote_by_id(db, vote_id)
+    if vote is None or vote.state != "closed":
+        raise InvalidInput("Results exist only after the vote closes.")
+    options = await option_names(db, vote_id)
+    ballots = await store.final_ballots(db, vote_id)
+    profile = profile_of(vote, options, ballots)
+    blt = write_blt(profile)
+    seed = hashlib.sha256(blt.encode()).hexdigest()
+    no_endorsement = _no_endorsement_name(options) if vote.no_endorsement else None
+    result = count_vote(
+        profile,
+        vote.method,
+        no_endorsement=no_endorsement,
+        threshold=vote.threshold if no_endorsement else None,
+        seed=seed,
+    )
+    cast = sum(w for _, w in ballots)
+    needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
+    met = cast >= needed and cast > 0
+    winner = result.winners[0] if result.winners else None
+    endorsed = None
+    if met and winner is not None and winner != no_endorsement:
+        if result.endorsement is None or result.endorsement.met:
+            endorsed = winner
+    return Counted(vote, options, profile, blt, seed, result, cast, needed, met, endorsed)
+
+
+def _no_endorsement_name(options: Sequence[str]) -> str:
+    key = name_key(rules.NO_ENDORSEMENT)
+    return next(o for o in options if name_key(o) == key)
