@@ -129,8 +129,14 @@ class _Errors:
         max_len: int,
         min_len: int = 0,
         required: bool = False,
+        strip: bool = False,
     ) -> bool:
-        """A string field. ``None`` counts as absent (discord.py sends some as null)."""
+        """A string field. ``None`` counts as absent (discord.py sends some as null).
+
+        ``strip``: measure without leading/trailing whitespace (embed fields: docs
+        "Embed Limits": "Leading and trailing whitespace characters are not included
+        (they are trimmed automatically)").
+        """
         if value is None:
             if required:
                 self.add(path, "BASE_TYPE_REQUIRED", "This field is required")
@@ -139,7 +145,7 @@ class _Errors:
         if not isinstance(value, str):
             self.add(path, "BASE_TYPE_STRING", "Could not interpret value as string.")
             return False
-        n = len(value)
+        n = len(value.strip()) if strip else len(value)
         if min_len > 0 and (n < min_len or n > max_len):
             self.add(
                 path,
@@ -298,8 +304,27 @@ def _choice_value_ok(errors: _Errors, path: Path, opt_type: Any, value: Any) -> 
         errors.integer(path, value, lo=NUM_MIN, hi=NUM_MAX, required=True, kind="float")
 
 
+# docs ("Slash Commands"): "Slash commands can have a maximum of 8000 characters for
+# combined name, description, and value properties for each command, its options
+# (including subcommands and groups), and choices. When localization fields are
+# present, only the longest localization for each field (including the default value)
+# is counted towards the size limit." Older revisions of the docs said 4000; the
+# current developers/ docs say 8000, which is what Discord enforces today.
+COMMAND_TOTAL_CHARS_MAX = 8000
+
+
+def _longest(obj: dict[str, Any], key: str) -> int:
+    """Length of ``obj[key]`` or of its longest localization, whichever is longer."""
+    value = obj.get(key)
+    n = len(value) if isinstance(value, str) else 0
+    locs = obj.get(f"{key}_localizations")
+    if isinstance(locs, dict):
+        n = max([n, *(len(v) for v in locs.values() if isinstance(v, str))])
+    return n
+
+
 def _choice_chars(choice: dict[str, Any]) -> int:
-    n = len(choice.get("name") or "") if isinstance(choice.get("name"), str) else 0
+    n = _longest(choice, "name")
     value = choice.get("value")
     if isinstance(value, str):
         n += len(value)
@@ -375,8 +400,8 @@ def _check_options(errors: _Errors, path: Path, raw: Any, *, depth: int) -> int:
             kind="description",
             chat_input=True,
         )
+        chars += _longest(opt, "name") + _longest(opt, "description")
         if isinstance(name, str):
-            chars += len(name)
             # docs: "name must be unique within an array of application command options".
             if name in names:
                 errors.add(
@@ -385,8 +410,6 @@ def _check_options(errors: _Errors, path: Path, raw: Any, *, depth: int) -> int:
                     "Option names must be unique",
                 )
             names[name] = i
-        if isinstance(opt.get("description"), str):
-            chars += len(opt["description"])
 
         if otype in (SUB_COMMAND, SUB_COMMAND_GROUP):
             kinds.add("sub")
@@ -532,13 +555,14 @@ def _check_command(errors: _Errors, idx: int, cmd: dict[str, Any]) -> None:
             )
         return
 
-    chars = len(name) if isinstance(name, str) else 0
-    chars += len(description) if isinstance(description, str) else 0
+    chars = _longest(cmd, "name") + _longest(cmd, "description")
     chars += _check_options(errors, (*path, "options"), cmd.get("options"), depth=0)
-    # docs: combined length of name, description and value properties of the command,
-    # its options (incl. subcommands and groups) and choices must not exceed 4000.
-    if chars > 4000:
-        errors.add(path, "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (4000)")
+    if chars > COMMAND_TOTAL_CHARS_MAX:
+        errors.add(
+            path,
+            "APPLICATION_COMMAND_TOO_LARGE",
+            f"Command exceeds maximum size ({COMMAND_TOTAL_CHARS_MAX})",
+        )
 
 
 def validate_commands(payload: list[dict]) -> dict | None:
@@ -589,7 +613,7 @@ EMBED_TOTAL_MAX = 6000
 
 def _embed_chars(embed: dict[str, Any]) -> int:
     def s(v: Any) -> int:
-        return len(v) if isinstance(v, str) else 0
+        return len(v.strip()) if isinstance(v, str) else 0
 
     n = s(embed.get("title")) + s(embed.get("description"))
     for field in embed.get("fields") or []:
@@ -617,8 +641,8 @@ def _check_embeds(errors: _Errors, raw: Any) -> None:
             continue
         # docs "Embed Limits": title 256, description 4096, up to 25 fields,
         # field name 256, field value 1024, footer text 2048, author name 256.
-        errors.string((*epath, "title"), embed.get("title"), max_len=256)
-        errors.string((*epath, "description"), embed.get("description"), max_len=4096)
+        errors.string((*epath, "title"), embed.get("title"), max_len=256, strip=True)
+        errors.string((*epath, "description"), embed.get("description"), max_len=4096, strip=True)
         fields = errors.array((*epath, "fields"), embed.get("fields"), max_len=25)
         for j, raw_field in enumerate(fields or []):
             fpath = (*epath, "fields", j)
@@ -627,10 +651,20 @@ def _check_embeds(errors: _Errors, raw: Any) -> None:
                 continue
             # docs: embed field name and value are required strings.
             errors.string(
-                (*fpath, "name"), field.get("name"), min_len=1, max_len=256, required=True
+                (*fpath, "name"),
+                field.get("name"),
+                min_len=1,
+                max_len=256,
+                required=True,
+                strip=True,
             )
             errors.string(
-                (*fpath, "value"), field.get("value"), min_len=1, max_len=1024, required=True
+                (*fpath, "value"),
+                field.get("value"),
+                min_len=1,
+                max_len=1024,
+                required=True,
+                strip=True,
             )
         footer = _obj(errors, (*epath, "footer"), embed.get("footer"))
         if footer is not None:
@@ -640,6 +674,7 @@ def _check_embeds(errors: _Errors, raw: Any) -> None:
                 min_len=1,
                 max_len=2048,
                 required=True,
+                strip=True,
             )
         author = _obj(errors, (*epath, "author"), embed.get("author"))
         if author is not None:
@@ -649,6 +684,7 @@ def _check_embeds(errors: _Errors, raw: Any) -> None:
                 min_len=1,
                 max_len=256,
                 required=True,
+                strip=True,
             )
         total += _embed_chars(embed)
     if total > EMBED_TOTAL_MAX:
@@ -735,6 +771,18 @@ def _check_select_option(errors: _Errors, path: Path, raw: Any) -> None:
     errors.string((*path, "description"), opt.get("description"), max_len=100)
 
 
+def _check_required_min(errors: _Errors, path: Path, comp: dict[str, Any]) -> None:
+    # docs (selects in modals, File Upload, Checkbox Group): "min_values must be either
+    # omitted or at least 1 if required is omitted or true". ("required" is ignored in
+    # messages, and discord.py always sends it, so this is checked in modals only.)
+    if comp.get("required") in (None, True) and comp.get("min_values") == 0:
+        errors.add(
+            (*path, "min_values"),
+            "NUMBER_TYPE_MIN",
+            "int value should be greater than or equal to 1.",
+        )
+
+
 def _check_select(
     errors: _Errors, path: Path, comp: dict[str, Any], ids: _CustomIds, *, in_modal: bool
 ) -> None:
@@ -782,6 +830,8 @@ def _check_select(
                 "BASE_TYPE_BAD_LENGTH",
                 f"Must be between {min_v} and {max_v} in length.",
             )
+    if in_modal:
+        _check_required_min(errors, path, comp)
     # docs: "Using disabled in a modal will result in an error".
     if in_modal and comp.get("disabled"):
         errors.add(
@@ -936,7 +986,11 @@ def _check_v2_component(
         elif acc.get("type") == BUTTON:
             ids.numeric_id(errors, (*path, "accessory"), acc.get("id"))
             _check_button(errors, (*path, "accessory"), acc, ids)
-        elif acc.get("type") != THUMBNAIL:
+        elif acc.get("type") == THUMBNAIL:
+            # docs "Thumbnail": description (alt text) max 1024 characters.
+            ids.numeric_id(errors, (*path, "accessory"), acc.get("id"))
+            errors.string((*path, "accessory", "description"), acc.get("description"), max_len=1024)
+        else:
             errors.add(
                 (*path, "accessory", "type"),
                 "UNION_TYPE_CHOICES",
@@ -966,8 +1020,17 @@ def _check_v2_component(
                     'Value of field "type" must be one of (1, 9, 10, 12, 13, 14).',
                 )
     elif ctype == MEDIA_GALLERY:
-        # docs "Media Gallery": 1 to 10 media gallery items.
-        errors.array((*path, "items"), comp.get("items"), min_len=1, max_len=10, required=True)
+        # docs "Media Gallery": 1 to 10 media gallery items; item description (alt
+        # text) max 1024 characters.
+        items = errors.array(
+            (*path, "items"), comp.get("items"), min_len=1, max_len=10, required=True
+        )
+        for i, raw in enumerate(items or []):
+            item = _obj(errors, (*path, "items", i), raw)
+            if item is not None:
+                errors.string(
+                    (*path, "items", i, "description"), item.get("description"), max_len=1024
+                )
     elif ctype in (TEXT_DISPLAY, SEPARATOR, FILE):
         pass
     else:
@@ -1045,15 +1108,35 @@ def _check_poll(errors: _Errors, raw: Any) -> None:
     errors.integer(("poll", "duration"), poll.get("duration"), lo=1, hi=768)
 
 
-def _is_empty(payload: dict[str, Any]) -> bool:
-    def present(key: str) -> bool:
-        value = payload.get(key)
-        return value not in (None, "", [], {})
+def _present(payload: dict[str, Any], key: str) -> bool:
+    return payload.get(key) not in (None, "", [], {})
 
-    return not any(
-        present(k)
-        for k in ("content", "embeds", "components", "attachments", "files", "sticker_ids", "poll")
-    )
+
+# docs create message: "At least one of content, embeds, sticker_ids, components,
+# files[n], poll, or shared_client_theme is required. When forwarding a message, only
+# message_reference is required." (files travel as ``attachments`` metadata.)
+_CONTENT_FIELDS = (
+    "content",
+    "embeds",
+    "sticker_ids",
+    "components",
+    "attachments",
+    "files",
+    "poll",
+    "shared_client_theme",
+)
+# docs create message: with IS_COMPONENTS_V2 "the message can only contain components.
+# Providing content, embeds, sticker_ids, poll, or shared_client_theme will fail"; on
+# edit they "must have their values reset to empty" (null or []).
+_LEGACY_FIELDS = ("content", "embeds", "sticker_ids", "poll", "shared_client_theme")
+MESSAGE_REFERENCE_FORWARD = 1
+
+
+def _is_empty(payload: dict[str, Any]) -> bool:
+    if any(_present(payload, k) for k in _CONTENT_FIELDS):
+        return False
+    ref = payload.get("message_reference")
+    return not (isinstance(ref, dict) and ref.get("type") == MESSAGE_REFERENCE_FORWARD)
 
 
 def validate_message(payload: dict, *, is_edit: bool = False) -> dict | None:
@@ -1076,12 +1159,22 @@ def validate_message(payload: dict, *, is_edit: bool = False) -> dict | None:
         errors.add(("flags",), "NUMBER_TYPE_COERCE", "Value is not int.")
         flags = 0
     _check_message_components(errors, payload.get("components"), flags)
+    if flags & IS_COMPONENTS_V2:
+        for key in _LEGACY_FIELDS:
+            if _present(payload, key):
+                errors.add(
+                    (key,),
+                    "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                    f"The '{key}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+                )
     # docs create message: "sticker_ids: IDs of up to 3 stickers".
     errors.array(("sticker_ids",), payload.get("sticker_ids"), max_len=3)
     # docs create message: "attachments ... files[n]"; up to 10 attachments per message.
     errors.array(("attachments",), payload.get("attachments"), max_len=10)
     # docs create message: "nonce: ... (up to 25 characters)".
     nonce = payload.get("nonce")
+    if isinstance(nonce, int) and not isinstance(nonce, bool):
+        nonce = str(nonce)
     if isinstance(nonce, str):
         errors.string(("nonce",), nonce, max_len=25)
     _check_poll(errors, payload.get("poll"))
@@ -1132,11 +1225,12 @@ def _check_label_child(errors: _Errors, path: Path, comp: dict[str, Any], ids: _
         # docs "File Upload Structure": custom_id 1-100; min_values 0-10; max_values
         # max 10.
         ids.custom_id(errors, path, comp.get("custom_id"), required=True)
-        errors.integer((*path, "min_values"), comp.get("min_values"), lo=0, hi=10)
+        if errors.integer((*path, "min_values"), comp.get("min_values"), lo=0, hi=10):
+            _check_required_min(errors, path, comp)
         errors.integer((*path, "max_values"), comp.get("max_values"), lo=1, hi=10)
     elif ctype == RADIO_GROUP:
-        # Not in the stored official docs; discord.py 2.7.1 (ui/radio.py) and
-        # discord-api-types: 2-10 options, label/value/description max 100.
+        # docs "Radio Group Structure": custom_id 1-100; options min 2, max 10;
+        # option value/label/description max 100.
         ids.custom_id(errors, path, comp.get("custom_id"), required=True)
         options = errors.array(
             (*path, "options"), comp.get("options"), min_len=2, max_len=10, required=True
@@ -1144,17 +1238,19 @@ def _check_label_child(errors: _Errors, path: Path, comp: dict[str, Any], ids: _
         for i, raw in enumerate(options or []):
             _check_group_option(errors, (*path, "options", i), raw)
     elif ctype == CHECKBOX_GROUP:
-        # discord.py 2.7.1 (ui/checkbox.py): up to 10 options, min_values 0-10,
-        # max_values 1-10.
+        # docs "Checkbox Group Structure": custom_id 1-100; options min 1, max 10;
+        # min_values 0-10; max_values 1-10.
         ids.custom_id(errors, path, comp.get("custom_id"), required=True)
         options = errors.array(
             (*path, "options"), comp.get("options"), min_len=1, max_len=10, required=True
         )
         for i, raw in enumerate(options or []):
             _check_group_option(errors, (*path, "options", i), raw)
-        errors.integer((*path, "min_values"), comp.get("min_values"), lo=0, hi=10)
+        if errors.integer((*path, "min_values"), comp.get("min_values"), lo=0, hi=10):
+            _check_required_min(errors, path, comp)
         errors.integer((*path, "max_values"), comp.get("max_values"), lo=1, hi=10)
     elif ctype == CHECKBOX:
+        # docs "Checkbox Structure": custom_id 1-100.
         ids.custom_id(errors, path, comp.get("custom_id"), required=True)
     else:
         errors.add(

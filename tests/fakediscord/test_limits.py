@@ -11,6 +11,7 @@ import pytest
 from discord import app_commands
 
 from tests.fakediscord.limits import (
+    COMMAND_TOTAL_CHARS_MAX,
     EMPTY_MESSAGE_BODY,
     EmptyMessage,
     form_body_error,
@@ -547,6 +548,93 @@ MESSAGE_CASES += [
 ]
 
 
+V2 = 1 << 15  # IS_COMPONENTS_V2
+TEXT = {"type": 10, "content": "x"}
+
+
+def section(accessory: dict[str, Any]) -> dict[str, Any]:
+    return {"type": 9, "components": [TEXT], "accessory": accessory}
+
+
+def gallery(*descriptions: str | None) -> dict[str, Any]:
+    items = [{"media": {"url": "https://x/a.png"}, "description": d} for d in descriptions]
+    return {"type": 12, "items": items}
+
+
+MESSAGE_CASES += [
+    (
+        "embed title: surrounding whitespace is trimmed",
+        embed_msg(title="   " + s(256) + "\n "),
+        embed_msg(title="   " + s(257) + "\n "),
+        ("embeds", 0, "title"),
+        "BASE_TYPE_MAX_LENGTH",
+    ),
+    (
+        "embed field name: whitespace only is empty",
+        embed_msg(fields=[field(name=" x ")]),
+        embed_msg(fields=[field(name="   ")]),
+        ("embeds", 0, "fields", 0, "name"),
+        "BASE_TYPE_BAD_LENGTH",
+    ),
+    (
+        "embed total ignores surrounding whitespace",
+        {"embeds": [{"description": s(4096) + "   "}, {"description": "  " + s(1904)}]},
+        {"embeds": [{"description": s(4096) + "   "}, {"description": "  " + s(1905)}]},
+        ("embeds",),
+        "MAX_EMBED_SIZE_EXCEEDED",
+    ),
+    (
+        "components v2: no content",
+        {"flags": V2, "components": [TEXT], "content": None},
+        {"flags": V2, "components": [TEXT], "content": "hi"},
+        ("content",),
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+    ),
+    (
+        "components v2: no embeds",
+        {"flags": V2, "components": [TEXT], "embeds": []},
+        {"flags": V2, "components": [TEXT], "embeds": [{"title": "t"}]},
+        ("embeds",),
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+    ),
+    (
+        "components v2: no stickers",
+        {"flags": V2, "components": [TEXT], "sticker_ids": []},
+        {"flags": V2, "components": [TEXT], "sticker_ids": ["1"]},
+        ("sticker_ids",),
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+    ),
+    (
+        "components v2: thumbnail description",
+        {"flags": V2, "components": [section({"type": 11, "description": s(1024)})]},
+        {"flags": V2, "components": [section({"type": 11, "description": s(1025)})]},
+        ("components", 0, "accessory", "description"),
+        "BASE_TYPE_MAX_LENGTH",
+    ),
+    (
+        "components v2: media gallery 10 items",
+        {"flags": V2, "components": [gallery(*[None] * 10)]},
+        {"flags": V2, "components": [gallery(*[None] * 11)]},
+        ("components", 0, "items"),
+        "BASE_TYPE_MAX_LENGTH",
+    ),
+    (
+        "components v2: media gallery item description",
+        {"flags": V2, "components": [gallery(s(1024))]},
+        {"flags": V2, "components": [gallery(s(1025))]},
+        ("components", 0, "items", 0, "description"),
+        "BASE_TYPE_MAX_LENGTH",
+    ),
+    (
+        "components v2: section accessory button custom_id",
+        {"flags": V2, "components": [section(button(s(100)))]},
+        {"flags": V2, "components": [section(button(s(101)))]},
+        ("components", 0, "accessory", "custom_id"),
+        "BASE_TYPE_BAD_LENGTH",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("ok", "bad", "path", "code"),
     [c[1:] for c in MESSAGE_CASES],
@@ -568,8 +656,9 @@ def test_message_limit(ok: dict, bad: dict, path: tuple, code: str) -> None:
         {"content": None, "embeds": [], "components": [], "attachments": []},
         {"tts": True, "allowed_mentions": {"parse": []}},
         {"flags": 64},
+        {"message_reference": {"type": 0, "message_id": "1"}},
     ],
-    ids=["nothing", "empty content", "all empty", "only options", "only flags"],
+    ids=["nothing", "empty content", "all empty", "only options", "only flags", "bare reply"],
 )
 def test_empty_message_raises(payload: dict) -> None:
     with pytest.raises(EmptyMessage) as info:
@@ -590,8 +679,10 @@ def test_empty_message_raises(payload: dict) -> None:
         {"attachments": [{"id": 0, "filename": "a.txt"}]},
         {"sticker_ids": ["1"]},
         poll(),
+        {"shared_client_theme": {"colors": ["5865F2"], "gradient_angle": 0}},
+        {"message_reference": {"type": 1, "message_id": "1", "channel_id": "2"}},
     ],
-    ids=["content", "embed", "components", "file", "sticker", "poll"],
+    ids=["content", "embed", "components", "file", "sticker", "poll", "theme", "forward"],
 )
 def test_non_empty_messages(payload: dict) -> None:
     assert validate_message(payload) is None
@@ -872,6 +963,52 @@ MODAL_CASES: list[tuple[str, dict, dict, tuple, str]] = [
         ("components", 0, "component", "type"),
         "UNION_TYPE_CHOICES",
     ),
+    (
+        "select in modal: min_values 0 needs required false",
+        modal(label(string_select(2, min_values=0, required=False))),
+        modal(label(string_select(2, min_values=0))),
+        ("components", 0, "component", "min_values"),
+        "NUMBER_TYPE_MIN",
+    ),
+    (
+        "file upload: min_values 0 needs required false",
+        modal(label({"type": 19, "custom_id": "f", "min_values": 0, "required": False})),
+        modal(label({"type": 19, "custom_id": "f", "min_values": 0, "required": True})),
+        ("components", 0, "component", "min_values"),
+        "NUMBER_TYPE_MIN",
+    ),
+    (
+        "checkbox group: min_values 0 needs required false",
+        modal(label(checkboxes(3, min_values=0, required=False))),
+        modal(label(checkboxes(3, min_values=0))),
+        ("components", 0, "component", "min_values"),
+        "NUMBER_TYPE_MIN",
+    ),
+    (
+        "radio option label",
+        modal(
+            label({"type": 21, "custom_id": "r", "options": [sel_opt(0), sel_opt(1, label=s(100))]})
+        ),
+        modal(
+            label({"type": 21, "custom_id": "r", "options": [sel_opt(0), sel_opt(1, label=s(101))]})
+        ),
+        ("components", 0, "component", "options", 1, "label"),
+        "BASE_TYPE_BAD_LENGTH",
+    ),
+    (
+        "checkbox custom_id",
+        modal(label({"type": 23, "custom_id": s(100)})),
+        modal(label({"type": 23, "custom_id": s(101)})),
+        ("components", 0, "component", "custom_id"),
+        "BASE_TYPE_BAD_LENGTH",
+    ),
+    (
+        "text display in modal",
+        modal({"type": 10, "content": "Read this first"}, label(lti())),
+        modal({"type": 10, "content": ""}, label(lti())),
+        ("components", 0, "content"),
+        "BASE_TYPE_BAD_LENGTH",
+    ),
 ]
 
 
@@ -901,6 +1038,55 @@ async def test_real_discord_py_modal_passes() -> None:
     m.add_item(discord.ui.Label(text="files", component=discord.ui.FileUpload(max_values=10)))
     m.add_item(discord.ui.TextDisplay("Some text"))
     assert validate_modal(m.to_dict()) is None
+
+
+@pytest.mark.asyncio
+async def test_real_discord_py_modal_new_components_pass() -> None:
+    m = discord.ui.Modal(title="Ballot")
+    m.add_item(
+        discord.ui.Label(
+            text="Pick one",
+            component=discord.ui.RadioGroup(
+                options=[discord.RadioGroupOption(label=f"r{i}") for i in range(10)]
+            ),
+        )
+    )
+    m.add_item(
+        discord.ui.Label(
+            text="Pick some",
+            component=discord.ui.CheckboxGroup(
+                options=[discord.CheckboxGroupOption(label=f"c{i}") for i in range(10)],
+                max_values=10,
+            ),
+        )
+    )
+    m.add_item(discord.ui.Label(text="Agree?", component=discord.ui.Checkbox()))
+    m.add_item(
+        discord.ui.Label(
+            text="Optional files",
+            component=discord.ui.FileUpload(min_values=0, max_values=3, required=False),
+        )
+    )
+    assert validate_modal(m.to_dict()) is None
+
+
+@pytest.mark.asyncio
+async def test_real_discord_py_layout_view_passes() -> None:
+    view = discord.ui.LayoutView()
+    container = discord.ui.Container(
+        discord.ui.TextDisplay("# Race plan"),
+        discord.ui.Separator(),
+        discord.ui.ActionRow(discord.ui.Button(label="Endorse", custom_id="endorse")),
+    )
+    view.add_item(container)
+    payload = {"flags": 1 << 15, "components": view.to_components()}
+    assert validate_message(payload) is None
+    payload["content"] = "legacy"
+    assert_only_error(
+        validate_message(payload),
+        ("content",),
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+    )
 
 
 @pytest.mark.asyncio
@@ -979,13 +1165,18 @@ def choices(n: int, value: Any = None) -> list[dict[str, Any]]:
 
 def sized_command(total: int) -> dict:
     """A command whose counted characters (names, descriptions, choices) sum to ``total``."""
-    # name 1 + description 99 + option name 1 + option description 1 = 102
-    rest = total - 102
-    full, tail = divmod(rest, 200)
-    ch = [{"name": f"{i:02d}" + s(98), "value": f"{i:02d}" + s(98)} for i in range(full)]
-    if tail:
-        ch.append({"name": "z" * (tail // 2), "value": "y" * (tail - tail // 2)})
-    return cmd("c", s(99), [opt("o", choices=ch)])
+    remaining = total - 100  # command name "c" + 99-char description
+    options = []
+    while remaining > 0:
+        remaining -= 4  # option name "oNN" + 1-char description
+        ch: list[dict[str, Any]] = []
+        while remaining > 0 and len(ch) < 25:
+            take = min(200, remaining)
+            n = (take + 1) // 2
+            ch.append({"name": f"{len(ch):02d}" + s(n - 2), "value": s(take - n)})
+            remaining -= take
+        options.append(opt(f"o{len(options):02d}", choices=ch))
+    return cmd("c", s(99), options)
 
 
 COMMAND_CASES: list[tuple[str, list, list, tuple, str]] = [
@@ -1153,9 +1344,9 @@ COMMAND_CASES: list[tuple[str, list, list, tuple, str]] = [
         "NUMBER_TYPE_MIN",
     ),
     (
-        "total 4000 characters",
-        [sized_command(4000)],
-        [sized_command(4001)],
+        "total 8000 characters",
+        [sized_command(COMMAND_TOTAL_CHARS_MAX)],
+        [sized_command(COMMAND_TOTAL_CHARS_MAX + 1)],
         (0,),
         "APPLICATION_COMMAND_TOO_LARGE",
     ),
@@ -1302,7 +1493,23 @@ def test_100_chat_input_plus_context_menus_allowed() -> None:
 
 
 def test_sized_command_counts_exactly() -> None:
-    assert validate_commands([sized_command(3999)]) is None
+    assert COMMAND_TOTAL_CHARS_MAX == 8000  # docs "Slash Commands" (was 4000 in older docs)
+    for total in (150, 5104, 7999, 8000):
+        command = sized_command(total)
+        counted = sum(len(command[k]) for k in ("name", "description"))
+        for o in command["options"]:
+            counted += len(o["name"]) + len(o["description"])
+            counted += sum(len(c["name"]) + len(c["value"]) for c in o["choices"])
+        assert counted == total
+    assert validate_commands([sized_command(7999)]) is None
+
+
+def test_total_counts_the_longest_localization() -> None:
+    command = sized_command(COMMAND_TOTAL_CHARS_MAX)  # default description is 99 chars
+    command["description_localizations"] = {"de": s(99), "fr": s(50)}
+    assert validate_commands([command]) is None
+    command["description_localizations"]["de"] = s(100)  # now 1 over
+    assert_only_error(validate_commands([command]), (0,), "APPLICATION_COMMAND_TOO_LARGE")
 
 
 # ------------------------------------------- real discord.py commands -> CommandSyncFailure
