@@ -41,8 +41,9 @@ def walk_components(components: list[dict]) -> Iterator[dict]:
 def custom_ids(message: dict | None) -> list[str]:
     if not message:
         return []
-    return [c["custom_id"] for c in walk_components(message.get("components", []))
-            if c.get("custom_id")]
+    return [
+        c["custom_id"] for c in walk_components(message.get("components", [])) if c.get("custom_id")
+    ]
 
 
 def find_component(message: dict, custom_id: str) -> dict:
@@ -74,8 +75,9 @@ def message_text(message: dict | None) -> str:
 class InteractionResult:
     """What the member saw. In-process results are live (re-read from the fake on access)."""
 
-    def __init__(self, data: dict, refresh: Callable[[], dict] | None = None,
-                 fake: FakeDiscord | None = None):
+    def __init__(
+        self, data: dict, refresh: Callable[[], dict] | None = None, fake: FakeDiscord | None = None
+    ):
         self._data = data
         self._refresh = refresh
         self._fake = fake
@@ -186,8 +188,9 @@ class InteractionResult:
         await self._fake.wait_for(lambda: self.data["original_edits"] >= count, timeout)
         return self.message
 
-    async def wait(self, predicate: Callable[[InteractionResult], Any],
-                   timeout: float | None = None) -> InteractionResult:
+    async def wait(
+        self, predicate: Callable[[InteractionResult], Any], timeout: float | None = None
+    ) -> InteractionResult:
         if self._fake is None:
             raise RuntimeError("remote results are snapshots; use ControlClient.refresh")
         await self._fake.wait_for(lambda: predicate(self), timeout)
@@ -195,8 +198,10 @@ class InteractionResult:
 
     def __repr__(self) -> str:
         d = self.data
-        return (f"<InteractionResult cb={d['callback_type']} content={self.content!r} "
-                f"ids={self.custom_ids} modal={bool(d['modal'])} errors={d['errors']}>")
+        return (
+            f"<InteractionResult cb={d['callback_type']} content={self.content!r} "
+            f"ids={self.custom_ids} modal={bool(d['modal'])} errors={d['errors']}>"
+        )
 
 
 # ---------------------------------------------------------------------- option encoding
@@ -225,15 +230,20 @@ def _resolve_object(fake: FakeDiscord, guild: Guild, value: Any, resolved: dict,
         w = value.wire()
         w["permissions"] = str(0 if value.guild is None else 0)
         resolved.setdefault("channels", {})[value.id] = {
-            "id": value.id, "name": value.name, "type": value.type,
+            "id": value.id,
+            "name": value.name,
+            "type": value.type,
             "permissions": str(guild.permissions_in(guild.bot_member, value)),
-            "parent_id": w.get("parent_id"), "guild_id": guild.id,
+            "parent_id": w.get("parent_id"),
+            "guild_id": guild.id,
         }
         return value.id
     if isinstance(value, Member):
         resolved.setdefault("users", {})[value.id] = value.user.wire()
         resolved.setdefault("members", {})[value.id] = {
-            **value.wire(with_user=False), "permissions": str(guild.base_permissions(value))}
+            **value.wire(with_user=False),
+            "permissions": str(guild.base_permissions(value)),
+        }
         return value.id
     if isinstance(value, User):
         resolved.setdefault("users", {})[value.id] = value.wire()
@@ -265,13 +275,17 @@ def _encode_value(fake: FakeDiscord, guild: Guild, opt: dict, value: Any, resolv
         filename, data, *rest = value
         att = fake._attachment_entry(filename, data, rest[0] if rest else None)
         resolved.setdefault("attachments", {})[att["id"]] = {
-            k: v for k, v in att.items() if k != "data"}
+            k: v for k, v in att.items() if k != "data"
+        }
         return att["id"]
     raise TypeError(f"option type {t} not modelled")
 
 
 def build_command_data(
-    fake: FakeDiscord, guild: Guild, command: str, options: dict[str, Any],
+    fake: FakeDiscord,
+    guild: Guild,
+    command: str,
+    options: dict[str, Any],
     focused: str | None = None,
 ) -> dict:
     parts = command.split()
@@ -283,8 +297,7 @@ def build_command_data(
     top: list[dict] = []
     container = top
     for sub in parts[1:]:
-        d = next((o for o in defs if o["name"] == sub and o["type"] in (_SUBCOMMAND, _GROUP)),
-                 None)
+        d = next((o for o in defs if o["name"] == sub and o["type"] in (_SUBCOMMAND, _GROUP)), None)
         if d is None:
             raise LookupError(f"{command!r}: no subcommand {sub!r}")
         node: dict = {"name": sub, "type": d["type"], "options": []}
@@ -300,11 +313,17 @@ def build_command_data(
             have = [o["name"] for o in defs]
             raise LookupError(f"{command!r} has no option {name!r}; has {have}")
         if name == focused:
-            container.append({"name": name, "type": d["type"], "value": str(value),
-                              "focused": True})
+            container.append(
+                {"name": name, "type": d["type"], "value": str(value), "focused": True}
+            )
             continue
-        container.append({"name": name, "type": d["type"],
-                          "value": _encode_value(fake, guild, d, value, resolved)})
+        container.append(
+            {
+                "name": name,
+                "type": d["type"],
+                "value": _encode_value(fake, guild, d, value, resolved),
+            }
+        )
     if focused is None:
         missing = [o["name"] for o in defs if o.get("required") and o["name"] not in options]
         if missing:
@@ -369,18 +388,22 @@ def build_modal_components(
                 raise ValueError(f"radio group {cid!r} is required")
             return {**base, "value": v}
         if t == 22:  # checkbox group
-            chosen = list(v) if cid_in else [o["value"] for o in c.get("options", [])
-                                             if o.get("default")]
+            chosen = (
+                list(v)
+                if cid_in
+                else [o["value"] for o in c.get("options", []) if o.get("default")]
+            )
             return {**base, "values": [str(x) for x in chosen]}
         if t == 23:  # checkbox
             return {**base, "value": bool(v) if cid_in else bool(c.get("default", False))}
         if t == 19:  # file upload: values are (filename, bytes[, content_type]) tuples
             ids = []
-            for f in (v or []):
+            for f in v or []:
                 filename, data, *rest = f
                 att = fake._attachment_entry(filename, data, rest[0] if rest else None)
                 resolved.setdefault("attachments", {})[att["id"]] = {
-                    k: x for k, x in att.items() if k != "data"}
+                    k: x for k, x in att.items() if k != "data"
+                }
                 ids.append(att["id"])
             return {**base, "values": ids}
         if t == 10:
@@ -429,20 +452,34 @@ class MemberActions:
                 return ch
         raise LookupError(f"{self!r} can see no text channel to act in")
 
-    async def _finish(self, it: Interaction, timeout: float | None, wait_final: bool,
-                      what: str) -> InteractionResult:
+    async def _finish(
+        self, it: Interaction, timeout: float | None, wait_final: bool, what: str
+    ) -> InteractionResult:
         fake = self.fake
         t = fake.action_timeout if timeout is None else timeout
 
         def errors() -> list[dict]:
             return fake.snapshot(it)["errors"]
 
+        def settled() -> bool:
+            # Acknowledged, or past the deadline: after a 10062 nothing can ack it any more,
+            # and a second of slack covers a callback still in flight.
+            if it.acked:
+                return True
+            late = fake.clock.now() - it.created
+            if late > fake.ack_deadline and any(e["code"] == 10062 for e in errors()):
+                return True
+            return late > fake.ack_deadline + 1.0
+
         try:
-            await fake.wait_for(lambda: it.acked or errors(), t)
+            await fake.wait_for(settled, t)
         except TimeoutError:
+            pass
+        if not it.acked and not errors():
             raise InteractionTimeout(
-                f"the bot did not answer {what} within {t}s (unknown routes so far: "
-                f"{fake.unknown_routes})") from None
+                f"the bot did not answer {what} (waited {t}s; ack deadline "
+                f"{fake.ack_deadline}s; unknown routes so far: {fake.unknown_routes})"
+            )
         if it.callback_type == 5 and wait_final:
             try:
                 await fake.wait_for(lambda: it.original_edits or it.followup_ids, t)
@@ -450,9 +487,16 @@ class MemberActions:
                 pass
         return InteractionResult(fake.snapshot(it), lambda: fake.snapshot(it), fake)
 
-    async def slash(self, command: str, options: dict[str, Any] | None = None, *,
-                    in_channel: Channel | None = None, timeout: float | None = None,
-                    wait_final: bool = True, **kw_options: Any) -> InteractionResult:
+    async def slash(
+        self,
+        command: str,
+        options: dict[str, Any] | None = None,
+        *,
+        in_channel: Channel | None = None,
+        timeout: float | None = None,
+        wait_final: bool = True,
+        **kw_options: Any,
+    ) -> InteractionResult:
         """Run a chat-input command: ``await alice.slash("setup chapter", channel=votes)``."""
         opts = {**(options or {}), **kw_options}
         data = build_command_data(self.fake, self.guild, command, opts)
@@ -460,10 +504,16 @@ class MemberActions:
         it = self.fake.begin_interaction(2, self, ch, data)  # type: ignore[arg-type]
         return await self._finish(it, timeout, wait_final, f"/{command}")
 
-    async def autocomplete(self, command: str, option: str, value: str,
-                           options: dict[str, Any] | None = None, *,
-                           in_channel: Channel | None = None,
-                           timeout: float | None = None) -> list[dict]:
+    async def autocomplete(
+        self,
+        command: str,
+        option: str,
+        value: str,
+        options: dict[str, Any] | None = None,
+        *,
+        in_channel: Channel | None = None,
+        timeout: float | None = None,
+    ) -> list[dict]:
         """The choices the bot offers while ``option`` holds ``value`` (list of {name, value})."""
         opts = {**(options or {}), option: value}
         data = build_command_data(self.fake, self.guild, command, opts, focused=option)
@@ -472,22 +522,34 @@ class MemberActions:
         r = await self._finish(it, timeout, False, f"autocomplete {command} {option}")
         return r.choices or []
 
-    async def user_command(self, name: str, target: Member, *, in_channel: Channel | None = None,
-                           timeout: float | None = None) -> InteractionResult:
+    async def user_command(
+        self,
+        name: str,
+        target: Member,
+        *,
+        in_channel: Channel | None = None,
+        timeout: float | None = None,
+    ) -> InteractionResult:
         cmd = self.fake.find_command(self.guild, name, type=2)
         if cmd is None:
             raise LookupError(f"user command {name!r} was not synced")
         resolved: dict = {}
         _resolve_object(self.fake, self.guild, target, resolved, 6)
-        data = {"id": cmd["id"], "name": name, "type": 2, "target_id": target.id,
-                "resolved": resolved}
+        data = {
+            "id": cmd["id"],
+            "name": name,
+            "type": 2,
+            "target_id": target.id,
+            "resolved": resolved,
+        }
         if cmd.get("guild_id"):
             data["guild_id"] = cmd["guild_id"]
         it = self.fake.begin_interaction(2, self, in_channel or self._default_channel(), data)  # type: ignore[arg-type]
         return await self._finish(it, timeout, True, f"user command {name}")
 
-    async def click(self, message: Any, custom_id: str, *,
-                    timeout: float | None = None, wait_final: bool = True) -> InteractionResult:
+    async def click(
+        self, message: Any, custom_id: str, *, timeout: float | None = None, wait_final: bool = True
+    ) -> InteractionResult:
         """Press a button (by custom_id) on a message (dict, id, or an InteractionResult)."""
         msg = _message_of(self.fake, message)
         comp = find_component(msg, custom_id)
@@ -498,8 +560,15 @@ class MemberActions:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._component(msg, data, timeout, wait_final, f"button {custom_id}")
 
-    async def select(self, message: Any, custom_id: str, values: list[Any], *,
-                     timeout: float | None = None, wait_final: bool = True) -> InteractionResult:
+    async def select(
+        self,
+        message: Any,
+        custom_id: str,
+        values: list[Any],
+        *,
+        timeout: float | None = None,
+        wait_final: bool = True,
+    ) -> InteractionResult:
         """Pick values in a select menu. String selects take option values; user/role/channel
         selects take Member/Role/Channel objects (or ids)."""
         msg = _message_of(self.fake, message)
@@ -521,8 +590,9 @@ class MemberActions:
             data["values"] = [str(v) for v in values]
         else:
             resolved: dict = {}
-            data["values"] = [_resolve_object(self.fake, self.guild, v, resolved, t)
-                              for v in values]
+            data["values"] = [
+                _resolve_object(self.fake, self.guild, v, resolved, t) for v in values
+            ]
             data["resolved"] = resolved
         return await self._component(msg, data, timeout, wait_final, f"select {custom_id}")
 
@@ -531,9 +601,14 @@ class MemberActions:
         it = self.fake.begin_interaction(3, self, ch, data, source_message_id=msg["id"])  # type: ignore[arg-type]
         return await self._finish(it, timeout, wait_final, what)
 
-    async def submit_modal(self, modal: dict | InteractionResult, values: dict[str, Any], *,
-                           timeout: float | None = None,
-                           wait_final: bool = True) -> InteractionResult:
+    async def submit_modal(
+        self,
+        modal: dict | InteractionResult,
+        values: dict[str, Any],
+        *,
+        timeout: float | None = None,
+        wait_final: bool = True,
+    ) -> InteractionResult:
         """Submit a modal the bot showed, values keyed by input custom_id. Text inputs take
         str; string selects/checkbox groups a list of values; radio groups one value;
         checkboxes a bool; user/role/channel selects objects or ids."""
@@ -549,6 +624,11 @@ class MemberActions:
         data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": comps}
         if resolved:
             data["resolved"] = resolved
-        it = self.fake.begin_interaction(5, self, source.channel, data,  # type: ignore[arg-type]
-                                         source_message_id=source.source_message_id)
+        it = self.fake.begin_interaction(
+            5,
+            self,
+            source.channel,
+            data,  # type: ignore[arg-type]
+            source_message_id=source.source_message_id,
+        )
         return await self._finish(it, timeout, wait_final, f"modal {modal['custom_id']}")

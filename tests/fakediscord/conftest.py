@@ -45,14 +45,28 @@ def world(fake: FakeDiscord):
     votes = g.add_text_channel("votes")
     review = g.add_text_channel(
         "committee-review",
-        [overwrite(g.everyone, deny=Perm.VIEW_CHANNEL),
-         overwrite(committee, allow=Perm.VIEW_CHANNEL)],
+        [
+            overwrite(g.everyone, deny=Perm.VIEW_CHANNEL),
+            overwrite(committee, allow=Perm.VIEW_CHANNEL),
+        ],
     )
     locked = g.add_text_channel("announcements", [overwrite(g.bot_member, deny=Perm.SEND_MESSAGES)])
     alice = g.add_member("alice", roles=[member, committee])
     bob = g.add_member("bob", roles=[member], dms_open=False)
-    return type("World", (), dict(guild=g, member=member, committee=committee, votes=votes,
-                                  review=review, locked=locked, alice=alice, bob=bob))
+    return type(
+        "World",
+        (),
+        dict(
+            guild=g,
+            member=member,
+            committee=committee,
+            votes=votes,
+            review=review,
+            locked=locked,
+            alice=alice,
+            bob=bob,
+        ),
+    )
 
 
 def make_bot(**kw) -> commands.Bot:

@@ -50,8 +50,12 @@ def load_scenario(fake: FakeDiscord, scenario: dict) -> None:
         for r in spec.get("roles", []):
             g.add_role(r["name"], r.get("permissions", 0), mentionable=r.get("mentionable", False))
         for m in spec.get("members", []):
-            g.add_member(m["name"], [g.role(n) for n in m.get("roles", [])],
-                         dms_open=m.get("dms_open", True), owner=m.get("owner", False))
+            g.add_member(
+                m["name"],
+                [g.role(n) for n in m.get("roles", [])],
+                dms_open=m.get("dms_open", True),
+                owner=m.get("owner", False),
+            )
         g.bot_member.roles = [g.role(n) for n in spec.get("bot_roles", [])]
         for c in spec.get("channels", []):
             ows = []
@@ -109,8 +113,11 @@ def from_jsonable(obj: Any) -> Any:
 
 
 def _resp(data: Any, status: int = 200) -> web.Response:
-    return web.Response(body=json.dumps(jsonable(data)).encode(), status=status,
-                        headers={"Content-Type": "application/json"})
+    return web.Response(
+        body=json.dumps(jsonable(data)).encode(),
+        status=status,
+        headers={"Content-Type": "application/json"},
+    )
 
 
 # ---------------------------------------------------------------------- server side
@@ -130,7 +137,7 @@ def add_control_routes(app: web.Application, fake: FakeDiscord) -> None:
 
     def obj(g: Guild, v: Any) -> Any:
         if isinstance(v, dict) and len(v) == 1:
-            (kind, name), = v.items()
+            ((kind, name),) = v.items()
             if kind == "role":
                 return g.everyone if name == "@everyone" else g.role(name)
             if kind == "channel":
@@ -147,21 +154,27 @@ def add_control_routes(app: web.Application, fake: FakeDiscord) -> None:
         return fake.channels.get(str(key)) or g.channel(key)
 
     async def state(request: web.Request) -> web.Response:
-        return _resp({
-            "base_url": fake.base_url,
-            "application_id": fake.application_id,
-            "bot_user_id": fake.bot_user.id,
-            "sessions": sum(1 for s in fake.sessions if s.ready),
-            "identify_count": fake.identify_count,
-            "global_commands": fake.global_commands,
-            "guild_commands": fake.guild_commands,
-            "guilds": [{
-                "id": g.id, "name": g.name,
-                "roles": {r.name: r.id for r in g.roles},
-                "channels": {c.name: c.id for c in g.channels},
-                "members": {m.name: m.id for m in g.members.values()},
-            } for g in fake.guilds.values()],
-        })
+        return _resp(
+            {
+                "base_url": fake.base_url,
+                "application_id": fake.application_id,
+                "bot_user_id": fake.bot_user.id,
+                "sessions": sum(1 for s in fake.sessions if s.ready),
+                "identify_count": fake.identify_count,
+                "global_commands": fake.global_commands,
+                "guild_commands": fake.guild_commands,
+                "guilds": [
+                    {
+                        "id": g.id,
+                        "name": g.name,
+                        "roles": {r.name: r.id for r in g.roles},
+                        "channels": {c.name: c.id for c in g.channels},
+                        "members": {m.name: m.id for m in g.members.values()},
+                    }
+                    for g in fake.guilds.values()
+                ],
+            }
+        )
 
     async def ready(request: web.Request) -> web.Response:
         timeout = float(request.query.get("timeout", 10))
@@ -181,17 +194,23 @@ def add_control_routes(app: web.Application, fake: FakeDiscord) -> None:
             in_channel = channel_of(g, body.get("in_channel"))
             options = {k: obj(g, v) for k, v in (body.get("options") or {}).items()}
             if kind == "slash":
-                r = await m.slash(body["command"], options, in_channel=in_channel,
-                                  timeout=timeout)
+                r = await m.slash(body["command"], options, in_channel=in_channel, timeout=timeout)
             elif kind == "autocomplete":
-                choices = await m.autocomplete(body["command"], body["option"], body["value"],
-                                               options, in_channel=in_channel, timeout=timeout)
+                choices = await m.autocomplete(
+                    body["command"],
+                    body["option"],
+                    body["value"],
+                    options,
+                    in_channel=in_channel,
+                    timeout=timeout,
+                )
                 return _resp({"choices": choices})
             elif kind == "click":
                 r = await m.click(body["message_id"], body["custom_id"], timeout=timeout)
             elif kind == "select":
-                r = await m.select(body["message_id"], body["custom_id"],
-                                   obj(g, body["values"]), timeout=timeout)
+                r = await m.select(
+                    body["message_id"], body["custom_id"], obj(g, body["values"]), timeout=timeout
+                )
             elif kind == "submit_modal":
                 values = {k: obj(g, v) for k, v in body["values"].items()}
                 r = await m.submit_modal(body["modal"], values, timeout=timeout)
@@ -293,12 +312,13 @@ class ControlClient:
             await self._session.close()
             self._session = None
 
-    async def _call(self, method: str, path: str, body: Any = None, *,
-                    timeout: float = 30) -> Any:
+    async def _call(self, method: str, path: str, body: Any = None, *, timeout: float = 30) -> Any:
         if self._session is None:
             self._session = aiohttp.ClientSession()
         async with self._session.request(
-            method, f"{self.base_url}/_test/{path}", json=body,
+            method,
+            f"{self.base_url}/_test/{path}",
+            json=body,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as resp:
             data = await resp.json(content_type=None)
@@ -326,42 +346,97 @@ class ControlClient:
             body.setdefault("guild", self.guild)
         return await self._call("POST", "interactions", body)
 
-    async def slash(self, member: str, command: str, options: dict | None = None, *,
-                    in_channel: str | None = None, timeout: float | None = None,
-                    **kw_options: Any) -> InteractionResult:
-        data = await self._interact({
-            "kind": "slash", "member": member, "command": command,
-            "options": {**(options or {}), **kw_options}, "in_channel": in_channel,
-            "timeout": timeout})
+    async def slash(
+        self,
+        member: str,
+        command: str,
+        options: dict | None = None,
+        *,
+        in_channel: str | None = None,
+        timeout: float | None = None,
+        **kw_options: Any,
+    ) -> InteractionResult:
+        data = await self._interact(
+            {
+                "kind": "slash",
+                "member": member,
+                "command": command,
+                "options": {**(options or {}), **kw_options},
+                "in_channel": in_channel,
+                "timeout": timeout,
+            }
+        )
         return InteractionResult(data)
 
-    async def autocomplete(self, member: str, command: str, option: str, value: str,
-                           options: dict | None = None) -> list[dict]:
-        data = await self._interact({"kind": "autocomplete", "member": member,
-                                     "command": command, "option": option, "value": value,
-                                     "options": options or {}})
+    async def autocomplete(
+        self, member: str, command: str, option: str, value: str, options: dict | None = None
+    ) -> list[dict]:
+        data = await self._interact(
+            {
+                "kind": "autocomplete",
+                "member": member,
+                "command": command,
+                "option": option,
+                "value": value,
+                "options": options or {},
+            }
+        )
         return data["choices"]
 
-    async def click(self, member: str, message: Any, custom_id: str, *,
-                    timeout: float | None = None) -> InteractionResult:
-        data = await self._interact({"kind": "click", "member": member,
-                                     "message_id": _mid(message), "custom_id": custom_id,
-                                     "timeout": timeout})
+    async def click(
+        self, member: str, message: Any, custom_id: str, *, timeout: float | None = None
+    ) -> InteractionResult:
+        data = await self._interact(
+            {
+                "kind": "click",
+                "member": member,
+                "message_id": _mid(message),
+                "custom_id": custom_id,
+                "timeout": timeout,
+            }
+        )
         return InteractionResult(data)
 
-    async def select(self, member: str, message: Any, custom_id: str, values: list, *,
-                     timeout: float | None = None) -> InteractionResult:
-        data = await self._interact({"kind": "select", "member": member,
-                                     "message_id": _mid(message), "custom_id": custom_id,
-                                     "values": values, "timeout": timeout})
+    async def select(
+        self,
+        member: str,
+        message: Any,
+        custom_id: str,
+        values: list,
+        *,
+        timeout: float | None = None,
+    ) -> InteractionResult:
+        data = await self._interact(
+            {
+                "kind": "select",
+                "member": member,
+                "message_id": _mid(message),
+                "custom_id": custom_id,
+                "values": values,
+                "timeout": timeout,
+            }
+        )
         return InteractionResult(data)
 
-    async def submit_modal(self, member: str, modal: dict | InteractionResult, values: dict,
-                           *, timeout: float | None = None) -> InteractionResult:
+    async def submit_modal(
+        self,
+        member: str,
+        modal: dict | InteractionResult,
+        values: dict,
+        *,
+        timeout: float | None = None,
+    ) -> InteractionResult:
         if isinstance(modal, InteractionResult):
             modal = modal.modal  # type: ignore[assignment]
-        data = await self._interact({"kind": "submit_modal", "member": member,
-                                     "modal": modal, "values": values, "timeout": timeout})
+        data = await self._interact(
+            {
+                "kind": "submit_modal",
+                "member": member,
+                "modal": modal,
+                "values": values,
+                "timeout": timeout,
+            }
+        )
         return InteractionResult(data)
 
     async def refresh(self, result: InteractionResult) -> InteractionResult:
@@ -390,8 +465,9 @@ class ControlClient:
         return await self._call("POST", "config", kw)
 
     async def set_roles(self, member: str, roles: list[str], *, guild: str | None = None) -> None:
-        await self._call("POST", "roles", {"member": member, "roles": roles,
-                                           "guild": guild or self.guild})
+        await self._call(
+            "POST", "roles", {"member": member, "roles": roles, "guild": guild or self.guild}
+        )
 
 
 def _mid(message: Any) -> str:

@@ -314,7 +314,18 @@ class FakeDiscord:
     def dispatch(self, t: str, d: Any) -> None:
         for s in self.sessions:
             if s.identified:
-                s.dispatch(t, d)
+                s.dispatch(t, self._redact(s, t, d))
+
+    def _redact(self, s: Session, t: str, d: Any) -> Any:
+        """Without the MESSAGE_CONTENT intent Discord blanks other users' guild messages,
+        except ones that mention the bot."""
+        if t not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or s.intents & (1 << 15):
+            return d
+        if d["author"]["id"] == self.bot_user.id or not d.get("guild_id"):
+            return d
+        if any(u["id"] == self.bot_user.id for u in d.get("mentions", [])):
+            return d
+        return {**d, "content": "", "embeds": [], "attachments": [], "components": []}
 
     def bot_member(self, guild: Guild) -> Member:
         return guild.bot_member
@@ -473,8 +484,9 @@ class FakeDiscord:
             return
         raise _form_error(result)
 
-    def _validate_message(self, payload: dict, files: dict | None = None, *,
-                          is_edit: bool = False) -> None:
+    def _validate_message(
+        self, payload: dict, files: dict | None = None, *, is_edit: bool = False
+    ) -> None:
         # Attachments arrive as multipart files; tell limits.py about them so that a
         # file-only message is not "empty".
         check = dict(payload)
@@ -694,8 +706,16 @@ class FakeDiscord:
     async def r_open_dm(self, request, payload, files):
         u = self.users.get(str(payload.get("recipient_id")))
         if u is None:
-            raise DiscordError(400, 50035, "Invalid Form Body", {"recipient_id": {"_errors": [
-                {"code": "NUMBER_TYPE_COERCE", "message": "Unknown user"}]}})
+            raise DiscordError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "recipient_id": {
+                        "_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Unknown user"}]
+                    }
+                },
+            )
         return self.dm_channel(u).wire()
 
     # ------------------------------------------------------------------ commands
@@ -705,8 +725,12 @@ class FakeDiscord:
         if guild_id is not None:
             self._guild(guild_id)
         if not isinstance(payload, list):
-            raise DiscordError(400, 50035, "Invalid Form Body", {"_errors": [
-                {"code": "LIST_TYPE_CONVERT", "message": "Must be an array."}]})
+            raise DiscordError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {"_errors": [{"code": "LIST_TYPE_CONVERT", "message": "Must be an array."}]},
+            )
         self._validate("validate_commands", payload)
         version = self.snowflakes.next()
         out = []
@@ -776,10 +800,22 @@ class FakeDiscord:
         ctype = payload.get("type")
         data = payload.get("data") or {}
         if ctype not in ALLOWED_CALLBACKS.get(it.type, set()):
-            raise DiscordError(400, 50035, "Invalid Form Body", {"type": {"_errors": [{
-                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
-                "message": f"Interaction response type {ctype} is not valid for "
-                f"interaction type {it.type}."}]}})
+            raise DiscordError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                "message": f"Interaction response type {ctype} is not valid for "
+                                f"interaction type {it.type}.",
+                            }
+                        ]
+                    }
+                },
+            )
         if ctype == 4:
             self._validate_message(data, files)
         elif ctype == 7:
@@ -795,8 +831,12 @@ class FakeDiscord:
             if ctype == 5:
                 flags |= LOADING
             msg = self.create_message(
-                it.channel, self.bot_user, {**data, "flags": flags} if ctype == 5 else data,
-                files, type=20 if it.type == 2 else 19 if it.type != 5 else 0, webhook=True,
+                it.channel,
+                self.bot_user,
+                {**data, "flags": flags} if ctype == 5 else data,
+                files,
+                type=20 if it.type == 2 else 19 if it.type != 5 else 0,
+                webhook=True,
                 interaction=it,
             )
             it.original_id = msg["id"]
@@ -873,8 +913,9 @@ class FakeDiscord:
                 it.followup_ids.append(orig["id"])
                 self.notify()
                 return self.wire_message(orig)
-        msg = self.create_message(it.channel, self.bot_user, data, files, type=19, webhook=True,
-                                  interaction=it)
+        msg = self.create_message(
+            it.channel, self.bot_user, data, files, type=19, webhook=True, interaction=it
+        )
         it.followup_ids.append(msg["id"])
         self.notify()
         if request.query.get("wait") in ("1", "true", "True"):
@@ -931,7 +972,7 @@ class FakeDiscord:
         msgs = ch.messages  # oldest first
         if "around" in q:
             around = int(q["around"])
-            older = [m for m in msgs if int(m["id"]) <= around][-(limit // 2 + 1):]
+            older = [m for m in msgs if int(m["id"]) <= around][-(limit // 2 + 1) :]
             newer = [m for m in msgs if int(m["id"]) > around][: limit - len(older)]
             picked = older + newer
         elif "after" in q:
@@ -1035,14 +1076,24 @@ class FakeDiscord:
     def _check_event(self, ev: dict) -> None:
         errs = {}
         if not 1 <= len(ev.get("name") or "") <= 100:
-            errs["name"] = {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH",
-                                         "message": "Must be between 1 and 100 in length."}]}
+            errs["name"] = {
+                "_errors": [
+                    {
+                        "code": "BASE_TYPE_BAD_LENGTH",
+                        "message": "Must be between 1 and 100 in length.",
+                    }
+                ]
+            }
         if len(ev.get("description") or "") > 1000:
-            errs["description"] = {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH",
-                                                "message": "Must be 1000 or fewer in length."}]}
+            errs["description"] = {
+                "_errors": [
+                    {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be 1000 or fewer in length."}
+                ]
+            }
         if ev.get("entity_type") == 3 and not ev.get("scheduled_end_time"):
-            errs["scheduled_end_time"] = {"_errors": [{"code": "BASE_TYPE_REQUIRED",
-                                                       "message": "This field is required"}]}
+            errs["scheduled_end_time"] = {
+                "_errors": [{"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}]
+            }
         if errs:
             raise DiscordError(400, 50035, "Invalid Form Body", errs)
 
@@ -1094,11 +1145,13 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         if not ws.can_prepare(request).ok:
-            return json_response({"message": "fakediscord: gateway needs a websocket", "code": 0},
-                                 404)
+            return json_response(
+                {"message": "fakediscord: gateway needs a websocket", "code": 0}, 404
+            )
         if request.query.get("encoding", "json") != "json":
-            return json_response({"message": "fakediscord serves encoding=json only", "code": 0},
-                                 400)
+            return json_response(
+                {"message": "fakediscord serves encoding=json only", "code": 0}, 400
+            )
         await ws.prepare(request)
         session = Session(self, ws)
         self.sessions.append(session)
@@ -1233,6 +1286,7 @@ class FakeDiscord:
 
     def snapshot(self, it: Interaction) -> dict:
         """Everything a user could see of one interaction, as plain JSON-able data."""
+
         def full(m: dict | None) -> dict | None:
             if m is None:
                 return None
@@ -1247,10 +1301,10 @@ class FakeDiscord:
             "callback_type": it.callback_type,
             "acked": it.acked,
             "message": full(original),
-            "followups": [full(self.messages.get(f)) for f in it.followup_ids
-                          if f in self.messages],
-            "modal": ({**it.modal, "source_interaction": it.id} if it.modal is not None
-                      else None),
+            "followups": [
+                full(self.messages.get(f)) for f in it.followup_ids if f in self.messages
+            ],
+            "modal": ({**it.modal, "source_interaction": it.id} if it.modal is not None else None),
             "choices": it.choices,
             "errors": [e for e in self.rejections if it.token in e["path"] or it.id in e["path"]],
             "original_edits": it.original_edits,

@@ -488,6 +488,11 @@ class Member(MemberActions):
             out["user"] = self.user.wire()
         return out
 
+    def say(self, channel: Channel, content: str) -> dict:
+        """The member posts a plain message; the bot hears MESSAGE_CREATE (content blanked
+        unless it identified with the MESSAGE_CONTENT intent or is mentioned)."""
+        return self.fake.create_message(channel, self.user, {"content": content})
+
     # ---- changes a test makes; the bot hears GUILD_MEMBER_UPDATE --------------------
     def set_roles(self, roles: list[Role]) -> None:
         self.roles = list(roles)

@@ -21,17 +21,20 @@ class VoteView(ui.View):
 
     @ui.button(label="Open ballot", custom_id="vote:ballot:1", style=discord.ButtonStyle.primary)
     async def ballot(self, interaction: discord.Interaction, button: ui.Button) -> None:
-        await interaction.response.send_message(f"ballot for {interaction.user.name}",
-                                                ephemeral=True)
+        await interaction.response.send_message(
+            f"ballot for {interaction.user.name}", ephemeral=True
+        )
 
     @ui.button(label="Close", custom_id="vote:close:1")
     async def close(self, interaction: discord.Interaction, button: ui.Button) -> None:
         button.disabled = True
         await interaction.response.edit_message(content="closed", view=self)
 
-    @ui.select(custom_id="vote:rank:1", placeholder="Rank",
-               options=[discord.SelectOption(label=f"Choice {i}", value=str(i))
-                        for i in range(1, 4)])
+    @ui.select(
+        custom_id="vote:rank:1",
+        placeholder="Rank",
+        options=[discord.SelectOption(label=f"Choice {i}", value=str(i)) for i in range(1, 4)],
+    )
     async def rank(self, interaction: discord.Interaction, select: ui.Select) -> None:
         await interaction.response.send_message(f"ranked {select.values}", ephemeral=True)
 
@@ -42,33 +45,59 @@ class VoteView(ui.View):
 
 class RowModal(ui.Modal, title="Questionnaire"):
     answer = ui.TextInput(label="Answer", custom_id="answer")
-    extra = ui.TextInput(label="Extra", custom_id="extra", required=False,
-                         style=discord.TextStyle.paragraph)
+    extra = ui.TextInput(
+        label="Extra", custom_id="extra", required=False, style=discord.TextStyle.paragraph
+    )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            f"got {self.answer.value!r} / {self.extra.value!r}", ephemeral=True)
+            f"got {self.answer.value!r} / {self.extra.value!r}", ephemeral=True
+        )
 
 
 class LabelModal(ui.Modal, title="Label modal"):
     name = ui.Label(text="Name", component=ui.TextInput(custom_id="name"))
-    pick = ui.Label(text="Pick", component=ui.Select(
-        custom_id="pick", options=[discord.SelectOption(label="A", value="a"),
-                                   discord.SelectOption(label="B", value="b")]))
-    radio = ui.Label(text="Radio", component=ui.RadioGroup(
-        custom_id="radio", options=[discord.RadioGroupOption(label="Yes", value="yes"),
-                                    discord.RadioGroupOption(label="No", value="no")]))
-    boxes = ui.Label(text="Boxes", component=ui.CheckboxGroup(
-        custom_id="boxes", required=False, min_values=0, max_values=2,
-        options=[discord.CheckboxGroupOption(label="X", value="x"),
-                 discord.CheckboxGroupOption(label="Y", value="y")]))
+    pick = ui.Label(
+        text="Pick",
+        component=ui.Select(
+            custom_id="pick",
+            options=[
+                discord.SelectOption(label="A", value="a"),
+                discord.SelectOption(label="B", value="b"),
+            ],
+        ),
+    )
+    radio = ui.Label(
+        text="Radio",
+        component=ui.RadioGroup(
+            custom_id="radio",
+            options=[
+                discord.RadioGroupOption(label="Yes", value="yes"),
+                discord.RadioGroupOption(label="No", value="no"),
+            ],
+        ),
+    )
+    boxes = ui.Label(
+        text="Boxes",
+        component=ui.CheckboxGroup(
+            custom_id="boxes",
+            required=False,
+            min_values=0,
+            max_values=2,
+            options=[
+                discord.CheckboxGroupOption(label="X", value="x"),
+                discord.CheckboxGroupOption(label="Y", value="y"),
+            ],
+        ),
+    )
     agree = ui.Label(text="Agree", component=ui.Checkbox(custom_id="agree"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         c = self
         await interaction.response.send_message(
             f"{c.name.component.value}|{c.pick.component.values}|{c.radio.component.value}|"
-            f"{c.boxes.component.values}|{c.agree.component.value}")
+            f"{c.boxes.component.values}|{c.agree.component.value}"
+        )
 
 
 def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.Bot:
@@ -77,21 +106,28 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
     setup = app_commands.Group(name="setup", description="Set up", guild_ids=[int(guild_id)])
 
     @setup.command(name="chapter", description="Configure the chapter")
-    async def chapter(interaction: discord.Interaction, channel: discord.TextChannel,
-                      committee_role: discord.Role, timezone: str,
-                      contact: discord.Member | None = None) -> None:
+    async def chapter(
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        committee_role: discord.Role,
+        timezone: str,
+        contact: discord.Member | None = None,
+    ) -> None:
         await interaction.response.send_message(
             f"{channel.name}|{committee_role.name}|{timezone}|"
             f"{contact.name if contact else None}|{interaction.app_permissions.send_messages}",
-            ephemeral=True)
+            ephemeral=True,
+        )
 
     bot.tree.add_command(setup)
 
     @bot.tree.command(name="vote", description="Post a vote", guild=g)
     async def vote(interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            "Vote here", view=VoteView(), embed=discord.Embed(title="Ballot").add_field(
-                name="Race", value="Assembly 12"))
+            "Vote here",
+            view=VoteView(),
+            embed=discord.Embed(title="Ballot").add_field(name="Race", value="Assembly 12"),
+        )
 
     @bot.tree.command(name="ask", description="Row modal", guild=g)
     async def ask(interaction: discord.Interaction) -> None:
@@ -105,8 +141,9 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
     async def slow(interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True)
         await asyncio.sleep(0.05)
-        await interaction.followup.send("done slowly", file=discord.File(
-            io.BytesIO(b"a,b\n1,2\n"), filename="tally.csv"))
+        await interaction.followup.send(
+            "done slowly", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), filename="tally.csv")
+        )
         await interaction.followup.send("second")
 
     @bot.tree.command(name="edit", description="Respond then edit", guild=g)
@@ -116,8 +153,11 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
 
     async def race_ac(interaction: discord.Interaction, current: str):
         races = ["Assembly 12", "Assembly 50", "Senate 3"]
-        return [app_commands.Choice(name=r, value=r) for r in races
-                if r.lower().startswith(current.lower())]
+        return [
+            app_commands.Choice(name=r, value=r)
+            for r in races
+            if r.lower().startswith(current.lower())
+        ]
 
     race = app_commands.Group(name="race", description="Races", guild_ids=[int(guild_id)])
 
@@ -173,9 +213,13 @@ async def test_login_to_ready_under_one_second(fake, world):
 async def test_slash_with_role_channel_user_options(fake, world):
     log: list = []
     async with running(build(fake, world.guild.id, log), fake):
-        r = await world.alice.slash("setup chapter", channel=world.votes,
-                                    committee_role=world.committee,
-                                    timezone="America/New_York", contact=world.bob)
+        r = await world.alice.slash(
+            "setup chapter",
+            channel=world.votes,
+            committee_role=world.committee,
+            timezone="America/New_York",
+            contact=world.bob,
+        )
         assert r.ephemeral and r.callback_type == 4
         assert r.content == "votes|Electoral Committee|America/New_York|bob|True"
         assert world.votes.messages == []  # ephemeral: not in the channel
@@ -225,8 +269,8 @@ async def test_modal_label_wrapped_inputs(fake, world):
         r = await world.alice.slash("ask2")
         assert [c["type"] for c in r.modal["components"]] == [18] * 5
         done = await world.alice.submit_modal(
-            r, {"name": "Ada", "pick": ["b"], "radio": "yes", "boxes": ["x", "y"],
-                "agree": True})
+            r, {"name": "Ada", "pick": ["b"], "radio": "yes", "boxes": ["x", "y"], "agree": True}
+        )
         assert done.content == "Ada|['b']|yes|['x', 'y']|True"
 
 

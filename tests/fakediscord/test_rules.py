@@ -1,0 +1,239 @@
+"""Discord's rules, as discord.py surfaces them when the fake enforces them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+
+import discord
+import pytest
+from discord import app_commands
+
+from tests.fakediscord import FakeDiscord
+
+from .conftest import make_bot, running
+
+
+def _one_command_bot(fake: FakeDiscord, guild_id: str, callback, **kw) -> discord.ext.commands.Bot:
+    bot = make_bot(**kw)
+    g = discord.Object(int(guild_id))
+    bot.tree.command(name="go", description="Do it", guild=g)(callback)
+
+    async def setup_hook() -> None:
+        await bot.tree.sync(guild=g)
+
+    bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    return bot
+
+
+@pytest.mark.asyncio
+async def test_over_limit_command_fails_sync(fake, world):
+    bot = make_bot()
+    g = discord.Object(int(world.guild.id))
+
+    @bot.tree.command(name="long", description="x" * 101, guild=g)
+    async def long(interaction: discord.Interaction) -> None:
+        raise AssertionError("never called")
+
+    async with running(bot, fake):
+        with pytest.raises(app_commands.CommandSyncFailure) as exc:
+            await bot.tree.sync(guild=g)
+        assert "long" in str(exc.value)
+        assert exc.value.code == 50035
+        assert fake.guild_commands.get(world.guild.id, []) == []
+
+
+@pytest.mark.asyncio
+async def test_synced_commands_carry_ids_and_guild(fake, world):
+    async def go(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("ok")
+
+    bot = _one_command_bot(fake, world.guild.id, go)
+    async with running(bot, fake):
+        fetched = await bot.tree.fetch_commands(guild=discord.Object(int(world.guild.id)))
+        assert [c.name for c in fetched] == ["go"]
+        assert fetched[0].guild_id == int(world.guild.id)
+        assert fetched[0].id == int(fake.guild_commands[world.guild.id][0]["id"])
+
+
+@pytest.mark.asyncio
+async def test_double_ack_is_40060(fake, world):
+    seen: list = []
+
+    async def go(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("first")
+        with pytest.raises(discord.InteractionResponded):  # discord.py's own guard
+            await interaction.response.send_message("again")
+        interaction.response._response_type = None  # bypass it: Discord must refuse
+        try:
+            await interaction.response.send_message("again")
+        except discord.HTTPException as e:
+            seen.append(e)
+
+    async with running(_one_command_bot(fake, world.guild.id, go), fake):
+        r = await world.alice.slash("go")
+        await r.wait(lambda r: r.errors)
+        assert r.content == "first"
+        assert seen[0].status == 400 and seen[0].code == 40060
+        assert "already been acknowledged" in seen[0].text
+
+
+@pytest.mark.asyncio
+async def test_late_ack_is_unknown_interaction_10062(fake, world):
+    seen: list = []
+    fake.ack_deadline = 0.2
+
+    async def go(interaction: discord.Interaction) -> None:
+        await asyncio.sleep(0.3)
+        try:
+            await interaction.response.send_message("too late")
+        except discord.NotFound as e:
+            seen.append(e)
+
+    async with running(_one_command_bot(fake, world.guild.id, go), fake):
+        r = await world.alice.slash("go")
+        assert not r.acked and r.errors[0]["code"] == 10062
+        assert seen[0].code == 10062 and seen[0].text == "Unknown interaction"
+
+
+@pytest.mark.asyncio
+async def test_followup_before_ack_and_expired_webhook_token(fake, world):
+    kept: list[discord.Interaction] = []
+    seen: list = []
+
+    async def go(interaction: discord.Interaction) -> None:
+        kept.append(interaction)
+        try:
+            await interaction.followup.send("before ack")
+        except discord.HTTPException as e:
+            seen.append(e)
+        await interaction.response.send_message("acked")
+
+    async with running(_one_command_bot(fake, world.guild.id, go), fake):
+        r = await world.alice.slash("go")
+        assert r.content == "acked" and seen[0].code == 10015
+        msg = await kept[0].followup.send("within 15 min", wait=True)
+        assert msg.content == "within 15 min"
+        fake.clock.advance(15 * 60 + 1)
+        with pytest.raises(discord.HTTPException) as exc:
+            await kept[0].followup.send("after 15 min")
+        assert exc.value.status == 401 and exc.value.code == 50027
+
+
+@pytest.mark.asyncio
+async def test_unknown_route_is_recorded_as_404(fake, world):
+    bot = make_bot()
+    async with running(bot, fake):
+        channel = bot.get_channel(int(world.votes.id))
+        with pytest.raises(discord.NotFound) as exc:
+            async for _ in channel.pins():
+                pass
+        assert "fakediscord does not implement" in exc.value.text
+        assert any("/pins" in r for r in fake.unknown_routes)
+    fake.unknown_routes.clear()  # the fixture would fail the test otherwise
+
+
+@pytest.mark.asyncio
+async def test_wrong_token_is_login_failure(fake, world):
+    bot = make_bot()
+    with pytest.raises(discord.LoginFailure):
+        await bot.login("not-the-token")
+    await bot.close()
+
+
+@pytest.mark.asyncio
+async def test_unapproved_privileged_intent_closes_4014(fake, world):
+    fake.approved_intents = {"members"}
+    intents = discord.Intents.default()
+    intents.message_content = True
+    bot = discord.ext.commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+    await bot.login(fake.token)
+    with pytest.raises(discord.PrivilegedIntentsRequired):  # reconnect=False: ConnectionClosed
+        await asyncio.wait_for(bot.connect(), 5)
+    await bot.close()
+
+
+@pytest.mark.asyncio
+async def test_message_rules_history_and_attachments(fake, world):
+    bot = make_bot()
+    async with running(bot, fake):
+        ch = bot.get_channel(int(world.votes.id))
+        with pytest.raises(discord.HTTPException) as exc:
+            await ch.send("x" * 2001)
+        assert exc.value.code == 50035
+        with pytest.raises(discord.HTTPException) as exc:
+            await ch.send(embed=None, content=None)
+        assert exc.value.code == 50006
+
+        sent = [await ch.send(f"m{i}") for i in range(5)]
+        with_file = await ch.send("report", file=discord.File(io.BytesIO(b"PDF"), "r.pdf"))
+        assert with_file.attachments[0].filename == "r.pdf"
+        assert await with_file.attachments[0].read() == b"PDF"
+        edited = await with_file.edit(content="report v2", attachments=[])
+        assert edited.attachments == [] and world.votes.messages[-1]["content"] == "report v2"
+
+        newest = [m.content async for m in ch.history(limit=3)]
+        assert newest == ["report v2", "m4", "m3"]
+        before = [m.content async for m in ch.history(limit=2, before=sent[2])]
+        assert before == ["m1", "m0"]
+        after = [m.content async for m in ch.history(limit=2, after=sent[2], oldest_first=True)]
+        assert after == ["m3", "m4"]
+        fetched = await ch.fetch_message(sent[0].id)
+        assert fetched.content == "m0"
+        await sent[0].delete()
+        assert "m0" not in [m["content"] for m in world.votes.messages]
+        with pytest.raises(discord.NotFound):
+            await ch.fetch_message(sent[0].id)
+
+        assert (await bot.fetch_channel(int(world.votes.id))).name == "votes"
+        with pytest.raises(discord.Forbidden) as exc:  # the bot cannot see committee-review
+            await bot.fetch_channel(int(world.review.id))
+        assert exc.value.code == 50001
+        member = await bot.get_guild(int(world.guild.id)).fetch_member(int(world.alice.id))
+        assert {r.name for r in member.roles} >= {"Member", "Electoral Committee"}
+
+
+@pytest.mark.asyncio
+async def test_member_update_and_user_messages_reach_the_bot(fake, world):
+    bot = make_bot()
+    updates: list = []
+    seen: list[str] = []
+
+    @bot.event
+    async def on_member_update(before: discord.Member, after: discord.Member) -> None:
+        updates.append((before.name, [r.name for r in after.roles]))
+
+    @bot.event
+    async def on_message(message: discord.Message) -> None:
+        seen.append(message.content)
+
+    async with running(bot, fake):
+        world.bob.add_role(world.committee)
+        world.alice.say(world.votes, "hello bot")  # no MESSAGE_CONTENT intent: blanked
+        world.alice.say(world.votes, f"hi {fake.bot_user.id and '<@' + fake.bot_user.id + '>'}")
+        await fake.wait_for(lambda: updates and len(seen) == 2, 2)
+        assert updates[0] == ("bob", ["@everyone", "Member", "Electoral Committee"])
+        assert seen == ["", f"hi <@{fake.bot_user.id}>"]
+
+
+@pytest.mark.asyncio
+async def test_scheduled_events(fake, world):
+    world.guild.everyone.permissions |= 1 << 33  # MANAGE_EVENTS
+    bot = make_bot()
+    async with running(bot, fake):
+        guild = bot.get_guild(int(world.guild.id))
+        start = discord.utils.utcnow() + dt.timedelta(days=1)
+        ev = await guild.create_scheduled_event(
+            name="Endorsement forum",
+            start_time=start,
+            end_time=start + dt.timedelta(hours=2),
+            entity_type=discord.EntityType.external,
+            location="Union hall",
+            privacy_level=discord.PrivacyLevel.guild_only,
+        )
+        assert ev.name == "Endorsement forum" and ev.location == "Union hall"
+        ev = await ev.edit(name="Endorsement forum (moved)")
+        assert world.guild.scheduled_events[str(ev.id)]["name"] == "Endorsement forum (moved)"
+        await ev.delete()
+        assert world.guild.scheduled_events == {}
