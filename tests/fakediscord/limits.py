@@ -42,8 +42,11 @@ sticker_ids or poll. The server must catch it and answer
 ``status`` is 400. Emptiness is checked only when the payload is otherwise valid, so
 a 50035 error takes precedence (a raise can't carry both).
 
-The limits, and where Discord documents them, are listed next to each check
-("docs:" comments) and in the final report of the task that created this file.
+The limits, and where Discord documents them, are listed next to each check: "docs:"
+comments quote Discord's developer documentation (discord/discord-api-docs,
+``developers/`` tree: interactions/application-commands, interactions/receiving-and-
+responding, components/reference, resources/message, resources/poll). The few checks
+marked "NOT in Discord's docs" model long-standing API behaviour instead.
 Error *codes* for the ``BASE_TYPE_*`` / ``NUMBER_TYPE_*`` families and the message
 texts follow what Discord returns; codes for the few structural errors (duplicate
 names, option ordering, ...) are modelled and only their path matters to discord.py.
@@ -796,6 +799,7 @@ def _check_select(
     max_v = comp.get("max_values", 1) if max_ok else None
     min_v = 1 if min_ok and min_v is None else min_v
     max_v = 1 if max_ok and max_v is None else max_v
+    # NOT stated in the docs (API behaviour): min_values <= max_values.
     if min_v is not None and max_v is not None and min_v > max_v:
         errors.add(
             (*path, "min_values"),
@@ -803,7 +807,8 @@ def _check_select(
             "min_values must be less than or equal to max_values",
         )
     if ctype == STRING_SELECT:
-        # docs: "Specified choices in a select menu; max 25" (at least one option).
+        # docs: "Specified choices in a select menu; max 25". At least one option, and
+        # max_values <= len(options), are NOT stated in the docs (API behaviour).
         options = errors.array(
             (*path, "options"), comp.get("options"), min_len=1, max_len=25, required=True
         )
@@ -1169,7 +1174,9 @@ def validate_message(payload: dict, *, is_edit: bool = False) -> dict | None:
                 )
     # docs create message: "sticker_ids: IDs of up to 3 stickers".
     errors.array(("sticker_ids",), payload.get("sticker_ids"), max_len=3)
-    # docs create message: "attachments ... files[n]"; up to 10 attachments per message.
+    # NOT in Discord's docs: at most 10 attachments per message. Long-standing API
+    # behaviour; discord.py documents "files ... Must be a maximum of 10" but does not
+    # check it, so the fake does.
     errors.array(("attachments",), payload.get("attachments"), max_len=10)
     # docs create message: "nonce: ... (up to 25 characters)".
     nonce = payload.get("nonce")
