@@ -597,14 +597,20 @@ def validate_commands(payload: list[dict]) -> dict | None:
                 )
             else:
                 seen[key] = idx
+    too_many = _Errors()
     for ctype, count in sorted(per_type.items()):
         limit = MAX_COMMANDS_PER_TYPE.get(ctype)
         if limit is not None and count > limit:
-            errors.add(
+            too_many.add(
                 (),
                 "BASE_TYPE_MAX_LENGTH",
                 f"Must be {limit} or fewer in length. ({count} commands of type {ctype})",
             )
+    if too_many.tree:
+        # A list-level error is reported alone: discord.py's CommandSyncFailure handles
+        # a top-level "_errors" only when it is the sole key (it would crash calling
+        # .items() on the list if per-command errors sat beside it).
+        return too_many.result()
     return errors.result()
 
 

@@ -1561,6 +1561,34 @@ def test_discord_py_command_with_26_choices(tree: app_commands.CommandTree) -> N
     assert "In command 'many'" in text and "In parameter 'x'" in text
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [cmd(f"c{i}") for i in range(101)],
+        [cmd("Bad" if i == 3 else f"c{i}") for i in range(101)],
+        [cmd("a"), cmd("a")],
+        [sized_command(COMMAND_TOTAL_CHARS_MAX + 1)],
+        [{"name": f"U{i}", "type": 2} for i in range(6)],
+    ],
+    ids=["101 commands", "101 commands and a bad name", "duplicates", "too large", "6 user"],
+)
+def test_every_command_error_is_readable_by_discord_py(payload: list) -> None:
+    # CommandSyncFailure must be constructible from whatever the fake returns; a
+    # top-level "_errors" next to per-command keys makes discord.py raise AttributeError.
+    errors = validate_commands(payload)
+    assert errors is not None
+    assert "_errors" not in errors or list(errors) == ["_errors"]
+    text = str(sync_failure(errors, []))
+    assert text.startswith(
+        "Failed to upload commands to Discord (HTTP status 400, error code 50035)"
+    )
+
+
+def test_too_many_commands_message(tree: app_commands.CommandTree) -> None:
+    errors = validate_commands([cmd(f"c{i}") for i in range(101)])
+    assert "Must be 100 or fewer in length." in str(sync_failure(errors, []))
+
+
 def test_discord_py_tree_within_limits_passes(tree: app_commands.CommandTree) -> None:
     group = app_commands.Group(name="race", description=s(100))
     sub = app_commands.Group(name="plan", description="Race plans", parent=group)
