@@ -53,10 +53,10 @@ RACE_DESCRIPTIONS = {
     "general": "General election date, e.g. 2028-11-07 (`none` clears it on edit)",
     "primary": "Primary date, if there is one, e.g. 2028-06-27 (`none` clears it on edit)",
     "decided_in_primary": "True if the primary decides the race (e.g. a safe seat)",
-    "jurisdiction": "The district or jurisdiction, e.g. Ward 5",
+    "jurisdiction": "The district or jurisdiction, e.g. Ward 5 (`-` clears it on edit)",
     "seats": "Seats to fill (1 for most races; more for an at-large race)",
     "status": "Where the chapter is with this race",
-    "notes": "Committee-only notes (members never see them)",
+    "notes": "Committee-only notes, never shown to members (`-` clears them on edit)",
 }
 
 
@@ -72,6 +72,11 @@ def _election_date(text: str | None, config: ChapterConfig, now: datetime) -> da
         return parse_election_date(text or "", tz=config.timezone, now=now)
     except TimeInputError as exc:
         raise InvalidInput(f"{exc} An election date is a day, e.g. `2028-11-07`.") from None
+
+
+def _cleared(text: str) -> str:
+    """Discord can't send an empty option, so `-` is how an edit clears a text."""
+    return "" if text.strip() == "-" else text
 
 
 def race_choice(race: Race) -> app_commands.Choice[str]:
@@ -209,13 +214,13 @@ class RacesCog(_RaceAware):
         if decided_in_primary is not None:
             changes["decided_in_primary"] = decided_in_primary
         if jurisdiction is not None:
-            changes["jurisdiction"] = jurisdiction
+            changes["jurisdiction"] = _cleared(jurisdiction)
         if seats is not None:
             changes["seats"] = seats
         if status is not None:
             changes["status"] = RaceStatus(status)
         if notes is not None:
-            changes["notes"] = notes
+            changes["notes"] = _cleared(notes)
         if not changes:
             raise InvalidInput("Say what to change: fill in at least one option besides `race`.")
         edited = await race_service.edit_race(
@@ -277,6 +282,32 @@ class RacesCog(_RaceAware):
             )
         await interaction.response.send_message(message, ephemeral=True)
 
+    @group.command(
+        name="delete",
+        description="Delete a race entered by mistake (a race with a vote or plan is archived)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(race="The race to delete", confirm="True: yes, delete it for good")
+    async def delete(self, interaction: discord.Interaction, race: str, confirm: bool) -> None:
+        await require_committee(interaction, "delete races")
+        found = await self._race(interaction, race)
+        if not confirm:
+            raise InvalidInput(
+                f"Nothing deleted. To delete **{found.label}** and its candidates for good, "
+                "run the command again with `confirm:True`; to keep it for the record, "
+                "use `/race archive`."
+            )
+        await race_service.delete_race(
+            self.bot.db,
+            guild_id=interaction.guild_id,
+            race_id=found.id,
+            actor_id=interaction.user.id,
+            now=self.bot.clock(),
+        )
+        await interaction.response.send_message(
+            f"**{found.label}** and its candidates are deleted.", ephemeral=True
+        )
+
     @edit.autocomplete("race")
     @show.autocomplete("race")
     async def _open_races(
@@ -285,6 +316,7 @@ class RacesCog(_RaceAware):
         return await self._race_choices(interaction, current)
 
     @archive.autocomplete("race")
+    @delete.autocomplete("race")
     async def _all_races(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

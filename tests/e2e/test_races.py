@@ -278,3 +278,37 @@ async def test_other_cogs_add_sections_to_the_race_page(chapter: ChapterWorld) -
     assert "Doors needed" in member_page.text and "Committee eyes" not in member_page.text
     assert [v.committee for v in probe.seen] == [True, False]
     assert probe.seen[0].timezone == "America/New_York"
+
+
+async def test_delete_is_refused_while_a_vote_refers_to_the_race(chapter: ChapterWorld) -> None:
+    race = await add_ad36(chapter)
+    unconfirmed = await chapter.organiser.slash("race delete", race=str(race.id), confirm=False)
+    assert "Nothing deleted" in unconfirmed.content
+    # What a vote on the race looks like to the register (0002_races.sql's contract).
+    async with chapter.db.transaction() as conn:
+        await conn.execute(
+            "CREATE TABLE plans_probe (guild_id INTEGER NOT NULL, race_id INTEGER NOT NULL,"
+            " FOREIGN KEY (guild_id, race_id) REFERENCES races (guild_id, id))"
+        )
+        await conn.execute("INSERT INTO plans_probe VALUES (?, ?)", (gid(chapter), race.id))
+    refused = await chapter.organiser.slash("race delete", race=str(race.id), confirm=True)
+    assert refused.ephemeral
+    assert "can't be deleted" in refused.content and "/race archive" in refused.content
+    assert await store.get_race(chapter.db, gid(chapter), race.id) is not None
+
+    async with chapter.db.transaction() as conn:
+        await conn.execute("DELETE FROM plans_probe")
+    deleted = await chapter.organiser.slash("race delete", race=str(race.id), confirm=True)
+    assert "deleted" in deleted.content
+    assert await store.get_race(chapter.db, gid(chapter), race.id) is None
+    actions = [
+        e.action
+        for e in await audit.for_subject(chapter.db, gid(chapter), race_service.subject(race.id))
+    ]
+    assert actions == ["race.add", "race.delete"]
+
+
+async def test_a_dash_clears_notes(chapter: ChapterWorld) -> None:
+    race = await add_ad36(chapter)
+    await chapter.organiser.slash("race edit", race=str(race.id), notes="-")
+    assert (await store.get_race(chapter.db, gid(chapter), race.id)).notes == ""

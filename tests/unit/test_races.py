@@ -170,3 +170,22 @@ def test_local_today_and_election_day_end_use_the_chapter_timezone() -> None:
     assert local_today(datetime(2026, 11, 27, 3, 0, tzinfo=UTC), NY) == date(2026, 11, 26)
     end = election_day_end(date(2028, 11, 7), NY)
     assert end.astimezone(UTC) == datetime(2028, 11, 8, 4, 59, tzinfo=UTC)
+
+
+@given(
+    primary=st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2032, 12, 31))),
+    general=st.dates(date(2020, 1, 1), date(2032, 12, 31)),
+)
+def test_dates_are_accepted_exactly_when_future_and_in_order(
+    primary: date | None, general: date
+) -> None:
+    candidate = draft(
+        ballot_line=BallotLine.NONPARTISAN, primary_date=primary, general_date=general
+    )
+    ok = general >= TODAY and (primary is None or TODAY <= primary < general)
+    try:
+        validate_race(candidate, today=TODAY)
+    except RaceInputError:
+        assert not ok
+    else:
+        assert ok
