@@ -450,7 +450,10 @@ class MemberActions:
         for ch in self.guild.channels:
             if ch.type == 0 and self.guild.permissions_in(self, ch) & Perm.VIEW_CHANNEL:  # type: ignore[arg-type]
                 return ch
-        raise LookupError(f"{self!r} can see no text channel to act in")
+        if not any(ch.type == 0 for ch in self.guild.channels):
+            # Like a fresh Discord server: a guild built without channels gets #general.
+            return self.guild.add_text_channel("general")
+        raise LookupError(f"{self!r} can see no text channel to act in; pass in_channel=")
 
     async def _finish(
         self, it: Interaction, timeout: float | None, wait_final: bool, what: str

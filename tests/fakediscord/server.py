@@ -101,6 +101,8 @@ class Session:
         self.intents = 0
         self.identified = False
         self.ready = False
+        self.connected = True
+        self.history: list[dict] = []  # dispatches, kept so that a RESUME can replay them
         self.queue: asyncio.Queue[dict | None] = asyncio.Queue()
         self.writer = asyncio.get_running_loop().create_task(self._write())
 
@@ -110,9 +112,6 @@ class Session:
             try:
                 if item is None:
                     return
-                if item.get("op") == 0:
-                    self.seq += 1
-                    item["s"] = self.seq
                 if not self.ws.closed:
                     await self.ws.send_str(json.dumps(item))
             except Exception:  # connection went away mid-send
@@ -121,7 +120,14 @@ class Session:
                 self.queue.task_done()
 
     def send(self, op: int, d: Any, t: str | None = None) -> None:
-        self.queue.put_nowait({"op": op, "d": d, "s": None, "t": t})
+        frame = {"op": op, "d": d, "s": None, "t": t}
+        if op == 0:
+            self.seq += 1
+            frame["s"] = self.seq
+            self.history.append(frame)
+            del self.history[:-1000]
+        if self.connected:
+            self.queue.put_nowait(frame)
 
     def dispatch(self, t: str, d: Any) -> None:
         self.send(0, d, t)
@@ -172,6 +178,10 @@ class FakeDiscord:
         self.rejections: list[dict] = []  # every 4xx the fake answered: method, path, body
         self.requests: list[tuple[str, str]] = []
         self.identify_count = 0
+        self.resume_count = 0
+        self.allow_resume = True  # False: every RESUME gets op 9 and the bot identifies again
+        self._resumable: dict[str, Session] = {}
+        self._rate_limits: list[list] = []
         self._changed = asyncio.Event() if _has_loop() else None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -312,7 +322,7 @@ class FakeDiscord:
             last = len(self.requests)
 
     def dispatch(self, t: str, d: Any) -> None:
-        for s in self.sessions:
+        for s in [*self.sessions, *self._resumable.values()]:
             if s.identified:
                 s.dispatch(t, self._redact(s, t, d))
 
@@ -329,6 +339,29 @@ class FakeDiscord:
 
     def bot_member(self, guild: Guild) -> Member:
         return guild.bot_member
+
+    def reconnect(self) -> None:
+        """Send op 7 RECONNECT to every bot. discord.py then RESUMEs on a new connection
+        (``resume_count`` goes up, missed events are replayed). With ``allow_resume = False``
+        the fake answers op 9 and the bot identifies again, which discord.py delays by 5 s
+        in ``Client.before_identify_hook`` unless the bot overrides it."""
+        for s in self.sessions:
+            s.send(7, None)
+
+    def rate_limit(
+        self,
+        method: str,
+        path_regex: str,
+        *,
+        retry_after: float = 0.1,
+        times: int = 1,
+        is_global: bool = False,
+    ) -> None:
+        """Answer the next ``times`` matching REST calls with a Discord 429 (with the ``Via``
+        header discord.py needs to treat it as Discord's and retry after ``retry_after``)."""
+        self._rate_limits.append(
+            [method.upper(), re.compile(path_regex), retry_after, times, is_global]
+        )
 
     # ------------------------------------------------------------------ wire helpers
     def wire_message(self, msg: dict) -> dict:
@@ -561,6 +594,8 @@ class FakeDiscord:
                 else:
                     m = re.fullmatch(r"files\[(\d+)\]", name)
                     idx = int(m.group(1)) if m else len(files)
+                    if len(raw) > self.attachment_size_limit:
+                        raise DiscordError(413, 40005, "Request entity too large")
                     files[idx] = {
                         "filename": part.filename or f"file{idx}",  # type: ignore[union-attr]
                         "data": bytes(raw),
@@ -579,6 +614,9 @@ class FakeDiscord:
         path = "/" + request.match_info["path"]
         self.requests.append((request.method, path))
         try:
+            limited = self._take_rate_limit(request.method, path)
+            if limited is not None:
+                return limited
             for method, pattern, handler, auth in self._routes:
                 m = pattern.match(path)
                 if m is None or method != request.method:
@@ -608,6 +646,28 @@ class FakeDiscord:
             return json_response(body, status=400)
         finally:
             self.notify()
+
+    def _take_rate_limit(self, method: str, path: str) -> web.Response | None:
+        for rl in self._rate_limits:
+            if rl[0] == method and rl[1].search(path) and rl[3] > 0:
+                rl[3] -= 1
+                body = {
+                    "message": "You are being rate limited.",
+                    "retry_after": rl[2],
+                    "global": rl[4],
+                }
+                self.rejections.append({"method": method, "path": path, "code": 429, **body})
+                return web.Response(
+                    body=json.dumps(body).encode(),
+                    status=429,
+                    headers={
+                        "Content-Type": "application/json",
+                        "Via": "1.1 google",
+                        "Retry-After": str(rl[2]),
+                        "X-RateLimit-Scope": "user",
+                    },
+                )
+        return None
 
     async def _unknown_top(self, request: web.Request) -> web.Response:
         route = f"{request.method} {request.path}"
@@ -1167,15 +1227,38 @@ class FakeDiscord:
                 elif op == 2:
                     await self._identify(session, d)
                 elif op == 6:
-                    session.send(9, False)  # cannot resume: identify again
+                    self._resume(session, d)
                 elif op == 8:
                     self._chunk(session, d)
         finally:
             if session in self.sessions:
                 self.sessions.remove(session)
+            session.connected = False
             session.queue.put_nowait(None)
+            if session.identified:
+                self._resumable[session.id] = session
+                for old in list(self._resumable)[:-5]:
+                    del self._resumable[old]
             self.notify()
         return ws
+
+    def _resume(self, session: Session, d: dict) -> None:
+        old = self._resumable.get(str(d.get("session_id")))
+        seq = int(d.get("seq") or 0)
+        ok = d.get("token") in (self.token, f"Bot {self.token}")
+        if not (self.allow_resume and ok and old is not None and seq <= old.seq):
+            session.send(9, False)  # cannot resume: the client identifies again
+            return
+        del self._resumable[old.id]
+        session.id, session.intents, session.seq = old.id, old.intents, old.seq
+        session.history = old.history
+        for frame in old.history:
+            if frame["s"] > seq:
+                session.queue.put_nowait(frame)
+        session.identified = session.ready = True
+        self.resume_count += 1
+        session.dispatch("RESUMED", {"_trace": ["fakediscord"]})
+        self.notify()
 
     async def _identify(self, session: Session, d: dict) -> None:
         if d.get("token") not in (self.token, f"Bot {self.token}"):

@@ -55,6 +55,19 @@ class RowModal(ui.Modal, title="Questionnaire"):
         )
 
 
+class EditingModal(ui.Modal, title="Edit"):
+    answer = ui.TextInput(label="Answer", custom_id="answer")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content=f"answered: {self.answer.value}", view=None)
+
+
+class FormView(ui.View):
+    @ui.button(label="Answer", custom_id="form:open")
+    async def open(self, interaction: discord.Interaction, button: ui.Button) -> None:
+        await interaction.response.send_modal(EditingModal())
+
+
 class LabelModal(ui.Modal, title="Label modal"):
     name = ui.Label(text="Name", component=ui.TextInput(custom_id="name"))
     pick = ui.Label(
@@ -128,6 +141,14 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
             view=VoteView(),
             embed=discord.Embed(title="Ballot").add_field(name="Race", value="Assembly 12"),
         )
+
+    @bot.tree.context_menu(name="Vouch", guild=g)
+    async def vouch(interaction: discord.Interaction, member: discord.Member) -> None:
+        await interaction.response.send_message(f"vouched for {member.name}", ephemeral=True)
+
+    @bot.tree.command(name="form", description="Button opening a modal", guild=g)
+    async def form(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Questionnaire", view=FormView())
 
     @bot.tree.command(name="ask", description="Row modal", guild=g)
     async def ask(interaction: discord.Interaction) -> None:
@@ -327,3 +348,22 @@ async def test_dm_closed_is_50007_and_open_dm_arrives(fake, world):
         assert r.content == "dm sent"
         dms = fake.dms_to(world.alice)
         assert dms[-1]["content"] == "psst" and dms[-1]["attachments"][0]["data"] == b"x"
+
+
+@pytest.mark.asyncio
+async def test_modal_from_a_button_edits_that_message(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("form", in_channel=world.votes)
+        opened = await world.alice.click(r, "form:open")
+        assert opened.modal["title"] == "Edit" and opened.callback_type == 9
+        done = await world.alice.submit_modal(opened, {"answer": "42"})
+        assert done.callback_type == 7 and done.message["id"] == r.message["id"]
+        assert world.votes.messages[-1]["content"] == "answered: 42"
+        assert world.votes.messages[-1]["components"] == []
+
+
+@pytest.mark.asyncio
+async def test_user_context_menu(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.user_command("Vouch", world.bob)
+        assert r.content == "vouched for bob"

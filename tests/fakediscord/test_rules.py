@@ -237,3 +237,67 @@ async def test_scheduled_events(fake, world):
         assert world.guild.scheduled_events[str(ev.id)]["name"] == "Endorsement forum (moved)"
         await ev.delete()
         assert world.guild.scheduled_events == {}
+
+
+@pytest.mark.asyncio
+async def test_reconnect_resumes_and_replays_missed_events(fake, world):
+    bot = make_bot()
+    created: list[str] = []
+
+    @bot.event
+    async def on_guild_role_create(role: discord.Role) -> None:
+        created.append(role.name)
+
+    async with running(bot, fake):
+        fake.reconnect()
+        world.guild.add_role("Canvass Lead")  # may land while the bot is between sockets
+        await fake.wait_for(lambda: fake.resume_count == 1 and created, 3)
+        assert created == ["Canvass Lead"] and fake.identify_count == 1
+        r = await bot.get_channel(int(world.votes.id)).send("still here")
+        assert r.content == "still here"
+
+
+@pytest.mark.asyncio
+async def test_refused_resume_makes_the_bot_identify_again(fake, world):
+    fake.allow_resume = False
+    bot = make_bot()
+    readies: list[int] = []
+
+    async def no_identify_delay(shard_id, *, initial=False) -> None:
+        return None  # discord.py sleeps 5 s before every non-initial IDENTIFY
+
+    bot.before_identify_hook = no_identify_delay  # type: ignore[method-assign]
+
+    @bot.event
+    async def on_ready() -> None:
+        readies.append(1)
+
+    async with running(bot, fake):
+        fake.reconnect()
+        await fake.wait_for(lambda: fake.identify_count == 2 and len(readies) == 2, 3)
+        assert bot.get_guild(int(world.guild.id)) is not None and fake.resume_count == 0
+
+
+@pytest.mark.asyncio
+async def test_member_chunk_requests_are_answered(fake, world):
+    bot = make_bot()
+    async with running(bot, fake):
+        guild = bot.get_guild(int(world.guild.id))
+        found = await guild.query_members("al")
+        assert [m.name for m in found] == ["alice"]
+        members = await guild.chunk()
+        assert {m.name for m in members} >= {"alice", "bob"}
+
+
+@pytest.mark.asyncio
+async def test_injected_429_is_retried_and_oversize_file_is_refused(fake, world):
+    fake.attachment_size_limit = 1000
+    bot = make_bot()
+    async with running(bot, fake):
+        ch = bot.get_channel(int(world.votes.id))
+        fake.rate_limit("POST", r"/channels/\d+/messages$", retry_after=0.05)
+        msg = await ch.send("after a 429")
+        assert msg.content == "after a 429" and fake.rejections[-1]["code"] == 429
+        with pytest.raises(discord.HTTPException) as exc:
+            await ch.send(file=discord.File(io.BytesIO(b"x" * 1001), "big.bin"))
+        assert exc.value.status == 413 and exc.value.code == 40005
