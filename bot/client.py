@@ -21,6 +21,7 @@ log = logging.getLogger("endorsebot")
 EXTENSIONS: tuple[str, ...] = (
     "cogs.setup",
     "cogs.help",
+    "cogs.votes",
     "cogs.races",
 )
 

@@ -211,6 +211,13 @@ def share_text(value: Fraction) -> str:
     return f"{percent:.4g}%"
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st."""
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
 def turnout_line(voted: int, roll_size: int, quorum: Fraction) -> str:
     """The turnout line, e.g. "41 of 212 on the roll have voted; quorum 53"."""
     verb = "has" if voted == 1 else "have"

@@ -214,6 +214,26 @@ async def get(db: Database, guild_id: int, vote_id: int) -> Vote:
     return vote
 
 
+async def get_by_id(db: Database, vote_id: int) -> Vote:
+    """For the scheduler's handlers, whose job row names the vote but not through a member."""
+    vote = await store.get_vote_by_id(db, vote_id)
+    if vote is None:
+        raise NotFound(f"vote {vote_id} does not exist")
+    return vote
+
+
+async def record_announcement(
+    db: Database, vote: Vote, *, channel_id: int, message_id: int
+) -> None:
+    async with db.transaction() as conn:
+        await store.set_announcement(conn, vote.id, channel_id=channel_id, message_id=message_id)
+
+
+async def record_result_message(db: Database, vote: Vote, message_id: int) -> None:
+    async with db.transaction() as conn:
+        await store.set_result_message(conn, vote.id, message_id)
+
+
 async def option_names(db: Database, vote_id: int) -> tuple[str, ...]:
     return tuple(o.name for o in await store.options(db, vote_id))
 

@@ -1,0 +1,550 @@
+"""`/vote create|close|status|list|audit`, the ballot flow, and the open/close jobs.
+
+The scheduler runs "vote.open" (freeze the roll, post the announcement) and "vote.close"
+(freeze the ballots, count, post the result). Both posts carry the job's marker in the
+embed footer; a job recovered after a crash looks for its marker before posting again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain import votes as rules
+from bot.domain.votes import Draft
+from bot.errors import InvalidInput, UserError, report
+from bot.scheduler import Job, JobContext, JobOutcome
+from bot.services import races as race_service
+from bot.services import votes as service
+from bot.store.votes import Vote
+from cogs._common import require_committee, require_member, role_name
+from cogs.votes import _render
+from cogs.votes._views import (
+    DYNAMIC_ITEMS,
+    announcement_view,
+    ballot_view,
+    close_view,
+)
+
+if TYPE_CHECKING:
+    from bot.client import EndorseBot
+
+log = logging.getLogger("endorsebot.votes")
+
+CapacityProvider = Callable[[Vote], Awaitable[str | None]]
+PREVIEW_TTL = timedelta(minutes=15)
+
+
+class CandidatesModal(discord.ui.Modal, title="Candidates on the ballot"):
+    def __init__(self, cog: VotesCog, request: service.VoteRequest, registered: list[str]) -> None:
+        super().__init__(timeout=900)
+        self.cog = cog
+        self.request = request
+        self.names: discord.ui.TextInput = discord.ui.TextInput(
+            label="One name per line (new names join the race)",
+            style=discord.TextStyle.paragraph,
+            default="\n".join(registered)[:4000] or None,
+            required=False,
+            max_length=4000,
+            custom_id="vote:create:names",
+        )
+        self.add_item(self.names)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        lines = tuple(line for line in str(self.names.value).splitlines() if line.strip())
+        await self.cog.preview(interaction, self.request, lines)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)
+
+
+class PreviewView(discord.ui.View):
+    """The preview's Create/Cancel. Short-lived on purpose: after a restart, run the
+    command again (nothing was stored yet)."""
+
+    def __init__(self, cog: VotesCog, plan: service.VotePlan) -> None:
+        super().__init__(timeout=PREVIEW_TTL.total_seconds())
+        self.cog = cog
+        self.plan = plan
+
+    @discord.ui.button(label="Create the vote", style=discord.ButtonStyle.success)
+    async def create(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await self.cog.create(interaction, self.plan)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled; nothing was created.", view=None, embed=None
+        )
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        await report(interaction, error)
+
+
+class VotesCog(commands.Cog, name="Votes"):
+    help_section = "Endorsement votes"
+    turnout_debounce = 3.0  # seconds between edits of an announcement's turnout line
+
+    def __init__(self, bot: EndorseBot) -> None:
+        self.bot = bot
+        self.capacity_provider: CapacityProvider | None = None
+        self._turnout_tasks: dict[int, asyncio.Task[None]] = {}
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.scheduler.register(service.OPEN_JOB, self.run_open)
+        self.bot.scheduler.register(service.CLOSE_JOB, self.run_close)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.scheduler.unregister(service.OPEN_JOB)
+        self.bot.scheduler.unregister(service.CLOSE_JOB)
+        for task in self._turnout_tasks.values():
+            task.cancel()
+
+    def set_capacity_provider(self, provider: CapacityProvider | None) -> None:
+        """The capacity feature fills the announcement's capacity warning through this."""
+        self.capacity_provider = provider
+
+    # --- commands ------------------------------------------------------------------------------
+
+    group = app_commands.Group(
+        name="vote", description="Endorsement votes: create, close, status", guild_only=True
+    )
+
+    @group.command(name="create", description="Set up an endorsement vote on a race (committee)")
+    @app_commands.describe(
+        race="The race the vote decides",
+        closes="When voting closes, e.g. '2026-12-05 18:00' or 'in 3d' (chapter's timezone)",
+        opens="When voting opens ('now' by default)",
+        quorum="Share of the roll that must vote, e.g. 25% (default: no quorum)",
+        threshold="Share needed over 'No endorsement', e.g. 60% or 2/3 (default: 50%)",
+        role="Who may vote (default: the member role)",
+        second_role="Another role whose holders may vote",
+        no_endorsement="Put 'No endorsement' on the ballot (default: yes)",
+    )
+    async def create_command(
+        self,
+        interaction: discord.Interaction,
+        race: str,
+        closes: str,
+        opens: str = "now",
+        quorum: str | None = None,
+        threshold: str | None = None,
+        role: discord.Role | None = None,
+        second_role: discord.Role | None = None,
+        no_endorsement: bool = True,
+    ) -> None:
+        config = await require_committee(interaction, "create a vote")
+        chosen = await race_service.resolve_race(self.bot.db, config.guild_id, race)
+        roles = tuple(r.id for r in (role, second_role) if r is not None)
+        request = service.VoteRequest(
+            guild_id=config.guild_id,
+            race_id=chosen.id,
+            actor_id=interaction.user.id,
+            channel_id=config.votes_channel_id,
+            timezone=config.timezone,
+            eligible_role_ids=roles or config.member_role_ids,
+            quorum=quorum or "",
+            threshold=threshold or "",
+            opens=opens,
+            closes=closes,
+            no_endorsement=no_endorsement,
+        )
+        registered = [
+            c.name
+            for c in await race_service.list_candidates(self.bot.db, config.guild_id, chosen.id)
+        ]
+        await interaction.response.send_modal(CandidatesModal(self, request, registered))
+
+    @create_command.autocomplete("race")
+    async def _race_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        races = await race_service.race_choices(self.bot.db, interaction.guild_id, current)
+        return [app_commands.Choice(name=r.label[:100], value=str(r.id)) for r in races[:25]]
+
+    async def preview(
+        self, interaction: discord.Interaction, request: service.VoteRequest, names: tuple[str, ...]
+    ) -> None:
+        request = dataclasses.replace(request, extra_candidates=names)
+        plan = await service.plan(self.bot.db, request, now=self.bot.clock())
+        embed = discord.Embed(title=f"Preview: endorsement vote on {plan.title}"[:256])
+        embed.description = _render.clip(
+            rules.rules_text(
+                threshold=plan.threshold,
+                quorum=plan.quorum,
+                no_endorsement=request.no_endorsement,
+                options=len(plan.options),
+            ),
+            4096,
+            "…",
+        )
+        embed.add_field(
+            name=f"Ballot ({len(plan.options)} options)",
+            value=_render.clip("\n".join(f"• {n}" for n in plan.options), 1024, "\n…"),
+            inline=False,
+        )
+        if plan.new_candidates:
+            embed.add_field(
+                name="Added to the race",
+                value=_render.clip(", ".join(plan.new_candidates), 1024, "…"),
+                inline=False,
+            )
+        embed.add_field(name="Who votes", value=_render.roles_text(request.eligible_role_ids))
+        embed.add_field(name="Opens", value=_render.ts(plan.opens_at))
+        embed.add_field(name="Closes", value=_render.ts(plan.closes_at))
+        await interaction.response.send_message(
+            "Check the vote, then create it. The announcement is posted in "
+            f"<#{request.channel_id}> when it opens.",
+            embed=embed,
+            view=PreviewView(self, plan),
+            ephemeral=True,
+        )
+
+    async def create(self, interaction: discord.Interaction, plan: service.VotePlan) -> None:
+        await require_committee(interaction, "create a vote")
+        now = self.bot.clock()
+        if plan.opens_at < now:  # the preview sat for a while: "now" means now
+            plan = dataclasses.replace(plan, opens_at=now)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        vote = await service.create(self.bot.db, self.bot.scheduler, plan, now=now)
+        await interaction.edit_original_response(
+            content=(
+                f"Vote **#{vote.id}** on **{vote.title}** is set: it opens "
+                f"{_render.ts(vote.opens_at)} and closes {_render.ts(vote.closes_at)}. "
+                f"The announcement goes to <#{vote.channel_id}> at the open."
+            ),
+            embed=None,
+            view=None,
+        )
+
+    @group.command(name="close", description="Close an open vote now (committee)")
+    @app_commands.describe(vote="The vote to close")
+    async def close_command(self, interaction: discord.Interaction, vote: str) -> None:
+        config = await require_committee(interaction, "close a vote")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        if chosen.state != "open":
+            raise InvalidInput("Only an open vote can be closed.")
+        voted, roll = await service.turnout(self.bot.db, chosen)
+        await interaction.response.send_message(
+            f"Close **{chosen.title}** now, before its close time {_render.ts(chosen.closes_at)}? "
+            f"{rules.turnout_line(voted, roll, chosen.quorum)}. No ballot is accepted after "
+            "this and the result is posted at once.",
+            view=close_view(chosen.id),
+            ephemeral=True,
+        )
+
+    async def confirm_close(self, interaction: discord.Interaction, vote_id: int) -> None:
+        config = await require_committee(interaction, "close a vote")
+        vote = await service.get(self.bot.db, config.guild_id, vote_id)
+        await service.request_close(
+            self.bot.db,
+            self.bot.scheduler,
+            vote,
+            actor_id=interaction.user.id,
+            now=self.bot.clock(),
+        )
+        await interaction.response.edit_message(
+            content=f"Closed. The result of **{vote.title}** is being posted in "
+            f"<#{vote.channel_id}>.",
+            view=None,
+        )
+
+    @group.command(name="status", description="Where a vote stands: times and turnout")
+    @app_commands.describe(vote="The vote")
+    async def status_command(self, interaction: discord.Interaction, vote: str) -> None:
+        config = await require_member(interaction, "see a vote")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        voted, _ = await service.turnout(self.bot.db, chosen)
+        lines = [_render.vote_line(chosen, voted)]
+        if chosen.state == "closed" and chosen.result is not None:
+            counted = await service.count(self.bot.db, chosen.id)
+            lines.append(_render.verdict(counted))
+        await interaction.response.send_message(
+            _render.clip("\n".join(lines), 2000, "…"), ephemeral=True
+        )
+
+    @group.command(name="list", description="Open, scheduled and closed votes")
+    async def list_command(self, interaction: discord.Interaction) -> None:
+        config = await require_member(interaction, "list votes")
+        found = await service.list_votes(self.bot.db, config.guild_id)
+        sections = []
+        for state, heading in (("open", "Open"), ("scheduled", "Scheduled"), ("closed", "Closed")):
+            these = [v for v in found if v.state == state]
+            if these:
+                body = []
+                for v in these[:15]:
+                    voted = (
+                        None if state == "scheduled" else (await service.turnout(self.bot.db, v))[0]
+                    )
+                    body.append(_render.vote_line(v, voted))
+                sections.append(f"**{heading}**\n" + "\n".join(body))
+        text = (
+            "\n\n".join(sections) or "No votes yet. The committee starts one with `/vote create`."
+        )
+        await interaction.response.send_message(_render.clip(text, 2000, "…"), ephemeral=True)
+
+    @group.command(name="audit", description="Every committee action on a vote (committee)")
+    @app_commands.describe(vote="The vote")
+    async def audit_command(self, interaction: discord.Interaction, vote: str) -> None:
+        config = await require_committee(interaction, "read a vote's audit trail")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        entries = await service.audit_trail(self.bot.db, chosen)
+        lines = [
+            f"{_render.ts(e.at, 'f')} · {'the bot' if e.actor_id == 0 else f'<@{e.actor_id}>'} · "
+            f"`{e.action}` {e.detail}"
+            for e in entries
+        ]
+        await interaction.response.send_message(
+            _render.clip(
+                f"**Audit: vote #{chosen.id} {chosen.title}**\n" + "\n".join(lines), 2000, "…"
+            ),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @close_command.autocomplete("vote")
+    @status_command.autocomplete("vote")
+    @audit_command.autocomplete("vote")
+    async def _vote_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await service.list_votes(self.bot.db, interaction.guild_id)
+        needle = current.strip().lower().lstrip("#")
+        hits = [v for v in found if needle in v.title.lower() or needle == str(v.id)]
+        return [
+            app_commands.Choice(name=f"#{v.id} {v.title} ({v.state})"[:100], value=str(v.id))
+            for v in hits[:25]
+        ]
+
+    # --- the ballot ----------------------------------------------------------------------------
+
+    def _role_names(self, guild: discord.Guild | None, vote: Vote) -> str:
+        if guild is None:
+            return "an eligible role"
+        return " or ".join(role_name(guild, r, "an eligible role") for r in vote.eligible_role_ids)
+
+    async def start_ballot(self, interaction: discord.Interaction, vote_id: int) -> None:
+        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
+        await service.check_can_vote(
+            self.bot.db,
+            vote,
+            interaction.user.id,
+            self._role_names(interaction.guild, vote),
+            self.bot.clock(),
+        )
+        options = await service.option_names(self.bot.db, vote.id)
+        draft = Draft(vote.layout, 0, ())
+        await interaction.response.send_message(
+            _render.ballot_text(vote, options, ()),
+            view=ballot_view(vote.id, options, draft),
+            ephemeral=True,
+        )
+
+    async def show_ballot(
+        self, interaction: discord.Interaction, vote_id: int, draft: Draft
+    ) -> None:
+        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
+        options = await service.option_names(self.bot.db, vote.id)
+        try:
+            rules.accepting(vote.state, vote.closes_at, self.bot.clock())
+            rules.validate_ballot(
+                draft.ranking,
+                option_count=len(options),
+                layout=draft.layout,
+                expected_layout=vote.layout,
+            )
+        except rules.BallotRejected as error:
+            raise service.BallotRefused(str(error)) from None
+        await interaction.response.edit_message(
+            content=_render.ballot_text(vote, options, draft.ranking),
+            view=ballot_view(vote.id, options, draft),
+        )
+
+    async def submit_ballot(
+        self, interaction: discord.Interaction, vote_id: int, draft: Draft
+    ) -> None:
+        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
+        recorded = await service.submit(
+            self.bot.db,
+            guild_id=vote.guild_id,
+            vote_id=vote.id,
+            member_id=interaction.user.id,
+            draft=draft,
+            role_names=self._role_names(interaction.guild, vote),
+            now=self.bot.clock(),
+        )
+        # Only now, after the COMMIT, does the member hear it is recorded.
+        message = "**Your ballot is recorded.**"
+        if recorded.replaced:
+            message += " Your new ballot replaces the one you cast earlier."
+        message += (
+            f" You can vote again until the close ({_render.ts(vote.closes_at, 'R')}); "
+            "only your last ballot counts."
+        )
+        await interaction.response.edit_message(content=message, view=None)
+        self._turnout_changed(vote)
+
+    # --- turnout line ----------------------------------------------------------------------------
+
+    def _turnout_changed(self, vote: Vote) -> None:
+        if vote.id in self._turnout_tasks or vote.message_id is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._update_turnout(vote.id))
+        self._turnout_tasks[vote.id] = task
+
+    async def _update_turnout(self, vote_id: int) -> None:
+        try:
+            await asyncio.sleep(self.turnout_debounce)
+            vote = await service.get_by_id(self.bot.db, vote_id)
+            if vote.state == "open":
+                await self._edit_announcement(vote)
+        except Exception as error:  # a turnout line is cosmetic: never crash on it
+            log.warning(
+                "could not update the turnout of vote %s: %s", vote_id, type(error).__name__
+            )
+        finally:
+            self._turnout_tasks.pop(vote_id, None)
+
+    async def _edit_announcement(self, vote: Vote, marker: str | None = None) -> None:
+        if vote.message_id is None:
+            return
+        channel = self.bot.get_channel(vote.channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        options = await service.option_names(self.bot.db, vote.id)
+        voted, _ = await service.turnout(self.bot.db, vote)
+        embed = _render.announcement(
+            vote,
+            options,
+            voted=voted,
+            marker=marker or (f"job:{vote.open_job_id}" if vote.open_job_id else None),
+            capacity_warning=await self._capacity_warning(vote),
+        )
+        await channel.get_partial_message(vote.message_id).edit(
+            embed=embed, view=announcement_view(vote.id, closed=vote.state == "closed")
+        )
+
+    async def _capacity_warning(self, vote: Vote) -> str | None:
+        if self.capacity_provider is None:
+            return None
+        try:
+            return await self.capacity_provider(vote)
+        except Exception as error:
+            log.warning("capacity warning for vote %s failed: %s", vote.id, type(error).__name__)
+            return None
+
+    # --- scheduled jobs --------------------------------------------------------------------------
+
+    async def _find_marker(
+        self, channel: discord.abc.Messageable, marker: str
+    ) -> discord.Message | None:
+        async for message in channel.history(limit=100):
+            if message.author.id != self.bot.user.id:  # type: ignore[union-attr]
+                continue
+            if message.content.endswith(marker) or any(
+                e.footer and e.footer.text and e.footer.text.endswith(marker)
+                for e in message.embeds
+            ):
+                return message
+        return None
+
+    def _channel(self, vote: Vote) -> discord.TextChannel:
+        channel = self.bot.get_channel(vote.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise RuntimeError(f"votes channel {vote.channel_id} of vote {vote.id} is gone")
+        return channel
+
+    async def run_open(self, job: Job, ctx: JobContext) -> JobOutcome:
+        vote = await service.get_by_id(self.bot.db, int(job.payload["vote_id"]))
+        if vote.state == "scheduled":
+            guild = self.bot.get_guild(vote.guild_id)
+            if guild is None:
+                raise RuntimeError(f"guild {vote.guild_id} is not available")
+            eligible = set(vote.eligible_role_ids)
+            roll = [
+                m.id
+                for m in guild.members
+                if not m.bot and rules.on_roll([r.id for r in m.roles], eligible)
+            ]
+            vote = await service.open_vote(self.bot.db, vote.id, roll, now=ctx.now)
+        if vote.message_id is not None:
+            return JobOutcome.done("announcement already posted")
+        channel = self._channel(vote)
+        found = await self._find_marker(channel, job.marker) if ctx.recovering else None
+        if found is None:
+            options = await service.option_names(self.bot.db, vote.id)
+            found = await channel.send(
+                embed=_render.announcement(
+                    vote,
+                    options,
+                    voted=0,
+                    marker=job.marker,
+                    capacity_warning=await self._capacity_warning(vote),
+                ),
+                view=announcement_view(vote.id),
+            )
+        await service.record_announcement(
+            self.bot.db, vote, channel_id=channel.id, message_id=found.id
+        )
+        note = f"opened with {vote.roll_size} on the roll"
+        return JobOutcome.done(note + (" (late)" if ctx.late else ""))
+
+    async def run_close(self, job: Job, ctx: JobContext) -> JobOutcome:
+        vote_id = int(job.payload["vote_id"])
+        counted = await service.close_vote(self.bot.db, vote_id, now=ctx.now, late=ctx.late)
+        vote = counted.vote
+        if vote.result_message_id is not None:
+            return JobOutcome.done("result already posted")
+        channel = self._channel(vote)
+        found = await self._find_marker(channel, job.marker) if ctx.recovering else None
+        if found is None:
+            found = await self._post_result(channel, counted, job.marker)
+        await service.record_result_message(self.bot.db, vote, found.id)
+        try:
+            await self._edit_announcement(vote)
+        except discord.HTTPException as error:
+            log.warning("could not mark vote %s's announcement closed: %s", vote.id, error.status)
+        return JobOutcome.done(f"{counted.ballots_cast} ballots" + (" (late)" if ctx.late else ""))
+
+    async def _post_result(
+        self, channel: discord.TextChannel, counted: service.Counted, marker: str
+    ) -> discord.Message:
+        chart = await asyncio.to_thread(_render.chart_png, counted)
+        try:
+            return await channel.send(
+                embed=_render.result_embed(counted, marker=marker),
+                files=_render.result_files(counted, chart),
+            )
+        except discord.HTTPException as error:
+            # A result must always post: fall back to plain text and the attachments.
+            log.warning(
+                "result embed of vote %s refused (%s); posting plain", counted.vote.id, error.status
+            )
+            text = _render.clip(
+                f"**Result: {counted.vote.title}**\n{_render.verdict(counted)}\n-# vote "
+                f"{counted.vote.id} · {marker}",
+                2000,
+                "…",
+            )
+            return await channel.send(text, files=_render.result_files(counted, chart))
+
+
+def _vote_id(text: str) -> int:
+    try:
+        return int(text.strip().lstrip("#"))
+    except ValueError:
+        raise UserError("Pick a vote from the list (or type its number, e.g. 12).") from None

@@ -1,0 +1,291 @@
+"""What members see of a vote: the announcement, the ballot, the result and its chart.
+
+Every text that goes into an embed is clipped to Discord's limits; what does not fit goes
+into the attached text report, so a long result always posts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from fractions import Fraction
+
+import discord
+
+from bot.domain import votes as rules
+from bot.domain.tally.report import render_text
+from bot.services.votes import Counted
+from bot.store.votes import Vote
+
+COLOUR = discord.Colour(0xEC1F27)
+FIELD_MAX = 1024
+DESCRIPTION_MAX = 4096
+
+
+def clip(text: str, limit: int, more: str = "\n… (see the attached report)") -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(more)] + more
+
+
+def ts(vote_time, style: str = "F") -> str:
+    return f"<t:{int(vote_time.timestamp())}:{style}>"
+
+
+def roles_text(role_ids: Sequence[int]) -> str:
+    return ", ".join(f"<@&{r}>" for r in role_ids) or "nobody"
+
+
+# --- announcement ------------------------------------------------------------------------------
+
+
+def announcement(
+    vote: Vote,
+    options: Sequence[str],
+    *,
+    voted: int,
+    marker: str | None,
+    capacity_warning: str | None = None,
+) -> discord.Embed:
+    """The public announcement: what is decided, the rules, the close, the turnout."""
+    closed = vote.state == "closed"
+    embed = discord.Embed(
+        title=clip(f"Endorsement vote: {vote.title}", 256, "…"),
+        colour=COLOUR,
+        description=clip(
+            f"Should the chapter endorse a candidate for **{vote.title}**, and whom?\n\n"
+            + rules.rules_text(
+                threshold=vote.threshold,
+                quorum=vote.quorum,
+                no_endorsement=vote.no_endorsement,
+                options=len(options),
+            ),
+            DESCRIPTION_MAX,
+            "…",
+        ),
+    )
+    embed.add_field(
+        name="On the ballot",
+        value=clip("\n".join(f"• {name}" for name in options), FIELD_MAX, "\n…"),
+        inline=False,
+    )
+    embed.add_field(
+        name="Who votes",
+        value=f"Members holding {roles_text(vote.eligible_role_ids)} when the vote opened "
+        f"({ts(vote.opened_at or vote.opens_at)}).",
+        inline=False,
+    )
+    when = "Closed" if closed else "Closes"
+    embed.add_field(
+        name=when,
+        value=f"{ts(vote.closed_at or vote.closes_at)} ({ts(vote.closes_at, 'R')})"
+        if not closed
+        else ts(vote.closed_at or vote.closes_at),
+        inline=False,
+    )
+    embed.add_field(
+        name="Turnout",
+        value=rules.turnout_line(voted, vote.roll_size or 0, vote.quorum)
+        + (". Results are posted below." if closed else ". Results only after the close."),
+        inline=False,
+    )
+    if capacity_warning:
+        embed.add_field(name="⚠️ Capacity", value=clip(capacity_warning, FIELD_MAX, "…"))
+    if marker:
+        embed.set_footer(text=f"vote {vote.id} · {marker}")
+    return embed
+
+
+# --- ballot ------------------------------------------------------------------------------------
+
+
+def ballot_text(vote: Vote, options: Sequence[str], ranking: Sequence[int]) -> str:
+    """The member's ranking so far (shown only to them)."""
+    if ranking:
+        lines = [f"{i}. {options[c]}" for i, c in enumerate(ranking, 1)]
+        head = "**Your ranking so far** (not submitted yet):"
+        body = "\n".join(lines)
+    else:
+        head = "**Nothing ranked yet.** Submitting now records an abstention."
+        body = ""
+    tail = (
+        f"Pick your {rules.ordinal(len(ranking) + 1)} choice below, or **Submit**. "
+        f"The vote closes {ts(vote.closes_at, 'R')}."
+        if len(ranking) < len(options)
+        else "Everything is ranked: **Submit** to record it."
+    )
+    return clip("\n".join(x for x in (head, body, tail) if x), 2000, "\n…")
+
+
+# --- result ------------------------------------------------------------------------------------
+
+
+def _count(value: Fraction | int) -> str:
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
+
+
+def rounds_text(counted: Counted) -> str:
+    lines = []
+    for r in counted.result.rounds:
+        tallies = ", ".join(
+            f"{name} {_count(v)}" for name, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])
+        )
+        line = f"**Round {r.number}:** {tallies}; exhausted {_count(r.exhausted)}"
+        if r.eliminated:
+            moved = ", ".join(f"{_count(v)} to {k}" for k, v in r.transfers.items())
+            line += f". {', '.join(r.eliminated)} excluded" + (f" ({moved})" if moved else "")
+        if r.elected:
+            line += f". **{', '.join(r.elected)}** has a majority"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def verdict(counted: Counted) -> str:
+    vote = counted.vote
+    quorum = (
+        f"Quorum: {counted.ballots_cast} ballots of {vote.roll_size or 0} on the roll; "
+        f"{counted.quorum_needed} needed: **{'met' if counted.quorum_met else 'not met'}**."
+    )
+    winner = counted.winner
+    lines = []
+    if winner is None:
+        lines.append("No option received a valid ballot.")
+    else:
+        lines.append(f"Instant-runoff winner: **{winner}**.")
+    if counted.result.endorsement is not None:
+        e = counted.result.endorsement
+        if winner is not None and winner != e.no_endorsement:
+            lines.append(
+                f"Threshold {rules.share_text(vote.threshold)}: {e.above} of {e.considered} "
+                f"ballots rank {winner} above {e.no_endorsement}: "
+                f"**{'met' if e.met else 'not met'}**."
+            )
+    lines.append(quorum)
+    if counted.endorsed:
+        lines.append(f"## The chapter endorses {counted.endorsed}.")
+    else:
+        lines.append("## The chapter makes no endorsement in this race.")
+    if vote.closed_late:
+        lines.append(
+            "_This vote closed late: the bot was not running at the close time. No ballot "
+            "was accepted after the close time._"
+        )
+    if vote.closed_by:
+        lines.append(f"_Closed early by <@{vote.closed_by}>._")
+    return "\n".join(lines)
+
+
+def result_embed(counted: Counted, *, marker: str | None) -> discord.Embed:
+    vote = counted.vote
+    embed = discord.Embed(
+        title=clip(f"Result: {vote.title}", 256, "…"),
+        colour=COLOUR,
+        description=clip(verdict(counted), DESCRIPTION_MAX, "…"),
+    )
+    embed.add_field(name="Rounds", value=clip(rounds_text(counted), FIELD_MAX), inline=False)
+    ties = counted.result.tie_breaks
+    embed.add_field(
+        name="Ties",
+        value=clip(
+            "\n".join(
+                f"Round {t.round}: {', '.join(t.tied)} tied; {t.chosen} {t.how}" for t in ties
+            )
+            or "No tie had to be broken.",
+            FIELD_MAX,
+        ),
+        inline=False,
+    )
+    recount = f"endorsebot tally vote-{vote.id}.blt"
+    if vote.no_endorsement and counted.result.endorsement is not None:
+        e = counted.result.endorsement
+        recount += (
+            f' --no-endorsement "{e.no_endorsement}" --threshold '
+            f"{vote.threshold.numerator}/{vote.threshold.denominator}"
+        )
+    embed.add_field(
+        name="Recount it yourself",
+        value=clip(
+            f"Lot seed = SHA-256 of the attached BLT file: `{counted.seed}`\n`{recount}`",
+            FIELD_MAX,
+            "…",
+        ),
+        inline=False,
+    )
+    if marker:
+        embed.set_footer(text=f"vote {vote.id} · {marker}")
+    embed.set_image(url=f"attachment://vote-{vote.id}-rounds.png")
+    return embed
+
+
+def report_text(counted: Counted) -> str:
+    """The full result as a text file: verdict, the round table, rules, seed."""
+    vote = counted.vote
+    head = [
+        f"Endorsement vote {vote.id}: {vote.title}",
+        f"Opened {vote.opened_at.isoformat() if vote.opened_at else '-'}; "
+        f"closed {vote.closed_at.isoformat() if vote.closed_at else '-'}"
+        + (" (late)" if vote.closed_late else ""),
+        f"Roll: {vote.roll_size}; ballots: {counted.ballots_cast}; quorum needed "
+        f"{counted.quorum_needed} ({'met' if counted.quorum_met else 'not met'})",
+        f"Threshold: {rules.share_text(vote.threshold)}",
+        f"Endorsed: {counted.endorsed or 'nobody (no endorsement)'}",
+        f"BLT SHA-256 (lot seed): {counted.seed}",
+        "",
+    ]
+    return "\n".join(head) + render_text(counted.result)
+
+
+def chart_png(counted: Counted) -> bytes:
+    """A bar chart, one group of bars per round (matplotlib, Agg; no pyplot, thread-safe)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    result = counted.result
+    rounds = result.rounds or ()
+    names = [c for c in result.candidates if any(c in r.tallies for r in rounds)]
+    width_in = min(4 + 0.5 * len(rounds) * max(1, len(names)) / 4, 16)
+    figure = Figure(figsize=(width_in, 4.5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    group = 0.8
+    bar = group / max(1, len(names))
+    for i, name in enumerate(names):
+        xs = [r.number - group / 2 + bar * (i + 0.5) for r in rounds]
+        ys = [float(r.tallies.get(name, 0)) for r in rounds]
+        axes.bar(xs, ys, width=bar, label=name[:30])
+    axes.set_xticks([r.number for r in rounds])
+    axes.set_xlabel("Round")
+    axes.set_ylabel("Ballots")
+    axes.set_title(f"{counted.vote.title[:60]}: votes per round")
+    if len(names) <= 20:
+        axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1, 1))
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def result_files(counted: Counted, chart: bytes) -> list[discord.File]:
+    vote_id = counted.vote.id
+    return [
+        discord.File(io.BytesIO(chart), filename=f"vote-{vote_id}-rounds.png"),
+        discord.File(io.BytesIO(report_text(counted).encode()), filename=f"vote-{vote_id}.txt"),
+        discord.File(io.BytesIO(counted.blt.encode()), filename=f"vote-{vote_id}.blt"),
+    ]
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+
+def vote_line(vote: Vote, voted: int | None = None) -> str:
+    if vote.state == "scheduled":
+        when = f"opens {ts(vote.opens_at, 'f')}, closes {ts(vote.closes_at, 'f')}"
+    elif vote.state == "open":
+        when = f"closes {ts(vote.closes_at, 'R')}"
+    else:
+        when = f"closed {ts(vote.closed_at or vote.closes_at, 'f')}"
+    line = f"**#{vote.id}** {vote.title}: {when}"
+    if voted is not None and vote.state != "scheduled":
+        line += f"; {rules.turnout_line(voted, vote.roll_size or 0, vote.quorum)}"
+    return line

@@ -1,0 +1,257 @@
+"""The vote's components. All are `DynamicItem`s whose custom_id carries everything needed,
+so a ballot half-ranked before a restart still works after it.
+
+    vote:ballot:{vote}             the announcement's Vote button
+    vote:close:{vote}              the committee's "yes, close it now" confirmation
+    vote:r:p:{vote}:{draft}        the select that picks the next choice
+    vote:r:{u|c|s|g}:{vote}:{draft}  Undo, Clear, Submit, Go to page (draft.page)
+
+`draft` is `domain.votes.Draft.encode()`: layout, page and the ranking so far.
+
+Errors: a `UserError` goes through `bot.errors.report`. Anything else is logged here without
+the custom_id (which holds a ranking) and the member gets the usual apology.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.domain import votes as rules
+from bot.domain.votes import Draft
+from bot.errors import UserError, report, send_ephemeral
+
+if TYPE_CHECKING:
+    from cogs.votes._cog import VotesCog
+
+log = logging.getLogger("endorsebot.votes.views")
+
+_DRAFT = r"(?P<draft>[0-9a-f]{6}:\d{1,2}:[0-9A-Za-z]{0,62})"
+
+
+def _cog(interaction: discord.Interaction) -> VotesCog:
+    cog = interaction.client.get_cog("Votes")  # type: ignore[attr-defined]
+    if cog is None:
+        raise UserError("Voting is not available right now; try again in a minute.")
+    return cog
+
+
+async def guarded(
+    interaction: discord.Interaction, what: str, run: Callable[[], Awaitable[None]]
+) -> None:
+    """Run a component callback; report errors without ever logging its custom_id."""
+    try:
+        await run()
+    except UserError as error:
+        await report(interaction, error)
+    except Exception as error:
+        error_id = secrets.token_hex(4)
+        log.error(
+            "error %s handling %s in guild %s: %s",
+            error_id,
+            what,
+            interaction.guild_id,
+            type(error).__name__,
+        )
+        try:
+            await send_ephemeral(
+                interaction,
+                "Sorry, something went wrong on our side and nothing was changed. Please "
+                f"tell the committee's tech volunteer: error id `{error_id}`.",
+            )
+        except discord.HTTPException:
+            pass
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:ballot:(?P<vote>\d+)"):
+    def __init__(self, vote_id: int, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Vote",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"vote:ballot:{vote_id}",
+                disabled=disabled,
+            )
+        )
+        self.vote_id = vote_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(int(match["vote"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(
+            interaction,
+            f"the Vote button of vote {self.vote_id}",
+            lambda: _cog(interaction).start_ballot(interaction, self.vote_id),
+        )
+
+
+class CloseConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:close:(?P<vote>\d+)"):
+    def __init__(self, vote_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Close the vote now",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"vote:close:{vote_id}",
+            )
+        )
+        self.vote_id = vote_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> CloseConfirm:
+        return cls(int(match["vote"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(
+            interaction,
+            f"the close confirmation of vote {self.vote_id}",
+            lambda: _cog(interaction).confirm_close(interaction, self.vote_id),
+        )
+
+
+class BallotSelect(
+    discord.ui.DynamicItem[discord.ui.Select], template=rf"vote:r:p:(?P<vote>\d+):{_DRAFT}"
+):
+    def __init__(self, vote_id: int, draft: Draft, choices: Sequence[tuple[int, str]]) -> None:
+        place = rules.ordinal(len(draft.ranking) + 1)
+        select: discord.ui.Select = discord.ui.Select(
+            custom_id=f"vote:r:p:{vote_id}:{draft.encode()}",
+            placeholder=f"Choose your {place} choice",
+            options=[
+                discord.SelectOption(label=name[:100], value=str(index)) for index, name in choices
+            ]
+            or [discord.SelectOption(label="(nothing left to rank)", value="-")],
+            disabled=not choices,
+            min_values=1,
+            max_values=1,
+        )
+        super().__init__(select)
+        self.vote_id = vote_id
+        self.draft = draft
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+    ) -> BallotSelect:
+        return cls(int(match["vote"]), Draft.decode(match["draft"]), [])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values: list[Any] = (interaction.data or {}).get("values", [])  # type: ignore[assignment]
+
+        async def run() -> None:
+            try:
+                picked = int(values[0])
+            except (IndexError, ValueError):
+                raise UserError("Pick an option from the list.") from None
+            draft = Draft(self.draft.layout, 0, (*self.draft.ranking, picked))
+            await _cog(interaction).show_ballot(interaction, self.vote_id, draft)
+
+        await guarded(interaction, f"a ballot select of vote {self.vote_id}", run)
+
+
+_LABELS = {"u": "Undo", "c": "Clear", "s": "Submit", "g": "Page"}
+_STYLES = {
+    "u": discord.ButtonStyle.secondary,
+    "c": discord.ButtonStyle.secondary,
+    "s": discord.ButtonStyle.success,
+    "g": discord.ButtonStyle.secondary,
+}
+
+
+class BallotButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"vote:r:(?P<action>[ucsg]):(?P<vote>\d+):{_DRAFT}",
+):
+    def __init__(
+        self,
+        action: str,
+        vote_id: int,
+        draft: Draft,
+        *,
+        label: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or _LABELS[action],
+                style=_STYLES[action],
+                custom_id=f"vote:r:{action}:{vote_id}:{draft.encode()}",
+                disabled=disabled,
+            )
+        )
+        self.action = action
+        self.vote_id = vote_id
+        self.draft = draft
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> BallotButton:
+        return cls(match["action"], int(match["vote"]), Draft.decode(match["draft"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        draft = self.draft
+        if self.action == "s":
+            run = lambda: cog.submit_ballot(interaction, self.vote_id, draft)  # noqa: E731
+        else:
+            if self.action == "u":
+                draft = Draft(draft.layout, 0, draft.ranking[:-1])
+            elif self.action == "c":
+                draft = Draft(draft.layout, 0, ())
+            run = lambda: cog.show_ballot(interaction, self.vote_id, draft)  # noqa: E731
+        await guarded(interaction, f"a ballot button of vote {self.vote_id}", run)
+
+
+def ballot_view(vote_id: int, options: Sequence[str], draft: Draft) -> discord.ui.View:
+    """The member's ballot: a select of what is left (paged by 25), then the buttons."""
+    view = discord.ui.View(timeout=None)
+    remaining = draft.remaining(len(options))
+    pages = rules.pages(len(options), len(draft.ranking))
+    page = min(draft.page, pages - 1)
+    shown = remaining[page * rules.PAGE_SIZE : (page + 1) * rules.PAGE_SIZE]
+    here = Draft(draft.layout, page, draft.ranking)
+    view.add_item(BallotSelect(vote_id, here, [(i, options[i]) for i in shown]))
+    if pages > 1:
+        # Two pages: one button flips between them (two would share a custom_id).
+        targets = sorted({(page - 1) % pages, (page + 1) % pages} - {page})
+        for target in targets:
+            arrow = "◀" if target < page else "▶"
+            view.add_item(
+                BallotButton(
+                    "g",
+                    vote_id,
+                    Draft(draft.layout, target, draft.ranking),
+                    label=f"{arrow} Options page {target + 1} of {pages}",
+                )
+            )
+    view.add_item(BallotButton("u", vote_id, here, disabled=not draft.ranking))
+    view.add_item(BallotButton("c", vote_id, here, disabled=not draft.ranking))
+    submit_label = "Submit ballot" if draft.ranking else "Submit (abstain)"
+    view.add_item(BallotButton("s", vote_id, here, label=submit_label))
+    return view
+
+
+def announcement_view(vote_id: int, *, closed: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(vote_id, disabled=closed))
+    return view
+
+
+def close_view(vote_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(CloseConfirm(vote_id))
+    return view
+
+
+DYNAMIC_ITEMS = (VoteButton, CloseConfirm, BallotSelect, BallotButton)

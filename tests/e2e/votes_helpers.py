@@ -1,0 +1,122 @@
+"""Driving an endorsement vote through the loopback Discord, as members would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, RaceDraft
+from bot.services import races as race_service
+from bot.store import votes as vote_store
+from tests.fakediscord import custom_ids, walk_components
+
+NOW_TZ = "America/New_York"
+
+
+async def make_race(world, names, office="City Council D3"):
+    race = await race_service.add_race(
+        world.db,
+        guild_id=int(world.guild.id),
+        actor_id=int(world.organiser.id),
+        draft=RaceDraft(office, OfficeKind.LEGISLATIVE, BallotLine.GENERAL, date(2027, 11, 2)),
+        now=world.clock(),
+        tz=NOW_TZ,
+    )
+    for name in names:
+        await race_service.add_candidate(
+            world.db,
+            guild_id=int(world.guild.id),
+            race_id=race.id,
+            actor_id=int(world.organiser.id),
+            draft=CandidateDraft(name),
+            now=world.clock(),
+        )
+    return race
+
+
+def button_by_label(message: dict, label: str) -> str:
+    for c in walk_components(message.get("components", [])):
+        if c.get("type") == 2 and c.get("label") == label:
+            return c["custom_id"]
+    raise LookupError(f"no button {label!r}")
+
+
+async def create_vote(world, race, *, extra="", **options):
+    """`/vote create` -> modal -> preview -> Create; the new vote (scheduled or open)."""
+    options.setdefault("closes", "in 2d")
+    modal = await world.organiser.slash("vote create", race=str(race.id), **options)
+    assert modal.modal is not None, modal.text
+    registered = [
+        c.name for c in await race_service.list_candidates(world.db, race.guild_id, race.id)
+    ]
+    names = "\n".join([*registered, *extra.splitlines()])
+    preview = await world.organiser.submit_modal(modal, {"vote:create:names": names})
+    assert preview.ephemeral and "Preview" in preview.text, preview.text
+    created = await world.organiser.click(
+        preview, button_by_label(preview.message, "Create the vote")
+    )
+    text = created.message["content"] if created.message else ""
+    assert "is set" in text, text
+    vote_id = int(text.split("**#", 1)[1].split("**", 1)[0])
+    return await vote_store.get_vote(world.db, int(world.guild.id), vote_id)
+
+
+async def wait_announcement(world, vote_id, timeout=10.0):
+    def find():
+        for m in world.votes.messages:
+            if f"vote:ballot:{vote_id}" in custom_ids(m):
+                return m
+        return None
+
+    return await world.fake.wait_for(find, timeout)
+
+
+async def wait_result(world, vote_id, timeout=15.0):
+    def find():
+        for m in world.votes.messages:
+            if any(
+                (e.get("title") or "").startswith("Result") for e in m.get("embeds", [])
+            ) and any(a["filename"] == f"vote-{vote_id}.blt" for a in m.get("attachments", [])):
+                return m
+        return None
+
+    return await world.fake.wait_for(find, timeout)
+
+
+async def open_ballot(member, announcement, vote_id):
+    return await member.click(announcement, f"vote:ballot:{vote_id}")
+
+
+async def rank(world, member, message_id, names):
+    """Pick `names` in order on the member's ballot message (paging as needed)."""
+    for name in names:
+        for _ in range(5):
+            msg = world.fake.message(message_id)
+            select = next(c for c in walk_components(msg["components"]) if c["type"] == 3)
+            value = next((o["value"] for o in select["options"] if o["label"] == name), None)
+            if value is not None:
+                await member.select(msg, select["custom_id"], [value])
+                break
+            page = next(cid for cid in custom_ids(msg) if cid.startswith("vote:r:g:"))
+            await member.click(msg, page)
+        else:
+            raise LookupError(f"{name!r} is not on any page of the ballot")
+
+
+async def submit(world, member, message_id):
+    msg = world.fake.message(message_id)
+    cid = next(cid for cid in custom_ids(msg) if cid.startswith("vote:r:s:"))
+    return await member.click(msg, cid)
+
+
+async def cast(world, member, announcement, vote_id, names):
+    """A whole ballot: Vote, rank `names`, Submit; the submit's InteractionResult."""
+    opened = await open_ballot(member, announcement, vote_id)
+    assert opened.ephemeral, opened.text
+    message_id = opened.message["id"]
+    await rank(world, member, message_id, names)
+    return await submit(world, member, message_id)
+
+
+def recorded(result) -> bool:
+    msg = result.message or {}
+    return "Your ballot is recorded" in (msg.get("content") or "")
