@@ -14,6 +14,7 @@ import asyncio
 import base64
 import json
 import logging
+import mimetypes
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -249,7 +250,7 @@ class FakeDiscord:
         self.guilds[guild.id] = guild
         for s in self.sessions:
             if s.identified and s.intents & 1:
-                s.dispatch("GUILD_CREATE", guild.create_payload())
+                s.dispatch("GUILD_CREATE", self._guild_create(s, guild))
         return guild
 
     def advance(self, seconds: float) -> None:
@@ -323,8 +324,23 @@ class FakeDiscord:
 
     def dispatch(self, t: str, d: Any) -> None:
         for s in [*self.sessions, *self._resumable.values()]:
-            if s.identified:
+            if s.identified and self._wants(s, t, d):
                 s.dispatch(t, self._redact(s, t, d))
+
+    @staticmethod
+    def _wants(s: Session, t: str, d: Any) -> bool:
+        """Discord sends an event only to sessions that identified with its intent."""
+        if t.startswith("MESSAGE_"):
+            bit = 1 << 9 if d.get("guild_id") else 1 << 12
+        elif t.startswith("GUILD_MEMBER_") and t != "GUILD_MEMBERS_CHUNK":
+            bit = 1 << 1
+        elif t.startswith("GUILD_SCHEDULED_EVENT_"):
+            bit = 1 << 16
+        elif t.startswith(("GUILD_", "CHANNEL_")) and t != "GUILD_MEMBERS_CHUNK":
+            bit = 1 << 0
+        else:
+            return True  # READY, RESUMED, INTERACTION_CREATE, GUILD_MEMBERS_CHUNK
+        return bool(s.intents & bit)
 
     def _redact(self, s: Session, t: str, d: Any) -> Any:
         """Without the MESSAGE_CONTENT intent Discord blanks other users' guild messages,
@@ -599,7 +615,7 @@ class FakeDiscord:
                     files[idx] = {
                         "filename": part.filename or f"file{idx}",  # type: ignore[union-attr]
                         "data": bytes(raw),
-                        "content_type": part.headers.get("Content-Type"),  # type: ignore[union-attr]
+                        "content_type": _content_type(part, name),
                     }
             return payload, files
         raw = await request.read()
@@ -1292,9 +1308,16 @@ class FakeDiscord:
         session.dispatch("READY", ready)
         if intents & 1:
             for g in self.guilds.values():
-                session.dispatch("GUILD_CREATE", g.create_payload())
+                session.dispatch("GUILD_CREATE", self._guild_create(session, g))
         session.ready = True
         self.notify()
+
+    def _guild_create(self, s: Session, g: Guild) -> dict:
+        payload = g.create_payload()
+        if not s.intents & (1 << 1):
+            # Without GUILD_MEMBERS Discord sends only the bot's own member here.
+            payload["members"] = [g.bot_member.wire()]
+        return payload
 
     def _chunk(self, session: Session, d: dict) -> None:
         g = self.guilds.get(str(d.get("guild_id")))
@@ -1392,6 +1415,16 @@ class FakeDiscord:
             "errors": [e for e in self.rejections if it.token in e["path"] or it.id in e["path"]],
             "original_edits": it.original_edits,
         }
+
+
+def _content_type(part: Any, field: str) -> str | None:
+    """discord.py uploads everything as application/octet-stream; Discord reports a type
+    detected from the file, modelled here from the filename."""
+    sent = part.headers.get("Content-Type")
+    if sent and sent != "application/octet-stream":
+        return sent
+    guessed, _ = mimetypes.guess_type(part.filename or "")
+    return guessed or sent
 
 
 def _has_loop() -> bool:

@@ -30,6 +30,13 @@ class VoteView(ui.View):
         button.disabled = True
         await interaction.response.edit_message(content="closed", view=self)
 
+    @ui.button(label="Tally", custom_id="vote:tally:1")
+    async def tally(self, interaction: discord.Interaction, button: ui.Button) -> None:
+        await interaction.response.defer()  # type 6: no visible reply yet
+        await interaction.edit_original_response(
+            content="tallied", attachments=[discord.File(io.BytesIO(b"1,2"), "tally.csv")]
+        )
+
     @ui.select(
         custom_id="vote:rank:1",
         placeholder="Rank",
@@ -169,7 +176,9 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
 
     @bot.tree.command(name="edit", description="Respond then edit", guild=g)
     async def edit(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("first")
+        await interaction.response.send_message(
+            "first", file=discord.File(io.BytesIO(b"\x89PNG"), "chart.png")
+        )
         await interaction.edit_original_response(content="edited")
 
     async def race_ac(interaction: discord.Interaction, current: str):
@@ -265,6 +274,12 @@ async def test_button_select_and_update(fake, world):
         rs = await world.alice.select(r, "vote:role:1", [world.committee])
         assert rs.content == "role Electoral Committee"
 
+        t = await world.alice.click(r, "vote:tally:1")
+        assert t.callback_type == 6 and t.deferred
+        await t.wait_edit()
+        assert t.message["id"] == r.message["id"] and t.content == "tallied"
+        assert t.attachments[0]["data"] == b"1,2" and r.attachments[0]["filename"] == "tally.csv"
+
         c = await world.alice.click(world.votes.messages[0], "vote:close:1")
         assert c.callback_type == 7 and c.content == "closed"
         assert c.component("vote:close:1")["disabled"] is True
@@ -324,6 +339,9 @@ async def test_edit_original(fake, world):
         r = await world.alice.slash("edit", in_channel=world.votes)
         await r.wait_edit()
         assert r.content == "edited"
+        assert r.attachments[0]["filename"] == "chart.png"
+        assert r.attachments[0]["data"] == b"\x89PNG"
+        assert r.attachments[0]["content_type"] == "image/png"
         assert world.votes.messages[-1]["content"] == "edited"
 
 

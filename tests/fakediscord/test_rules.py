@@ -190,8 +190,11 @@ async def test_message_rules_history_and_attachments(fake, world):
         with pytest.raises(discord.Forbidden) as exc:  # the bot cannot see committee-review
             await bot.fetch_channel(int(world.review.id))
         assert exc.value.code == 50001
-        member = await bot.get_guild(int(world.guild.id)).fetch_member(int(world.alice.id))
+        guild = bot.get_guild(int(world.guild.id))
+        member = await guild.fetch_member(int(world.alice.id))
         assert {r.name for r in member.roles} >= {"Member", "Electoral Committee"}
+        assert "Electoral Committee" in [r.name for r in await guild.fetch_roles()]
+        assert "committee-review" in [c.name for c in await guild.fetch_channels()]
 
 
 @pytest.mark.asyncio
@@ -301,3 +304,21 @@ async def test_injected_429_is_retried_and_oversize_file_is_refused(fake, world)
         with pytest.raises(discord.HTTPException) as exc:
             await ch.send(file=discord.File(io.BytesIO(b"x" * 1001), "big.bin"))
         assert exc.value.status == 413 and exc.value.code == 40005
+
+
+@pytest.mark.asyncio
+async def test_without_members_intent_the_cache_holds_only_the_bot(fake, world):
+    intents = discord.Intents.default()  # no members intent
+    bot = discord.ext.commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+    updates: list = []
+
+    @bot.event
+    async def on_member_update(before, after) -> None:
+        updates.append(after)
+
+    async with running(bot, fake):
+        guild = bot.get_guild(int(world.guild.id))
+        assert [m.id for m in guild.members] == [int(fake.bot_user.id)]
+        world.alice.remove_role(world.committee)
+        await asyncio.sleep(0.05)
+        assert updates == []
