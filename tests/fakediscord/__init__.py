@@ -15,6 +15,7 @@ Process mode: ``python -m tests.fakediscord --port N --scenario FILE``, driven b
 """
 
 from .actors import (
+    CommandHidden,
     InteractionResult,
     InteractionTimeout,
     custom_ids,
@@ -29,6 +30,7 @@ from .state import Channel, Clock, Guild, Member, Perm, Role, User, overwrite
 __all__ = [
     "Channel",
     "Clock",
+    "CommandHidden",
     "ControlClient",
     "ControlError",
     "DiscordError",

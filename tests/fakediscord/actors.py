@@ -26,6 +26,11 @@ class InteractionTimeout(AssertionError):
     """The bot did not answer an interaction in time (the user sees "interaction failed")."""
 
 
+class CommandHidden(PermissionError):
+    """Discord does not show this command to the member: they lack the command's
+    ``default_member_permissions`` in the guild."""
+
+
 # ---------------------------------------------------------------------- message helpers
 def walk_components(components: list[dict]) -> Iterator[dict]:
     """Every component, depth first (action rows, containers, sections, labels included)."""
@@ -281,8 +286,25 @@ def _encode_value(fake: FakeDiscord, guild: Guild, opt: dict, value: Any, resolv
     raise TypeError(f"option type {t} not modelled")
 
 
+def _check_visible(guild: Guild, member: Member, cmd: dict) -> None:
+    from .state import Perm
+
+    needed = cmd.get("default_member_permissions")
+    if needed is None:
+        return
+    have = guild.base_permissions(member)
+    needed_bits = int(needed)
+    if have == Perm.ALL or (needed_bits and have & needed_bits == needed_bits):
+        return
+    raise CommandHidden(
+        f"{member.name} cannot use /{cmd['name']}: it needs permissions {needed_bits} "
+        f"(default_member_permissions) and they have {have}"
+    )
+
+
 def build_command_data(
     fake: FakeDiscord,
+    member: Member,
     guild: Guild,
     command: str,
     options: dict[str, Any],
@@ -293,6 +315,7 @@ def build_command_data(
     if cmd is None:
         known = [c["name"] for c in fake.global_commands + fake.guild_commands.get(guild.id, [])]
         raise LookupError(f"command {parts[0]!r} was not synced (known: {known})")
+    _check_visible(guild, member, cmd)
     defs = cmd.get("options") or []
     top: list[dict] = []
     container = top
@@ -502,7 +525,7 @@ class MemberActions:
     ) -> InteractionResult:
         """Run a chat-input command: ``await alice.slash("setup chapter", channel=votes)``."""
         opts = {**(options or {}), **kw_options}
-        data = build_command_data(self.fake, self.guild, command, opts)
+        data = build_command_data(self.fake, self, self.guild, command, opts)
         ch = in_channel or self._default_channel()
         it = self.fake.begin_interaction(2, self, ch, data)  # type: ignore[arg-type]
         return await self._finish(it, timeout, wait_final, f"/{command}")
@@ -519,7 +542,7 @@ class MemberActions:
     ) -> list[dict]:
         """The choices the bot offers while ``option`` holds ``value`` (list of {name, value})."""
         opts = {**(options or {}), option: value}
-        data = build_command_data(self.fake, self.guild, command, opts, focused=option)
+        data = build_command_data(self.fake, self, self.guild, command, opts, focused=option)
         ch = in_channel or self._default_channel()
         it = self.fake.begin_interaction(4, self, ch, data)  # type: ignore[arg-type]
         r = await self._finish(it, timeout, False, f"autocomplete {command} {option}")
@@ -536,6 +559,7 @@ class MemberActions:
         cmd = self.fake.find_command(self.guild, name, type=2)
         if cmd is None:
             raise LookupError(f"user command {name!r} was not synced")
+        _check_visible(self.guild, self, cmd)  # type: ignore[arg-type]
         resolved: dict = {}
         _resolve_object(self.fake, self.guild, target, resolved, 6)
         data = {

@@ -482,6 +482,19 @@ class FakeDiscord:
             msg["application_id"] = self.application_id
         if interaction is not None:
             msg["_interaction_id"] = interaction.id
+            meta: dict[str, Any] = {
+                "id": interaction.id,
+                "type": interaction.type,
+                "user": interaction.member.user.wire(),
+                "authorizing_integration_owners": {"0": guild.id} if guild else {"1": "0"},
+            }
+            if interaction.type == 2:
+                meta["name"] = interaction.data.get("name")
+            if interaction.original_id:
+                meta["original_response_message_id"] = interaction.original_id
+            if interaction.source_message_id:
+                meta["interacted_message_id"] = interaction.source_message_id
+            msg["interaction_metadata"] = meta
         self.messages[mid] = msg
         if not flags & EPHEMERAL:
             self._chan_msgs.setdefault(channel.id, []).append(mid)

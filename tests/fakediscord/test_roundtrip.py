@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands, ui
 
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import CommandHidden, FakeDiscord, Perm
 
 from .conftest import make_bot, running
 
@@ -152,6 +152,12 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
     @bot.tree.context_menu(name="Vouch", guild=g)
     async def vouch(interaction: discord.Interaction, member: discord.Member) -> None:
         await interaction.response.send_message(f"vouched for {member.name}", ephemeral=True)
+
+    @bot.tree.command(name="purge", description="Committee only", guild=g)
+    @app_commands.default_permissions(manage_guild=True)
+    async def purge(interaction: discord.Interaction) -> None:
+        meta = interaction.message
+        await interaction.response.send_message(f"purged {meta}")
 
     @bot.tree.command(name="form", description="Button opening a modal", guild=g)
     async def form(interaction: discord.Interaction) -> None:
@@ -385,3 +391,15 @@ async def test_user_context_menu(fake, world):
     async with running(build(fake, world.guild.id, []), fake):
         r = await world.alice.user_command("Vouch", world.bob)
         assert r.content == "vouched for bob"
+
+
+@pytest.mark.asyncio
+async def test_default_member_permissions_hide_a_command(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        with pytest.raises(CommandHidden):
+            await world.bob.slash("purge")
+        world.committee.permissions |= Perm.MANAGE_GUILD
+        r = await world.alice.slash("purge", in_channel=world.votes)
+        assert r.content == "purged None"
+        meta = world.votes.messages[-1]["interaction_metadata"]
+        assert meta["name"] == "purge" and meta["user"]["id"] == world.alice.id
