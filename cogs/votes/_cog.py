@@ -396,6 +396,8 @@ class VotesCog(commands.Cog, name="Votes"):
             "only your last ballot counts."
         )
         await interaction.response.edit_message(content=message, view=None)
+        # Never the member, never the ranking: only that the count of ballots moved.
+        log.debug("vote %s: a ballot was recorded (replacing: %s)", vote.id, recorded.replaced)
         self._turnout_changed(vote)
 
     # --- turnout line ----------------------------------------------------------------------------
@@ -501,6 +503,7 @@ class VotesCog(commands.Cog, name="Votes"):
             self.bot.db, vote, channel_id=channel.id, message_id=found.id
         )
         note = f"opened with {vote.roll_size} on the roll"
+        log.info("vote %s %s", vote.id, note)
         return JobOutcome.done(note + (" (late)" if ctx.late else ""))
 
     async def run_close(self, job: Job, ctx: JobContext) -> JobOutcome:
@@ -514,6 +517,7 @@ class VotesCog(commands.Cog, name="Votes"):
         if found is None:
             found = await self._post_result(channel, counted, job.marker)
         await service.record_result_message(self.bot.db, vote, found.id)
+        log.info("vote %s closed with %s ballots; result posted", vote.id, counted.ballots_cast)
         try:
             await self._edit_announcement(vote)
         except discord.HTTPException as error:
