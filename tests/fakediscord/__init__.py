@@ -1,17 +1,32 @@
 """A Discord on 127.0.0.1 that the real, unmodified discord.py 2.7.1 client talks to.
 
+REST v10 is served under ``/api/v10/``, the gateway websocket at ``/`` (text frames), stored
+attachments under ``/attachments/``, and a control API for subprocess tests under ``/_test/``.
+The bot points discord.py here with ``Route.BASE = f"{base_url}/api/v10"`` and
+``DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(ws URL)``; ``fake.point_discord_py_here()``
+does the same for a bot in the test's own process.
+
 In-process::
 
-    fake = FakeDiscord()
-    await fake.start()                      # fake.base_url == "http://127.0.0.1:PORT"
-    fake.point_discord_py_here()            # or the bot does it from DISCORD_API_URL
+    fake = FakeDiscord()                      # token="fake-bot-token", ack_deadline=3.0
+    await fake.start()                        # fake.base_url, fake.api_base, fake.gateway_url
     guild = fake.add_guild("Metro DSA")
-    alice = guild.add_member("alice", roles=[guild.add_role("Member")])
-    ...start the bot, await fake.wait_ready()...
-    r = await alice.slash("setup chapter", channel=guild.add_text_channel("votes"))
+    committee = guild.add_role("Electoral Committee", Perm.MANAGE_GUILD)
+    votes = guild.add_text_channel("votes")
+    review = guild.add_text_channel(
+        "committee-review", [overwrite(guild.everyone, deny=Perm.VIEW_CHANNEL),
+                             overwrite(committee, allow=Perm.VIEW_CHANNEL)])
+    alice = guild.add_member("alice", roles=[committee])
+    ... start the bot with fake.token and fake.base_url; await fake.wait_ready() ...
+    r = await alice.slash("setup chapter", channel=votes, committee_role=committee)
+    r.content, r.embeds, r.custom_ids, r.modal, r.attachments, r.followups, r.text
+    b = await alice.click(r, "vote:ballot:1")
+    done = await alice.submit_modal(b.modal, {"answer": "yes"})
+    votes.messages, fake.dms_to(alice), fake.unknown_routes
+    await fake.stop()
 
-Process mode: ``python -m tests.fakediscord --port N --scenario FILE``, driven by
-:class:`ControlClient`.
+Process mode: ``python -m tests.fakediscord --port N --scenario FILE`` (see control.py for
+the scenario format), driven by :class:`ControlClient`.
 """
 
 from .actors import (

@@ -232,14 +232,12 @@ def _resolve_object(fake: FakeDiscord, guild: Guild, value: Any, resolved: dict,
         resolved.setdefault("roles", {})[value.id] = value.wire()
         return value.id
     if isinstance(value, Channel):
-        w = value.wire()
-        w["permissions"] = str(0 if value.guild is None else 0)
         resolved.setdefault("channels", {})[value.id] = {
             "id": value.id,
             "name": value.name,
             "type": value.type,
             "permissions": str(guild.permissions_in(guild.bot_member, value)),
-            "parent_id": w.get("parent_id"),
+            "parent_id": value.parent.id if value.parent else None,
             "guild_id": guild.id,
         }
         return value.id

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import discord
 import pytest
@@ -53,19 +54,15 @@ def world(fake: FakeDiscord):
     locked = g.add_text_channel("announcements", [overwrite(g.bot_member, deny=Perm.SEND_MESSAGES)])
     alice = g.add_member("alice", roles=[member, committee])
     bob = g.add_member("bob", roles=[member], dms_open=False)
-    return type(
-        "World",
-        (),
-        dict(
-            guild=g,
-            member=member,
-            committee=committee,
-            votes=votes,
-            review=review,
-            locked=locked,
-            alice=alice,
-            bob=bob,
-        ),
+    return SimpleNamespace(
+        guild=g,
+        member=member,
+        committee=committee,
+        votes=votes,
+        review=review,
+        locked=locked,
+        alice=alice,
+        bob=bob,
     )
 
 

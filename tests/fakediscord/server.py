@@ -11,7 +11,6 @@ Layout: REST under ``/api/v10/``, the gateway websocket at ``/``, stored attachm
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import mimetypes
@@ -138,7 +137,8 @@ Handler = Callable[..., Awaitable[Any]]
 
 
 class FakeDiscord:
-    """State plus an aiohttp server. See tests/fakediscord/README in the package docstring."""
+    """Discord's state for one test (guilds, members, messages, interactions, commands) and
+    the aiohttp server that serves it; see the package docstring for a walkthrough."""
 
     def __init__(
         self,
@@ -1446,7 +1446,3 @@ def _has_loop() -> bool:
         return True
     except RuntimeError:
         return False
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()

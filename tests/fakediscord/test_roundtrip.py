@@ -153,6 +153,11 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
     async def vouch(interaction: discord.Interaction, member: discord.Member) -> None:
         await interaction.response.send_message(f"vouched for {member.name}", ephemeral=True)
 
+    @bot.tree.command(name="upload", description="Attach a file", guild=g)
+    async def upload(interaction: discord.Interaction, file: discord.Attachment) -> None:
+        data = await file.read()
+        await interaction.response.send_message(f"{file.filename}:{data.decode()}")
+
     @bot.tree.command(name="purge", description="Committee only", guild=g)
     @app_commands.default_permissions(manage_guild=True)
     async def purge(interaction: discord.Interaction) -> None:
@@ -403,3 +408,10 @@ async def test_default_member_permissions_hide_a_command(fake, world):
         assert r.content == "purged None"
         meta = world.votes.messages[-1]["interaction_metadata"]
         assert meta["name"] == "purge" and meta["user"]["id"] == world.alice.id
+
+
+@pytest.mark.asyncio
+async def test_attachment_option(fake, world):
+    async with running(build(fake, world.guild.id, []), fake):
+        r = await world.alice.slash("upload", file=("slate.csv", b"ana,ben", "text/csv"))
+        assert r.content == "slate.csv:ana,ben"
