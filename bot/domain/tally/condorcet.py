@@ -24,7 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from fractions import Fraction
-from itertools import groupby
+from itertools import compress, groupby
 
 from bot.domain.tally.ballots import grouped_rankings
 from bot.domain.tally.methods import CountOptions, register
@@ -47,10 +47,11 @@ def pairwise_counts(grouped: dict[Ranking, int], n: int) -> list[list[int]]:
     """
     ranked = [0] * n
     above = [[0] * n for _ in range(n)]
-    by_length = sorted(grouped, key=len)
-    split = len(by_length) if n > _MAX_BITPARALLEL else bisect_left(by_length, _SHORT, key=len)
-    for ranking in by_length[:split]:
-        weight = grouped[ranking]
+    by_length = sorted(grouped.items(), key=_ranking_length)
+    split = len(by_length)
+    if n <= _MAX_BITPARALLEL:
+        split = bisect_left(by_length, _SHORT, key=_ranking_length)
+    for ranking, weight in by_length[:split]:
         for i, a in enumerate(ranking):
             ranked[a] += weight
             row = above[a]
@@ -58,16 +59,18 @@ def pairwise_counts(grouped: dict[Ranking, int], n: int) -> list[list[int]]:
                 row[b] += weight
     d = [[ranked[a] - above[b][a] if a != b else 0 for b in range(n)] for a in range(n)]
     if split < len(by_length):
-        _add_pairwise_bitparallel(by_length[split:], grouped, n, d)
+        _add_pairwise_bitparallel(by_length[split:], n, d)
     return d
 
 
 _MAX_BITPARALLEL = 120  # positions and the unranked sentinel must fit in 7 bits
 
 
-def _add_pairwise_bitparallel(
-    rankings: list[Ranking], weights: dict[Ranking, int], n: int, d: list[list[int]]
-) -> None:
+def _ranking_length(item: tuple[Ranking, int]) -> int:
+    return len(item[0])
+
+
+def _add_pairwise_bitparallel(items: list[tuple[Ranking, int]], n: int, d: list[list[int]]) -> None:
     """Add the pairwise counts of `rankings` to `d`, one byte per ranking in a big integer.
 
     Each candidate's positions form a byte string (unranked = n, past every rank). For a
@@ -76,9 +79,13 @@ def _add_pairwise_bitparallel(
     big-integer subtraction compares every ranking at once and `bit_count` counts them.
     Weights are split into binary digits, each ranking counted once per set bit.
     """
-    max_weight = max(map(weights.__getitem__, rankings))
+    rankings = [r for r, _ in items]  # sorted by length
+    weights = [w for _, w in items]
+    max_weight = max(weights)
     for bit in range(max_weight.bit_length()):
-        plane = rankings if max_weight == 1 else [r for r in rankings if weights[r] >> bit & 1]
+        plane = rankings
+        if max_weight > 1:
+            plane = list(compress(rankings, [w >> bit & 1 for w in weights]))
         if not plane:
             continue
         parts: list[list[bytes]] = [[] for _ in range(n)]
