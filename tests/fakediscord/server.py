@@ -29,6 +29,7 @@ PRIVILEGED_INTENTS = {"members": 1 << 1, "presences": 1 << 8, "message_content":
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 WEBHOOK_TOKEN_TTL = 15 * 60
+NONCE_WINDOW = 5 * 60  # Discord documents "the past few minutes"
 
 # callback types allowed per interaction type (2 command, 3 component, 4 autocomplete, 5 modal)
 ALLOWED_CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
@@ -473,8 +474,9 @@ class FakeDiscord:
             msg["guild_id"] = guild.id
             if author.id in guild.members:
                 msg["member"] = guild.members[author.id].wire(with_user=False)
+        msg["_created"] = self.clock.now()
         if payload.get("nonce") is not None:
-            msg["nonce"] = payload["nonce"]
+            msg["nonce"] = str(payload["nonce"])
         if payload.get("message_reference"):
             msg["message_reference"] = {**payload["message_reference"], "channel_id": channel.id}
         if webhook:
@@ -1050,6 +1052,16 @@ class FakeDiscord:
         else:
             self._require(ch, self._send_perms(payload, files))
         self._validate_message(payload, files)
+        if payload.get("enforce_nonce") and payload.get("nonce") is not None:
+            # Discord: the same author and nonce within a few minutes returns the earlier
+            # message instead of posting twice (discord.py always sets enforce_nonce).
+            for earlier in reversed(ch.messages):
+                if self.clock.now() - earlier["_created"] > NONCE_WINDOW:
+                    break
+                if earlier.get("nonce") == str(payload["nonce"]) and (
+                    earlier["author"]["id"] == self.bot_user.id
+                ):
+                    return self.wire_message(earlier)
         msg = self.create_message(ch, self.bot_user, payload, files)
         return self.wire_message(msg)
 

@@ -51,6 +51,19 @@ class Persistent(ui.View):
         await interaction.response.send_message(f"joined {interaction.user.name}", ephemeral=True)
 
 
+class Ballot(ui.DynamicItem[ui.Button], template=r"vote:ballot:(?P<vote_id>[0-9]+)"):
+    def __init__(self, vote_id: int) -> None:
+        super().__init__(ui.Button(label="Ballot", custom_id=f"vote:ballot:{vote_id}"))
+        self.vote_id = vote_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match) -> Ballot:
+        return cls(int(match["vote_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"ballot {self.vote_id}", ephemeral=True)
+
+
 @pytest.mark.asyncio
 async def test_persistent_view_survives_a_new_bot_instance(fake, world):
     def new_bot() -> discord.ext.commands.Bot:
@@ -58,6 +71,7 @@ async def test_persistent_view_survives_a_new_bot_instance(fake, world):
 
         async def setup_hook() -> None:
             bot.add_view(Persistent())
+            bot.add_dynamic_items(Ballot)
 
         bot.setup_hook = setup_hook  # type: ignore[method-assign]
         return bot
@@ -67,11 +81,16 @@ async def test_persistent_view_survives_a_new_bot_instance(fake, world):
         msg = await first.get_channel(int(world.votes.id)).send("Join the slate", view=Persistent())
         r = await world.alice.click(world.votes.messages[-1], "persist:join")
         assert r.content == "joined alice"
+        view = ui.View(timeout=None)
+        view.add_item(Ballot(17))
+        await first.get_channel(int(world.votes.id)).send("Vote 17", view=view)
     assert first.is_closed() and fake.identify_count == 1
 
     async with running(new_bot(), fake):
-        r = await world.bob.click(world.votes.messages[-1], "persist:join")
-        assert r.content == "joined bob" and world.votes.messages[-1]["id"] == str(msg.id)
+        r = await world.bob.click(world.votes.messages[0], "persist:join")
+        assert r.content == "joined bob" and world.votes.messages[0]["id"] == str(msg.id)
+        r = await world.bob.click(world.votes.messages[1], "vote:ballot:17")
+        assert r.content == "ballot 17"
     assert fake.identify_count == 2
 
 

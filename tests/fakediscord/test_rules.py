@@ -322,3 +322,16 @@ async def test_without_members_intent_the_cache_holds_only_the_bot(fake, world):
         world.alice.remove_role(world.committee)
         await asyncio.sleep(0.05)
         assert updates == []
+
+
+@pytest.mark.asyncio
+async def test_enforced_nonce_never_posts_twice(fake, world):
+    bot = make_bot()
+    async with running(bot, fake):
+        ch = bot.get_channel(int(world.votes.id))
+        first = await ch.send("Vote closed (job 17)", nonce="job-17")
+        again = await ch.send("Vote closed (job 17)", nonce="job-17")
+        assert again.id == first.id and len(world.votes.messages) == 1
+        fake.clock.advance(6 * 60)
+        later = await ch.send("Vote closed (job 17)", nonce="job-17")
+        assert later.id != first.id and len(world.votes.messages) == 2
