@@ -237,7 +237,8 @@ def _setup(profile: Profile, options: CountOptions):
     seats = options.seats_for(profile)
     if not 1 <= seats <= len(profile.candidates) - len(profile.withdrawn):
         raise ValueError(f"cannot fill {seats} seats from {len(profile.candidates)} candidates")
-    groups = {r: w for r, w in grouped_rankings(profile, options.rules).items() if r}
+    groups = grouped_rankings(profile, options.rules)
+    groups.pop((), None)  # ballots with no usable mark (counted as invalid in `_result`)
     breaker = TieBreaker(profile.candidates, options.tie_break, options.seed, profile.tie_order)
     return seats, profile.candidates, groups, breaker
 
@@ -287,7 +288,7 @@ def _result(method, profile, options, seats, groups, breaker, order, extra, rule
     first = {names[c]: Fraction(0) for c in range(len(names)) if c not in profile.withdrawn}
     for ranking, weight in groups.items():
         first[names[ranking[0]]] += weight
-    invalid = sum(w for r, w in grouped_rankings(profile, options.rules).items() if not r)
+    invalid = sum(b.weight for b in profile.ballots) - sum(groups.values())
     winners = tuple(names[c] for c in order)
     round_ = Round(
         number=1,
