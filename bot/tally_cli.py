@@ -7,6 +7,7 @@ for a file, the line). `python -m bot.tally_cli FILE ...` runs the same command 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -46,7 +47,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         help="after earlier rounds: a seeded lot (default) or the file's candidate order",
     )
     parser.add_argument(
-        "--seed", help="lot seed (default: SHA-256 of the ballots' BLT export, printed)"
+        "--seed",
+        help="lot seed (default: SHA-256 of the file, which for a vote's BLT export is the "
+        "seed the bot used; printed)",
     )
     parser.add_argument("--no-endorsement", metavar="NAME", help='the "No endorsement" option')
     parser.add_argument("--threshold", metavar="T", help="endorsement threshold: 2/3, 0.6, 60%%")
@@ -54,18 +57,22 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def read_ballot_file(path: Path, file_format: str | None = None) -> Profile:
-    """Read a ballot file by format (from its extension unless given)."""
-    text = path.read_text(encoding="utf-8-sig")
-    chosen = file_format or ("csv" if path.suffix.lower() == ".csv" else "blt")
-    return read_csv(text) if chosen == "csv" else read_blt(text)
+def read_ballot_file(text: str, name: str, file_format: str | None = None) -> Profile:
+    """Parse a ballot file's text by format (from the file name's extension unless given).
+
+    Identical BLT lines are merged into one weighted ballot: the same election, counted the
+    same, at a fraction of the cost for a big file.
+    """
+    chosen = file_format or ("csv" if name.lower().endswith(".csv") else "blt")
+    return read_csv(text) if chosen == "csv" else read_blt(text, merge=True)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `tally` with parsed arguments; print the result; return the exit code."""
     path = Path(args.file)
     try:
-        profile = read_ballot_file(path, args.format)
+        text = path.read_text(encoding="utf-8-sig")
+        profile = read_ballot_file(text, path.name, args.format)
     except OSError as error:
         return _fail(f"{path}: cannot read: {error.strerror or error}")
     except UnicodeDecodeError:
@@ -93,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             seats=args.seats,
             no_endorsement=args.no_endorsement,
             threshold=threshold,
-            seed=args.seed,
+            seed=args.seed or hashlib.sha256(text.encode()).hexdigest(),
             tie_break=args.tie_break,
         )
     except ValueError as error:

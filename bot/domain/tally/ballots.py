@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from typing import Literal
 
 from bot.domain.tally.profile import Profile, Rank
@@ -117,20 +119,30 @@ def grouped_rankings(
 ) -> dict[CleanRanking, int]:
     """Every distinct clean ranking of the profile with the number of ballots behind it.
 
-    Cost is linear in ballots: ballots that are the same object (as the file readers make
-    identical lines) or carry equal marks are cleaned once. The order of first appearance is
-    kept, though no method may depend on it.
+    Cost is linear in ballots: ballots with equal marks are cleaned once. The order of first
+    appearance is kept, though no method may depend on it.
     """
     ballots = profile.ballots
-    occurrences = Counter(map(id, ballots))  # C-speed pass; same object, same marks
-    objects = dict(zip(map(id, ballots), ballots, strict=True))
-    by_marks: Counter[tuple[Rank, ...]] = Counter()
-    for key, times in occurrences.items():
-        ballot = objects[key]
-        by_marks[ballot.ranks] += times * ballot.weight
+    # C-speed passes over every ballot: group by marks, then fold in any weights above 1.
+    by_marks: dict[tuple[Rank, ...], int] = Counter(map(attrgetter("ranks"), ballots))
+    if not set(map(attrgetter("weight"), ballots)) <= {1}:
+        by_marks = {}
+        for (ranks, weight), times in Counter(map(attrgetter("ranks", "weight"), ballots)).items():
+            by_marks[ranks] = by_marks.get(ranks, 0) + weight * times
     groups: dict[CleanRanking, int] = {}
     withdrawn = profile.withdrawn
     for ranks, weight in by_marks.items():
-        ranking = clean_ranking(ranks, rules, withdrawn)
+        # Fast path: no skipped rank, one mark a rank (no rank empty and as many marks as
+        # ranks), no repeat, nothing withdrawn: the ballot reads as it stands under any rules.
+        flat = tuple(chain.from_iterable(ranks))
+        if (
+            len(flat) == len(ranks)
+            and () not in ranks
+            and len(set(flat)) == len(flat)
+            and (not withdrawn or withdrawn.isdisjoint(flat))
+        ):
+            ranking = flat
+        else:
+            ranking = clean_ranking(ranks, rules, withdrawn)
         groups[ranking] = groups.get(ranking, 0) + weight
     return groups

@@ -144,3 +144,17 @@ def test_csv_errors_name_the_line(text: str, line: int, problem: str) -> None:
     with pytest.raises(BallotFileError) as caught:
         read_csv(text)
     assert caught.value.line == line and problem in str(caught.value)
+
+
+def test_merge_folds_identical_lines_into_one_weighted_ballot() -> None:
+    text = '2 1\n1 1 2 0\n# note\n2 2 0\n1 1 2 0\n\n1 1 2 0\n0\n"A"\n"B"\n'
+    assert read_blt(text, merge=True).ballots == (
+        RankedBallot(((0,), (1,)), 3),
+        RankedBallot(((1,),), 2),
+    )
+    assert len(read_blt(text).ballots) == 4
+
+
+def test_a_closing_zero_with_spaces_or_comment_still_ends_the_ballots() -> None:
+    p = read_blt('2 1\n1 1 0\n 0  # end\n"A"\n"B"\n')
+    assert p.ballots == (RankedBallot(((0,),), 1),) and p.candidates == ("A", "B")

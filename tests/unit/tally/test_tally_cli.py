@@ -76,7 +76,7 @@ def test_order_tie_break(tmp_path: Path, capsys) -> None:
 
 def test_csv_input(tmp_path: Path, capsys) -> None:
     path = tmp_path / "ballots.csv"
-    path.write_text("rank1,rank2,count\nA,B,3\nB,,2\nC,B,2\n")
+    path.write_text("rank1,rank2,count\nA,B,3\nB,,3\nC,B,2\n")
     assert tally_cli.main([str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["winners"] == ["B"]
 
@@ -130,3 +130,14 @@ def test_python_dash_m_runs_standalone(blt: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["winners"] == ["Knoxville"]
+
+
+def test_default_seed_is_the_sha256_of_the_file(tmp_path: Path, capsys) -> None:
+    import hashlib
+
+    path = tmp_path / "tie.blt"
+    path.write_text('2 1\n1 1 0\n1 2 0\n0\n"A"\n"B"\n')
+    assert tally_cli.main([str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["seed"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert data["tie_breaks"][0]["how"] == "lot"
