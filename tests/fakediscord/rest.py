@@ -11,7 +11,7 @@ from .protocol import EPHEMERAL, DiscordError
 from .state import Perm
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .state import Channel, Guild
+    from .state import Channel, Guild, Role
 
 NONCE_WINDOW = 5 * 60  # Discord documents "the past few minutes"
 
@@ -65,6 +65,15 @@ class RestMixin:
             ("GET", rf"/guilds/{S}/scheduled-events/{S}", self.r_get_event, True),
             ("PATCH", rf"/guilds/{S}/scheduled-events/{S}", self.r_edit_event, True),
             ("DELETE", rf"/guilds/{S}/scheduled-events/{S}", self.r_delete_event, True),
+            ("POST", rf"/guilds/{S}/roles", self.r_create_role, True),
+            ("POST", rf"/guilds/{S}/channels", self.r_create_channel, True),
+            ("PATCH", rf"/channels/{S}", self.r_edit_channel, True),
+            ("DELETE", rf"/channels/{S}", self.r_delete_channel, True),
+            ("PUT", rf"/channels/{S}/permissions/{S}", self.r_put_overwrite, True),
+            ("DELETE", rf"/channels/{S}/permissions/{S}", self.r_delete_overwrite, True),
+            ("GET", rf"/channels/{S}/messages/pins", self.r_list_pins, True),
+            ("PUT", rf"/channels/{S}/messages/pins/{S}", self.r_pin, True),
+            ("DELETE", rf"/channels/{S}/messages/pins/{S}", self.r_unpin, True),
         ]
         return [(m, re.compile(p + "$"), h, auth) for m, p, h, auth in table]
 
@@ -330,9 +339,119 @@ class RestMixin:
         role = next((r for r in g.roles if r.id == rid), None)
         if role is None:
             raise DiscordError(404, 10011, "Unknown Role")
-        if not g.base_permissions(g.bot_member) & Perm.MANAGE_ROLES:
-            raise DiscordError(403, 50013, "Missing Permissions")
+        self._require_guild(g, Perm.MANAGE_ROLES)
+        self._require_above(g, role)
         (m.add_role if add else m.remove_role)(role)
+
+    def _require_guild(self, g: Guild, needed: int) -> None:
+        if needed & ~g.base_permissions(g.bot_member):
+            raise DiscordError(403, 50013, "Missing Permissions")
+
+    def _require_above(self, g: Guild, role: Role) -> None:
+        """Discord's role hierarchy: a bot manages only roles below its highest role."""
+        if g.owner_id == g.bot_member.id:
+            return
+        top = max((r.position for r in g.bot_member.roles), default=0)
+        if role.position >= top:
+            raise DiscordError(403, 50013, "Missing Permissions")
+
+    async def r_create_role(self, request, payload, files, gid):
+        g = self._guild(gid)
+        self._require_guild(g, Perm.MANAGE_ROLES)
+        role = g.add_role(
+            payload.get("name") or "new role",
+            int(payload.get("permissions") or 0),
+            mentionable=bool(payload.get("mentionable")),
+        )
+        role.hoist = bool(payload.get("hoist"))
+        return role.wire()
+
+    async def r_create_channel(self, request, payload, files, gid):
+        g = self._guild(gid)
+        self._require_guild(g, Perm.MANAGE_CHANNELS)
+        parent = self.channels.get(str(payload.get("parent_id")))
+        ows = [_overwrite(o) for o in payload.get("permission_overwrites") or []]
+        if payload.get("type", 0) == 4:
+            ch = g.add_category(payload["name"], ows)
+        elif payload.get("type", 0) == 0:
+            ch = g.add_text_channel(payload["name"], ows, category=parent)
+        else:
+            raise DiscordError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "BASE_TYPE_CHOICES",
+                                "message": "fakediscord models text channels and categories only",
+                            }
+                        ]
+                    }
+                },
+            )
+        ch.topic = payload.get("topic")
+        return ch.wire()
+
+    async def r_edit_channel(self, request, payload, files, cid):
+        ch = self._channel(cid)
+        self._require(ch, Perm.MANAGE_CHANNELS)
+        for key in ("name", "topic", "position"):
+            if key in payload:
+                setattr(ch, key, payload[key])
+        if "parent_id" in payload:
+            ch.parent = self.channels.get(str(payload["parent_id"]))
+        if "permission_overwrites" in payload:
+            ch.overwrites = [_overwrite(o) for o in payload["permission_overwrites"] or []]
+        self.dispatch("CHANNEL_UPDATE", ch.wire())
+        return ch.wire()
+
+    async def r_delete_channel(self, request, payload, files, cid):
+        ch = self._channel(cid)
+        self._require(ch, Perm.MANAGE_CHANNELS)
+        assert ch.guild is not None
+        ch.guild.channels.remove(ch)
+        del self.channels[cid]
+        self.dispatch("CHANNEL_DELETE", ch.wire())
+        return ch.wire()
+
+    async def r_put_overwrite(self, request, payload, files, cid, target):
+        ch = self._channel(cid)
+        self._require(ch, Perm.MANAGE_ROLES)
+        ows = [o for o in ch.overwrites if o["id"] != target]
+        ch.set_overwrites([*ows, _overwrite({**payload, "id": target})])
+
+    async def r_delete_overwrite(self, request, payload, files, cid, target):
+        ch = self._channel(cid)
+        self._require(ch, Perm.MANAGE_ROLES)
+        ch.set_overwrites([o for o in ch.overwrites if o["id"] != target])
+
+    async def r_pin(self, request, payload, files, cid, mid):
+        return self._set_pinned(cid, mid, True)
+
+    async def r_unpin(self, request, payload, files, cid, mid):
+        return self._set_pinned(cid, mid, False)
+
+    def _set_pinned(self, cid: str, mid: str, pinned: bool) -> None:
+        ch = self._channel(cid)
+        self._require(ch, Perm.MANAGE_MESSAGES)
+        msg = self._channel_message(cid, mid)
+        msg["pinned"] = pinned
+        msg["_pinned_at"] = self.clock.iso() if pinned else None
+        d = {"channel_id": cid, "last_pin_timestamp": msg["_pinned_at"]}
+        if ch.guild is not None:
+            d["guild_id"] = ch.guild.id
+        self.dispatch("CHANNEL_PINS_UPDATE", d)
+
+    async def r_list_pins(self, request, payload, files, cid):
+        ch = self._channel(cid)
+        self._require(ch, Perm.VIEW_CHANNEL | Perm.READ_MESSAGE_HISTORY)
+        pinned = sorted(
+            (m for m in ch.messages if m.get("pinned")), key=lambda m: m["_pinned_at"], reverse=True
+        )
+        items = [{"pinned_at": m["_pinned_at"], "message": self.wire_message(m)} for m in pinned]
+        return {"items": items, "has_more": False}
 
     async def r_add_role(self, request, payload, files, gid, uid, rid):
         self._role_change(gid, uid, rid, True)
@@ -425,3 +544,12 @@ class RestMixin:
         del g.scheduled_events[eid]
         self.dispatch("GUILD_SCHEDULED_EVENT_DELETE", ev)
         return None
+
+
+def _overwrite(o: dict) -> dict:
+    return {
+        "id": str(o["id"]),
+        "type": int(o.get("type", 0)),
+        "allow": str(o.get("allow") or 0),
+        "deny": str(o.get("deny") or 0),
+    }

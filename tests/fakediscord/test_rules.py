@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, Perm
 
 from .conftest import make_bot, running
 
@@ -73,7 +73,8 @@ async def test_double_ack_is_40060(fake, world):
 
     async with running(_one_command_bot(fake, world.guild.id, go), fake):
         r = await world.alice.slash("go")
-        await r.wait(lambda r: r.errors)
+        await fake.wait_for(lambda: seen, 2)
+        assert r.errors[0]["code"] == 40060
         assert r.content == "first"
         assert seen[0].status == 400 and seen[0].code == 40060
         assert "already been acknowledged" in seen[0].text
@@ -94,6 +95,7 @@ async def test_late_ack_is_unknown_interaction_10062(fake, world):
     async with running(_one_command_bot(fake, world.guild.id, go), fake):
         r = await world.alice.slash("go")
         assert not r.acked and r.errors[0]["code"] == 10062
+        await fake.wait_for(lambda: seen, 1)  # the bot handles the 404 after the fake sent it
         assert seen[0].code == 10062 and seen[0].text == "Unknown interaction"
 
 
@@ -127,10 +129,9 @@ async def test_unknown_route_is_recorded_as_404(fake, world):
     async with running(bot, fake):
         channel = bot.get_channel(int(world.votes.id))
         with pytest.raises(discord.NotFound) as exc:
-            async for _ in channel.pins():
-                pass
+            await channel.create_invite()
         assert "fakediscord does not implement" in exc.value.text
-        assert any("/pins" in r for r in fake.unknown_routes)
+        assert fake.unknown_routes == [f"POST /api/v10/channels/{world.votes.id}/invites"]
     fake.unknown_routes.clear()  # the fixture would fail the test otherwise
 
 
@@ -335,3 +336,52 @@ async def test_enforced_nonce_never_posts_twice(fake, world):
         fake.clock.advance(6 * 60)
         later = await ch.send("Vote closed (job 17)", nonce="job-17")
         assert later.id != first.id and len(world.votes.messages) == 2
+
+
+@pytest.mark.asyncio
+async def test_guild_management_follows_permissions_and_role_hierarchy(fake, world):
+    g = world.guild
+    bot = make_bot()
+    async with running(bot, fake):
+        guild = bot.get_guild(int(g.id))
+        with pytest.raises(discord.Forbidden):  # no MANAGE_CHANNELS yet
+            await guild.create_text_channel("endorsements")
+        bot_role = g.add_role("endorsebot", Perm.MANAGE_CHANNELS | Perm.MANAGE_ROLES)
+        g.bot_member.add_role(bot_role)
+        member = guild.get_member(int(world.bob.id))
+        await fake.wait_for(lambda: guild.me.guild_permissions.manage_channels, 2)
+
+        hidden = await guild.create_text_channel(
+            "hidden",
+            overwrites={guild.default_role: discord.PermissionOverwrite(view_channel=False)},
+        )
+        with pytest.raises(discord.Forbidden) as exc:  # hid it from itself too, as on Discord
+            await hidden.set_permissions(member, view_channel=True)
+        assert exc.value.code == 50001
+        ch = await guild.create_text_channel(
+            "endorsements",
+            overwrites={
+                guild.default_role: discord.PermissionOverwrite(view_channel=False),
+                guild.me: discord.PermissionOverwrite(view_channel=True),
+            },
+        )
+        assert g.channel("endorsements").overwrites[0]["deny"] == str(Perm.VIEW_CHANNEL)
+        await ch.set_permissions(member, view_channel=True)
+        assert g.channel("endorsements") in [
+            c for c in g.channels if world.bob.permissions_in(c) & Perm.VIEW_CHANNEL
+        ]
+
+        await member.add_roles(guild.get_role(int(world.committee.id)))  # below endorsebot
+        assert world.committee in world.bob.roles
+        above = g.add_role("Chair")  # created later, so above the bot's role
+        await fake.wait_for(lambda: guild.get_role(int(above.id)), 2)
+        with pytest.raises(discord.Forbidden):
+            await member.add_roles(guild.get_role(int(above.id)))
+
+        msg = await ch.send("Slate")
+        g.bot_member.add_role(g.add_role("mod", Perm.MANAGE_MESSAGES))
+        await asyncio.sleep(0.02)
+        await msg.pin()
+        assert [m.content async for m in ch.pins()] == ["Slate"]
+        await ch.delete()
+        assert "endorsements" not in [c.name for c in g.channels]
