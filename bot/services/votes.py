@@ -11,12 +11,15 @@ Nothing here logs a ranking, and nothing returns one together with a member.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+
+import aiosqlite
 
 from bot.db import Database
 from bot.domain import votes as rules
@@ -305,22 +308,91 @@ async def submit(
     Raises `BallotRefused` with the reason, recording nothing. `role_names` names the
     eligible roles for the not-on-the-roll message.
     """
+    async with db.transaction() as conn:
+        return await _take(conn, guild_id, vote_id, member_id, draft, role_names, now)
+
+
+async def _take(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    vote_id: int,
+    member_id: int,
+    draft: rules.Draft,
+    role_names: str,
+    now: datetime,
+) -> Recorded:
+    """One ballot inside the caller's transaction. Every refusal is raised before any write,
+    so a refused ballot leaves the transaction as it found it."""
+    context = await store.ballot_context(conn, guild_id, vote_id, member_id)
+    if context is None:
+        raise BallotRefused("This vote no longer exists. Nothing was recorded.")
+    vote = context.vote
     try:
-        async with db.transaction() as conn:
-            vote = await store.get_vote(conn, guild_id, vote_id)
-            if vote is None:
-                raise BallotRefused("This vote no longer exists. Nothing was recorded.")
-            rules.accepting(vote.state, vote.closes_at, now)
-            count = len(await store.options(conn, vote.id))
-            ranking = rules.validate_ballot(
-                draft.ranking, option_count=count, layout=draft.layout, expected_layout=vote.layout
-            )
-            replaced = await store.put_ballot(conn, vote, member_id, rules.encode_ranking(ranking))
-            if replaced is None:
-                raise NotOnRoll(not_on_roll_text(vote, role_names))
+        rules.accepting(vote.state, vote.closes_at, now)
+        ranking = rules.validate_ballot(
+            draft.ranking,
+            option_count=context.option_count,
+            layout=draft.layout,
+            expected_layout=vote.layout,
+        )
     except rules.BallotRejected as error:
         raise BallotRefused(str(error)) from None
+    if not context.has_key:
+        raise BallotRefused("This vote is closed. Nothing was recorded.")
+    if not context.on_roll:
+        raise NotOnRoll(not_on_roll_text(vote, role_names))
+    replaced = await store.write_ballot(conn, context, member_id, rules.encode_ranking(ranking))
     return Recorded(vote, replaced)
+
+
+class BallotBox:
+    """Group commit for ballots: those submitted while a transaction is being written wait
+    and go together into the next one. Each caller's `submit` returns (or raises its own
+    refusal) only after the COMMIT of the transaction that holds its ballot; if that
+    transaction fails, every ballot in it fails and none is recorded."""
+
+    batch_max = 250
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._waiting: list[tuple[dict, asyncio.Future[Recorded]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, **ballot) -> Recorded:
+        """Same arguments and outcome as the module's `submit` (without `db`)."""
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        self._waiting.append((ballot, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self.batch_max]
+            del self._waiting[: self.batch_max]
+            outcomes: list[tuple[asyncio.Future[Recorded], Recorded | None, Exception | None]]
+            outcomes = []
+            try:
+                async with self._db.transaction() as conn:
+                    for ballot, future in batch:
+                        try:
+                            recorded = await _take(conn, **ballot)
+                        except BallotRefused as refused:
+                            outcomes.append((future, None, refused))
+                        else:
+                            outcomes.append((future, recorded, None))
+            except Exception as error:  # nothing of this batch was recorded
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for future, recorded, refused in outcomes:
+                if future.done():  # the member's interaction went away; the ballot stands
+                    continue
+                if refused is not None:
+                    future.set_exception(refused)
+                else:
+                    future.set_result(recorded)  # type: ignore[arg-type]
 
 
 def not_on_roll_text(vote: Vote, role_names: str) -> str:

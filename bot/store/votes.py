@@ -16,9 +16,10 @@ import hmac
 import json
 import secrets
 import sqlite3
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -140,10 +141,16 @@ async def _rows(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sq
         return list(await cur.fetchall())
 
 
+_SECURED: weakref.WeakSet[aiosqlite.Connection] = weakref.WeakSet()
+
+
 async def _secure(conn: aiosqlite.Connection) -> None:
-    # Per connection; cheap. Pages freed from now on are overwritten with zeros.
+    # Once per connection: pages freed from then on are overwritten with zeros.
+    if conn in _SECURED:
+        return
     async with conn.execute("PRAGMA secure_delete = ON") as cur:
         await cur.fetchall()
+    _SECURED.add(conn)
 
 
 # --- votes -----------------------------------------------------------------------------------
@@ -295,6 +302,66 @@ def voter_tag(key: bytes, vote_id: int, member_id: int) -> bytes:
     return hmac.new(key, f"{vote_id}:{member_id}".encode(), hashlib.sha256).digest()
 
 
+@dataclass(frozen=True, slots=True)
+class BallotContext:
+    """What taking one member's ballot needs, read in one query inside its transaction."""
+
+    vote: Vote
+    option_count: int
+    has_key: bool
+    on_roll: bool
+    voted: bool
+    key: bytes = field(repr=False, default=b"")
+
+
+async def ballot_context(
+    conn: aiosqlite.Connection, guild_id: int, vote_id: int, member_id: int
+) -> BallotContext | None:
+    """The vote, its option count, its key and the member's roll entry; None if no vote."""
+    async with conn.execute(
+        "SELECT v.*,"
+        " (SELECT count(*) FROM vote_options o WHERE o.vote_id = v.id) AS option_count,"
+        " (SELECT hmac_key FROM vote_keys k WHERE k.vote_id = v.id) AS hmac_key,"
+        " (SELECT voted FROM vote_roll r WHERE r.vote_id = v.id AND r.member_id = ?) AS voted"
+        " FROM votes v WHERE v.guild_id = ? AND v.id = ?",
+        (member_id, guild_id, vote_id),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return BallotContext(
+        vote=_vote(row),
+        option_count=row["option_count"],
+        has_key=row["hmac_key"] is not None,
+        on_roll=row["voted"] is not None,
+        voted=bool(row["voted"]),
+        key=row["hmac_key"] or b"",
+    )
+
+
+async def write_ballot(
+    conn: aiosqlite.Connection, context: BallotContext, member_id: int, ranking: str
+) -> bool:
+    """Record (or replace) the member's ballot; True if it replaced an earlier one.
+
+    The caller has checked `context` (open, key present, on the roll) in this transaction.
+    """
+    await _secure(conn)
+    vote = context.vote
+    tag = voter_tag(context.key, vote.id, member_id)
+    await conn.execute(
+        "INSERT INTO vote_open_ballots (guild_id, vote_id, voter_tag, ranking) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (vote_id, voter_tag) DO UPDATE SET ranking = excluded.ranking",
+        (vote.guild_id, vote.id, tag, ranking),
+    )
+    if not context.voted:
+        await conn.execute(
+            "UPDATE vote_roll SET voted = 1 WHERE vote_id = ? AND member_id = ?",
+            (vote.id, member_id),
+        )
+    return context.voted
+
+
 async def put_ballot(
     conn: aiosqlite.Connection, vote: Vote, member_id: int, ranking: str
 ) -> bool | None:
@@ -303,27 +370,10 @@ async def put_ballot(
     None, recording nothing, if the vote has no key (not open) or the member is not on its
     roll. The caller checks state and close time in the same transaction.
     """
-    await _secure(conn)
-    async with conn.execute("SELECT hmac_key FROM vote_keys WHERE vote_id = ?", (vote.id,)) as cur:
-        key_row = await cur.fetchone()
-    async with conn.execute(
-        "SELECT voted FROM vote_roll WHERE vote_id = ? AND member_id = ?", (vote.id, member_id)
-    ) as cur:
-        roll_row = await cur.fetchone()
-    if key_row is None or roll_row is None:
+    context = await ballot_context(conn, vote.guild_id, vote.id, member_id)
+    if context is None or not context.has_key or not context.on_roll:
         return None
-    tag = voter_tag(key_row["hmac_key"], vote.id, member_id)
-    await conn.execute(
-        "INSERT INTO vote_open_ballots (guild_id, vote_id, voter_tag, ranking) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (vote_id, voter_tag) DO UPDATE SET ranking = excluded.ranking",
-        (vote.guild_id, vote.id, tag, ranking),
-    )
-    if not roll_row["voted"]:
-        await conn.execute(
-            "UPDATE vote_roll SET voted = 1 WHERE vote_id = ? AND member_id = ?",
-            (vote.id, member_id),
-        )
-    return bool(roll_row["voted"])
+    return await write_ballot(conn, context, member_id, ranking)
 
 
 async def freeze(

@@ -101,6 +101,8 @@ class VotesCog(commands.Cog, name="Votes"):
         self.bot = bot
         self.capacity_provider: CapacityProvider | None = None
         self._turnout_tasks: dict[int, asyncio.Task[None]] = {}
+        self._eligible: dict[int, tuple[int, ...]] = {}  # vote id -> eligible roles (fixed)
+        self.ballot_box = service.BallotBox(bot.db)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -337,8 +339,16 @@ class VotesCog(commands.Cog, name="Votes"):
             return "an eligible role"
         return " or ".join(role_name(guild, r, "an eligible role") for r in vote.eligible_role_ids)
 
+    def _role_names_by_id(self, guild: discord.Guild | None, vote_id: int) -> str:
+        # Only shown when the member is not on the roll; the roles never change after create.
+        roles = self._eligible.get(vote_id, ())
+        if guild is None or not roles:
+            return "an eligible role"
+        return " or ".join(role_name(guild, r, "an eligible role") for r in roles)
+
     async def start_ballot(self, interaction: discord.Interaction, vote_id: int) -> None:
         vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
+        self._eligible[vote.id] = vote.eligible_role_ids
         await service.check_can_vote(
             self.bot.db,
             vote,
@@ -377,16 +387,15 @@ class VotesCog(commands.Cog, name="Votes"):
     async def submit_ballot(
         self, interaction: discord.Interaction, vote_id: int, draft: Draft
     ) -> None:
-        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
-        recorded = await service.submit(
-            self.bot.db,
-            guild_id=vote.guild_id,
-            vote_id=vote.id,
+        recorded = await self.ballot_box.submit(
+            guild_id=interaction.guild_id,
+            vote_id=vote_id,
             member_id=interaction.user.id,
             draft=draft,
-            role_names=self._role_names(interaction.guild, vote),
+            role_names=self._role_names_by_id(interaction.guild, vote_id),
             now=self.bot.clock(),
         )
+        vote = recorded.vote
         # Only now, after the COMMIT, does the member hear it is recorded.
         message = "**Your ballot is recorded.**"
         if recorded.replaced:

@@ -102,10 +102,10 @@ async def rank(world, member, message_id, names):
             raise LookupError(f"{name!r} is not on any page of the ballot")
 
 
-async def submit(world, member, message_id):
+async def submit(world, member, message_id, timeout=None):
     msg = world.fake.message(message_id)
     cid = next(cid for cid in custom_ids(msg) if cid.startswith("vote:r:s:"))
-    return await member.click(msg, cid)
+    return await member.click(msg, cid, timeout=timeout)
 
 
 async def cast(world, member, announcement, vote_id, names):
