@@ -150,6 +150,12 @@ async def test_process_mode_with_a_bot_killed_and_restarted(tmp_path):
             messages = await ctl.messages(ids["channels"]["votes"])
             assert [m["content"] for m in messages] == ["pong bob", "Panel"]
             assert await ctl.unknown_routes() == []
+            assert (await ctl.refresh(first)).content == first.content
+            await ctl.set_roles("bob", ["Member"])
+            assert (await ctl.ids())["members"]["bob"]
+            assert (await ctl.configure(ack_deadline=2.5))["ack_deadline"] == 2.5
+            await ctl.advance_clock(16 * 60)  # the panel's interaction token has now expired
+            assert await ctl.dms("alice") == []
     finally:
         for p in bots:
             if p.returncode is None:
