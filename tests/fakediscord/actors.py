@@ -572,6 +572,51 @@ class MemberActions:
         it = self.fake.begin_interaction(2, self, in_channel or self._default_channel(), data)  # type: ignore[arg-type]
         return await self._finish(it, timeout, True, f"user command {name}")
 
+    async def message_command(
+        self, name: str, message: Any, *, timeout: float | None = None
+    ) -> InteractionResult:
+        """Run a message context-menu command on a message (dict, id or InteractionResult)."""
+        cmd = self.fake.find_command(self.guild, name, type=3)
+        if cmd is None:
+            raise LookupError(f"message command {name!r} was not synced")
+        _check_visible(self.guild, self, cmd)  # type: ignore[arg-type]
+        msg = _message_of(self.fake, message)
+        data = {
+            "id": cmd["id"],
+            "name": name,
+            "type": 3,
+            "target_id": msg["id"],
+            "resolved": {"messages": {msg["id"]: self.fake.wire_message(msg)}},
+        }
+        if cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+        ch = self.fake.channels[msg["channel_id"]]
+        it = self.fake.begin_interaction(2, self, ch, data)  # type: ignore[arg-type]
+        return await self._finish(it, timeout, True, f"message command {name}")
+
+    async def interact(
+        self,
+        type: int,
+        data: dict,
+        *,
+        channel: Channel | None = None,
+        message: Any = None,
+        timeout: float | None = None,
+        wait_final: bool = True,
+    ) -> InteractionResult:
+        """Push a hand-built INTERACTION_CREATE (``type`` 2-5, raw ``data``) and wait for the
+        bot's answer like the other actions; ``message`` is the component's message."""
+        msg = _message_of(self.fake, message) if message is not None else None
+        ch = channel or (self.fake.channels[msg["channel_id"]] if msg else self._default_channel())
+        it = self.fake.begin_interaction(
+            type,
+            self,  # type: ignore[arg-type]
+            ch,
+            data,
+            source_message_id=msg["id"] if msg else None,
+        )
+        return await self._finish(it, timeout, wait_final, f"interaction type {type}")
+
     async def click(
         self, message: Any, custom_id: str, *, timeout: float | None = None, wait_final: bool = True
     ) -> InteractionResult:

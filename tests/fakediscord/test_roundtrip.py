@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands, ui
 
-from tests.fakediscord import CommandHidden, FakeDiscord, Perm
+from tests.fakediscord import CommandHidden, FakeDiscord, InteractionTimeout, Perm
 
 from .conftest import make_bot, running
 
@@ -163,6 +163,10 @@ def build(fake: FakeDiscord, guild_id: str, log: list) -> discord.ext.commands.B
     async def purge(interaction: discord.Interaction) -> None:
         meta = interaction.message
         await interaction.response.send_message(f"purged {meta}")
+
+    @bot.tree.context_menu(name="Quote", guild=g)
+    async def quote(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_message(f"> {message.content}", ephemeral=True)
 
     @bot.tree.command(name="form", description="Button opening a modal", guild=g)
     async def form(interaction: discord.Interaction) -> None:
@@ -392,10 +396,17 @@ async def test_modal_from_a_button_edits_that_message(fake, world):
 
 
 @pytest.mark.asyncio
-async def test_user_context_menu(fake, world):
+async def test_context_menus_and_raw_interactions(fake, world):
     async with running(build(fake, world.guild.id, []), fake):
         r = await world.alice.user_command("Vouch", world.bob)
         assert r.content == "vouched for bob"
+        posted = world.bob.say(world.votes, "I'm running for treasurer")
+        q = await world.alice.message_command("Quote", posted)
+        assert q.content == "> I'm running for treasurer"
+        with pytest.raises(InteractionTimeout):  # no item listens: "interaction failed"
+            await world.alice.interact(
+                3, {"custom_id": "nobody:listens", "component_type": 2}, message=q, timeout=0.3
+            )
 
 
 @pytest.mark.asyncio
