@@ -414,6 +414,13 @@ def build_modal_components(
                 if cid_in
                 else [o["value"] for o in c.get("options", []) if o.get("default")]
             )
+            allowed = [o["value"] for o in c.get("options", [])]
+            if any(x not in allowed for x in chosen):
+                raise ValueError(f"checkbox group {cid!r}: {chosen} not all among {allowed}")
+            lo = c.get("min_values", 1 if c.get("required", True) else 0)
+            hi = c.get("max_values", len(allowed))
+            if not (lo or 0) <= len(chosen) <= (hi or len(allowed)):
+                raise ValueError(f"checkbox group {cid!r} takes {lo}..{hi} values")
             return {**base, "values": [str(x) for x in chosen]}
         if t == 23:  # checkbox
             return {**base, "value": bool(v) if cid_in else bool(c.get("default", False))}
