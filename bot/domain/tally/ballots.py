@@ -45,12 +45,21 @@ class BallotRules:
     where more than k consecutive ranks are skipped (RCTab `maxSkippedRanksAllowed`; a
     ballot's leading blanks count too). `duplicate`: "ignore" the repeat or "exhaust" the
     ballot there. `overvote`: "exhaust" the ballot at that rank or "skip" the rank (an
-    overvoted rank is a marked rank, not a skipped one, for `max_skipped`).
+    overvoted rank is a marked rank, not a skipped one, for `max_skipped`), or RCTab's
+    "exhaust_if_multiple_continuing": when a count reaches the rank, the ballot exhausts if two
+    or more of its candidates are continuing and counts for the one if only one is. That last
+    reading depends on the count, so only instant-runoff supports it (`ranking_with_overvotes`);
+    `clean_ranking` and `grouped_rankings` refuse it.
     """
 
     max_skipped: int | None = None
     duplicate: Literal["ignore", "exhaust"] = "ignore"
-    overvote: Literal["exhaust", "skip"] = "exhaust"
+    overvote: Literal["exhaust", "skip", "exhaust_if_multiple_continuing"] = "exhaust"
+
+    @property
+    def static(self) -> bool:
+        """Whether a ballot reads the same whoever is continuing (every rule but RCTab's)."""
+        return self.overvote != "exhaust_if_multiple_continuing"
 
     def describe(self) -> str:
         """The rules in one paragraph, to print with a result."""
@@ -66,11 +75,12 @@ class BallotRules:
             if self.duplicate == "ignore"
             else "a repeated candidate exhausts the ballot"
         )
-        overvote = (
-            "an overvote exhausts the ballot at that rank"
-            if self.overvote == "exhaust"
-            else "an overvoted rank is passed over"
-        )
+        overvote = {
+            "exhaust": "an overvote exhausts the ballot at that rank",
+            "skip": "an overvoted rank is passed over",
+            "exhaust_if_multiple_continuing": "an overvote exhausts the ballot if two or more "
+            "of its candidates are continuing and counts for the one if only one is",
+        }[self.overvote]
         return f"Ballots: {skipped}; {duplicate}; {overvote}; a withdrawn candidate is passed over."
 
 
@@ -87,7 +97,25 @@ def clean_ranking(
     The ranking ends where the ballot exhausts (an overvote, a repeat under "exhaust", too
     many skipped ranks); an empty result is a ballot that counts for nobody.
     """
-    ranking: list[int] = []
+    if not rules.static:
+        raise ValueError(f"overvote rule {rules.overvote!r} depends on the count; see BallotRules")
+    return _read(ranks, rules, withdrawn)  # type: ignore[return-value]
+
+
+def ranking_with_overvotes(
+    ranks: Iterable[Rank],
+    rules: BallotRules,
+    withdrawn: frozenset[int] = frozenset(),
+) -> tuple[int | tuple[int, ...], ...]:
+    """Like `clean_ranking`, but under "exhaust_if_multiple_continuing" an overvoted rank
+    stays in the ranking as a tuple of its candidates, for the count to read."""
+    return _read(ranks, rules, withdrawn)
+
+
+def _read(
+    ranks: Iterable[Rank], rules: BallotRules, withdrawn: frozenset[int]
+) -> tuple[int | tuple[int, ...], ...]:
+    ranking: list[int | tuple[int, ...]] = []
     seen: set[int] = set()
     skipped = 0
     for rank in ranks:
@@ -103,6 +131,8 @@ def clean_ranking(
         if len(set(marks)) > 1:
             if rules.overvote == "exhaust":
                 break
+            if rules.overvote == "exhaust_if_multiple_continuing":
+                ranking.append(tuple(dict.fromkeys(marks)))
             continue
         candidate = marks[0]
         if candidate in seen:
@@ -115,13 +145,17 @@ def clean_ranking(
 
 
 def grouped_rankings(
-    profile: Profile, rules: BallotRules = CHAPTER_RULES
+    profile: Profile, rules: BallotRules = CHAPTER_RULES, *, keep_overvotes: bool = False
 ) -> dict[CleanRanking, int]:
     """Every distinct clean ranking of the profile with the number of ballots behind it.
 
     Cost is linear in ballots: ballots with equal marks are cleaned once. The order of first
-    appearance is kept, though no method may depend on it.
+    appearance is kept, though no method may depend on it. Under a rule that depends on the
+    count (`BallotRules.static` false) the rankings hold overvotes as tuples, and only a
+    method that reads them may ask: pass `keep_overvotes=True`.
     """
+    if not rules.static and not keep_overvotes:
+        raise ValueError(f"overvote rule {rules.overvote!r} depends on the count; see BallotRules")
     ballots = profile.ballots
     # C-speed passes over every ballot: group by marks, then fold in any weights above 1.
     by_marks: dict[tuple[Rank, ...], int] = Counter(map(attrgetter("ranks"), ballots))
@@ -143,6 +177,6 @@ def grouped_rankings(
         ):
             ranking = flat
         else:
-            ranking = clean_ranking(ranks, rules, withdrawn)
+            ranking = _read(ranks, rules, withdrawn)  # type: ignore[assignment]
         groups[ranking] = groups.get(ranking, 0) + weight
     return groups

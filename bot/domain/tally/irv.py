@@ -43,7 +43,8 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
     if options.seats_for(profile) != 1:
         raise ValueError("instant-runoff fills exactly one seat; use an STV method for more")
     names = profile.candidates
-    groups = grouped_rankings(profile, options.rules)
+    static = options.rules.static
+    groups = grouped_rankings(profile, options.rules, keep_overvotes=not static)
     rankings = list(groups)
     weights = list(groups.values())
     position = [0] * len(rankings)
@@ -52,9 +53,12 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
     votes = [0] * len(names)
     valid = invalid = 0
     for group, ranking in enumerate(rankings):
-        if ranking:
-            piles[ranking[0]].append(group)
-            votes[ranking[0]] += weights[group]
+        first = ranking[0] if static and ranking else None
+        if not static:
+            position[group], first = _next_choice(ranking, 0, continuing)
+        if first is not None:
+            piles[first].append(group)
+            votes[first] += weights[group]
             valid += weights[group]
         else:
             invalid += weights[group]
@@ -90,11 +94,14 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
         for group in piles[loser]:
             ranking, weight = rankings[group], weights[group]
             at = position[group] + 1
-            while at < len(ranking) and not continuing[ranking[at]]:
-                at += 1
-            if at < len(ranking):
+            if static:
+                while at < len(ranking) and not continuing[ranking[at]]:
+                    at += 1
+                to = ranking[at] if at < len(ranking) else None
+            else:
+                at, to = _next_choice(ranking, at, continuing)
+            if to is not None:
                 position[group] = at
-                to = ranking[at]
                 piles[to].append(group)
                 votes[to] += weight
                 key = names[to]
@@ -128,6 +135,24 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
         rules="\n".join((RULES_TEXT, options.rules.describe(), breaker.rules_text())),
         seed=options.seed if options.tie_break == "lot" else None,
     )
+
+
+def _next_choice(ranking, at: int, continuing: list[bool]) -> tuple[int, int | None]:
+    """From position `at`, where the ballot counts next under RCTab's count-dependent
+    overvote rule: (position, candidate), or (position, None) once it is exhausted."""
+    while at < len(ranking):
+        item = ranking[at]
+        if isinstance(item, int):
+            if continuing[item]:
+                return at, item
+        else:
+            live = [c for c in item if continuing[c]]
+            if len(live) > 1:
+                return at, None
+            if live:
+                return at, live[0]
+        at += 1
+    return at, None
 
 
 def _round(number, names, tallies, exhausted, threshold, elected=None) -> Round:

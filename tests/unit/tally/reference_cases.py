@@ -61,7 +61,7 @@ def load_case(path: Path) -> ReferenceCase:
     def rank(mark):
         if mark is None:
             return ()
-        if mark == "#overvote":  # unnamed overvote: any two marks read the same statically
+        if mark == "#overvote":  # unnamed: any two marks read the same under a static rule
             return everyone
         if mark == "#uwi":
             return (index[UWI],)
@@ -91,7 +91,11 @@ def _rules(block: dict) -> tuple[BallotRules | None, str]:
     max_skipped = None if skipped in ("", "unlimited", "max") else int(skipped)
     duplicate = "exhaust" if block.get("exhaustOnDuplicateCandidate") else "ignore"
     overvote_rule = block.get("overvoteRule", "exhaustImmediately")
-    overvote = {"exhaustImmediately": "exhaust", "alwaysSkipToNextRank": "skip"}.get(overvote_rule)
+    overvote = {
+        "exhaustImmediately": "exhaust",
+        "alwaysSkipToNextRank": "skip",
+        "exhaustIfMultipleContinuing": "exhaust_if_multiple_continuing",
+    }.get(overvote_rule)
     if overvote is None:
         return None, f"overvoteRule={overvote_rule}"
     return BallotRules(max_skipped=max_skipped, duplicate=duplicate, overvote=overvote), ""

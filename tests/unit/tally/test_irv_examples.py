@@ -170,3 +170,23 @@ def test_last_candidate_left_wins_even_with_every_ballot_exhausted() -> None:
 def test_irv_refuses_more_than_one_seat() -> None:
     with pytest.raises(ValueError, match="one seat"):
         instant_runoff(TENNESSEE, CountOptions(seats=2, tie_break="order"))
+
+
+def test_rctab_overvote_rule_counts_for_the_one_continuing_candidate() -> None:
+    from bot.domain.tally.ballots import BallotRules, clean_ranking, grouped_rankings
+
+    rules = BallotRules(overvote="exhaust_if_multiple_continuing")
+    # Round 1: A=B with both continuing exhausts (invalid); D 1 is out, then C 2 goes, and
+    # its "C D=A" ballots count for A, the one of D and A still continuing.
+    p = profile("ABCD", (3, "A"), (3, "B"), (2, "C D=A"), (1, "D"), (1, "A=B"))
+    result = instant_runoff(p, CountOptions(tie_break="order", rules=rules))
+    assert tallies(result) == [
+        {"A": 3, "B": 3, "C": 2, "D": 1},
+        {"A": 3, "B": 3, "C": 2},
+        {"A": 5, "B": 3},
+    ]
+    assert result.invalid_ballots == 1 and result.winners == ("A",)
+    with pytest.raises(ValueError, match="depends on the count"):
+        clean_ranking(((0, 1),), rules)
+    with pytest.raises(ValueError, match="depends on the count"):
+        grouped_rankings(p, rules)
