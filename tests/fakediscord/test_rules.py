@@ -385,3 +385,15 @@ async def test_guild_management_follows_permissions_and_role_hierarchy(fake, wor
         assert [m.content async for m in ch.pins()] == ["Slate"]
         await ch.delete()
         assert "endorsements" not in [c.name for c in g.channels]
+
+
+@pytest.mark.asyncio
+async def test_auto_sharded_bot_reads_gateway_bot(fake, world):
+    intents = discord.Intents.default()
+    intents.members = True
+    bot = discord.ext.commands.AutoShardedBot(
+        command_prefix="!", intents=intents, guild_ready_timeout=0.05
+    )
+    async with running(bot, fake):
+        assert bot.shard_count == 1 and bot.get_guild(int(world.guild.id)) is not None
+    assert ("GET", "/gateway/bot") in fake.requests
