@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.domain.tally.ballots import CHAPTER_RULES
 from bot.domain.tally.count import count_vote
 from bot.domain.tally.endorsement import parse_threshold
 from bot.domain.tally.io import BallotFileError
@@ -20,6 +21,7 @@ from bot.domain.tally.io.csv import read_csv
 from bot.domain.tally.methods import method_names
 from bot.domain.tally.profile import Profile
 from bot.domain.tally.report import render_text, result_to_json
+from bot.domain.tally.stv import endorse_elected
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -40,6 +42,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a .blt file, or a .csv with rank1..rankN")
     parser.add_argument("--method", default="irv", help="counting method (default: irv)")
     parser.add_argument("--seats", type=int, help="seats to fill (default: the file's)")
+    parser.add_argument(
+        "--stv-rule",
+        choices=("scottish", "meek"),
+        default="scottish",
+        help="with --method stv: Scottish STV (default) or Meek (9 decimals, omega 10^-6)",
+    )
     parser.add_argument(
         "--tie-break",
         choices=("lot", "order"),
@@ -93,24 +101,62 @@ def run(args: argparse.Namespace) -> int:
     if args.seats is not None and not 1 <= args.seats <= len(profile.candidates):
         return _fail(f"--seats must be 1 to {len(profile.candidates)}")
 
+    method = "meek" if args.method == "stv" and args.stv_rule == "meek" else args.method
+    per_seat = threshold is not None and (args.seats or profile.seats) > 1
     try:
         result = count_vote(
             profile,
-            args.method,
+            method,
             seats=args.seats,
-            no_endorsement=args.no_endorsement,
-            threshold=threshold,
+            no_endorsement=None if per_seat else args.no_endorsement,
+            threshold=None if per_seat else threshold,
             seed=args.seed or hashlib.sha256(text.encode()).hexdigest(),
             tie_break=args.tie_break,
         )
     except ValueError as error:
         return _fail(str(error))
+    if per_seat:  # several seats: the threshold applies to each elected candidate
+        result = endorse_elected(profile, result, args.no_endorsement, threshold, CHAPTER_RULES)
 
     if args.json:
-        print(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
+        out = result_to_json(result)
+        out.update({k: v for k, v in out.get("extra", {}).items() if k in _TOP_LEVEL})
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(render_text(result), end="")
+        print(render_text(result) + _multi_seat_text(result), end="")
     return EXIT_OK
+
+
+# Method results the JSON shows at the top level too: Condorcet matrices, STV arithmetic,
+# and the per-seat endorsement verdicts of a multi-seat count.
+_TOP_LEVEL = (
+    "pairwise",
+    "strongest_paths",
+    "locked",
+    "stv_rule",
+    "quota",
+    "arithmetic",
+    "endorsements",
+    "endorsed",
+    "unendorsed_seats",
+)
+
+
+def _multi_seat_text(result) -> str:
+    """Per-seat endorsements and the pairwise matrix, for the text output."""
+    lines = [f"  {v['candidate']}: {v['reason']}" for v in result.extra.get("endorsements", ())]
+    if lines:
+        lines.insert(
+            0, f"Endorsement threshold, per seat ({result.extra['unendorsed_seats']} unendorsed):"
+        )
+    pairwise = result.extra.get("pairwise")
+    if pairwise:
+        lines.append("Pairwise (row over column):")
+        lines.extend(
+            f"  {a}: " + ", ".join(f"{b} {n}" for b, n in row.items())
+            for a, row in pairwise.items()
+        )
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _fail(message: str) -> int:
