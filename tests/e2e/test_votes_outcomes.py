@@ -3,10 +3,12 @@ middle of a ranking, 30 candidates, and the capacity warning hook."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
+from bot.db import Database
 from bot.domain.races import RaceStatus
 from bot.domain.votes import decode_ranking
 from bot.services import races as race_service
@@ -140,3 +142,40 @@ async def test_thirty_candidates_page_and_post(chapter):
     assert sum(len(f["value"]) for f in embed["fields"]) + len(embed["description"]) < 6000
     report = next(a for a in posted["attachments"] if a["filename"].endswith(".txt"))
     assert report["size"] > 0
+
+
+async def test_a_close_interrupted_after_its_post_is_not_posted_twice(chapter):
+    """The process died after posting the result but before recording it: at start-up the
+    recovered job finds its marker in the channel and posts nothing more."""
+    world = chapter
+    race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
+    vote = await create_vote(world, race, closes="in 1h")
+    announcement = await wait_announcement(world, vote.id)
+    assert recorded(await cast(world, world.alice, announcement, vote.id, ["Ada Ruiz"]))
+    posted = await close_now(world, vote)
+    await world.stop()
+    # What a crash between the post and its bookkeeping leaves behind.
+    db = await Database.open(world.db_path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE votes SET result_message_id = NULL WHERE id = ?", (vote.id,))
+            await conn.execute(
+                "UPDATE scheduled_jobs SET state = 'running' WHERE kind = 'vote.close'"
+            )
+    finally:
+        await db.close()
+    await world.start()
+    await world.bot.scheduler.run_due()
+    for _ in range(100):  # the recovered job may be running on its own timer
+        closed = await vote_store.get_vote(world.db, int(world.guild.id), vote.id)
+        if closed.result_message_id is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert closed.result_message_id == int(posted["id"])
+    assert {j.state for j in await jobs.unfinished(world.db)} == set()
+    results = [
+        m
+        for m in world.votes.messages
+        if any(a["filename"].endswith(".blt") for a in m["attachments"])
+    ]
+    assert len(results) == 1
