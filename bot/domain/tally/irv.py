@@ -8,7 +8,7 @@ Rules, printed with every result:
 * Otherwise the candidate with the fewest votes is excluded and each of its ballots moves to
   its next continuing choice; a ballot with none left is exhausted. Exhausted ballots are
   reported each round.
-* When one candidate is left, it wins.
+* When one candidate is left, it wins. With no valid ballot at all, nobody wins.
 * Ballots with no usable first choice (blank, or an overvote at the first marked rank) are
   invalid and counted apart.
 
@@ -70,7 +70,10 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
     winner: int | None = None
     while winner is None:
         alive = [c for c in range(len(names)) if continuing[c]]
-        if not alive:
+        if not alive or not valid:
+            if alive:  # nothing to count: one round of zeros, no winner
+                zeros = {names[c]: Fraction(0) for c in alive}
+                rounds.append(Round(1, zeros, Fraction(0), note="no valid ballots: no winner"))
             break
         number = len(rounds) + 1
         active = valid - exhausted

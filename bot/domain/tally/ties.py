@@ -38,13 +38,16 @@ LOT_GENERATOR = "sha256-lot-v1"
 RULES_TEXT = (
     "Ties: first the most recent earlier round in which the tied candidates had unequal votes "
     "(fewest excluded, most elected; if several stay level, earlier rounds among them); if "
-    "equal in every round, a lot. Lot '{mode}': {how}."
+    "equal in every round, {how}."
 )
 _LOT_HOW = (
-    "generator sha256-lot-v1, the k-th lot falls on the tied candidate with the smallest "
-    "SHA-256('<seed>:<k>:<name>'), seed {seed}"
+    "a lot by the generator sha256-lot-v1 seeded with {seed}: the k-th lot of the count falls "
+    "on the tied candidate with the smallest SHA-256 of '<seed>:<k>:<name>'"
 )
-_ORDER_HOW = "falls on the tied candidate listed first in the file"
+_ORDER_HOW = (
+    "the lot falls on the tied candidate listed first in the file (the Droop tabulator's "
+    "convention; excluded in an exclusion tie)"
+)
 
 Votes = Fraction | int
 
@@ -82,7 +85,7 @@ class TieBreaker:
     def rules_text(self) -> str:
         """The tie rule of this count in one paragraph, to print with the result."""
         how = _LOT_HOW.format(seed=self.seed) if self.mode == "lot" else _ORDER_HOW
-        return RULES_TEXT.format(mode=self.mode, how=how)
+        return RULES_TEXT.format(how=how)
 
     def break_tie(
         self,

@@ -190,3 +190,9 @@ def test_rctab_overvote_rule_counts_for_the_one_continuing_candidate() -> None:
         clean_ranking(((0, 1),), rules)
     with pytest.raises(ValueError, match="depends on the count"):
         grouped_rankings(p, rules)
+
+
+def test_no_valid_ballot_elects_nobody() -> None:
+    result = count(profile("AB", (2, "-"), (1, "A=B")))
+    assert result.winners == () and result.invalid_ballots == 3
+    assert len(result.rounds) == 1 and result.rounds[0].note == "no valid ballots: no winner"

@@ -71,6 +71,8 @@ def naive_irv(profile: Profile, mode: str, seed: str | None):
     ]
     continuing = {c for c in range(len(profile.candidates)) if c not in drop}
     valid = sum(w for ranks, w in ballots if naive_first_choice(ranks, continuing) is not None)
+    if not valid:
+        return None, [({c: 0 for c in continuing}, 0, None)] if continuing else []
     history: list[dict[int, int]] = []
     rounds = []
     draws = 0

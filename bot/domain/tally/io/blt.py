@@ -139,8 +139,8 @@ def _is_end(raw: str) -> bool:
 def write_blt(profile: Profile) -> str:
     """The profile as BLT text: deterministic, so its SHA-256 can seed a lot."""
     for name in (*profile.candidates, profile.title or ""):
-        if '"' in name or "\n" in name:
-            raise ValueError(f"a BLT name cannot hold a double quote or a newline: {name!r}")
+        if '"' in name or len(name.splitlines()) > 1 or name.endswith(("\n", "\r")):
+            raise ValueError(f"a BLT name cannot hold a double quote or a line break: {name!r}")
     out = [f"{len(profile.candidates)} {profile.seats}"]
     if profile.withdrawn:
         out.append(" ".join(f"-{c + 1}" for c in sorted(profile.withdrawn)))
