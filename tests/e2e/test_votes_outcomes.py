@@ -25,7 +25,7 @@ from tests.e2e.votes_helpers import (
     wait_announcement,
     wait_result,
 )
-from tests.fakediscord import message_text
+from tests.fakediscord import custom_ids, message_text
 
 pytestmark = pytest.mark.asyncio
 
@@ -179,3 +179,23 @@ async def test_a_close_interrupted_after_its_post_is_not_posted_twice(chapter):
         if any(a["filename"].endswith(".blt") for a in m["attachments"])
     ]
     assert len(results) == 1
+
+
+async def test_a_scheduled_open_freezes_the_roll_then(chapter):
+    world = chapter
+    race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
+    vote = await create_vote(world, race, opens="in 1h", closes="in 2d")
+    assert vote.state == "scheduled"
+    early = world.guild.add_member("early", roles=[world.member_role])  # joins before the open
+    assert not [m for m in world.votes.messages if custom_ids(m)]
+    status = await world.alice.slash("vote status", vote=str(vote.id))
+    assert "opens" in status.text
+    world.clock.advance(timedelta(hours=1, minutes=1))
+    await world.bot.scheduler.run_due()
+    announcement = await wait_announcement(world, vote.id)
+    late = world.guild.add_member("late", roles=[world.member_role])  # joins after the open
+    assert recorded(await cast(world, early, announcement, vote.id, ["Bo Chen"]))
+    refused = await open_ballot(late, announcement, vote.id)
+    assert "not on this vote's roll" in refused.text
+    opened = await vote_store.get_vote(world.db, int(world.guild.id), vote.id)
+    assert opened.roll_size == 4  # organiser, alice, bob and early hold the member role
