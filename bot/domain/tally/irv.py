@@ -40,8 +40,11 @@ RULES_TEXT = (
 @register("irv")
 def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
     """Count `profile` by instant-runoff under `options` (rules, tie-break, seed)."""
-    if options.seats_for(profile) != 1:
-        raise ValueError("instant-runoff fills exactly one seat; use an STV method for more")
+    if (seats := options.seats_for(profile)) != 1:
+        raise ValueError(
+            f"instant-runoff fills exactly one seat, not {seats}: use --seats 1, or an STV "
+            "method for more"
+        )
     names = profile.candidates
     static = options.rules.static
     groups = grouped_rankings(profile, options.rules, keep_overvotes=not static)

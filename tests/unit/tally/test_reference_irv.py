@@ -69,3 +69,15 @@ def test_reference_cases_are_all_irv_single_winner() -> None:
     for path in CASES:
         case = load_case(path)
         assert case.data["method"] == "irv" and case.profile.seats == 1, case.id
+
+
+def test_missing_reference_folder_skips_with_the_agreed_message(monkeypatch, tmp_path) -> None:
+    from tests.unit.tally import reference_cases
+
+    monkeypatch.setattr(reference_cases, "REFERENCE_DIR", tmp_path / "absent")
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        reference_cases.reference_dir()
+    assert str(skipped.value) == (
+        "../shared/reference/elections not found beside the clone; CI provides it"
+    )
+    assert reference_cases.case_paths("rctab_irv_") == []
