@@ -187,7 +187,7 @@ def schulze(profile: Profile, options: CountOptions) -> TallyResult:
     d = pairwise_counts(groups, len(names))
     p = strongest_paths(d)
     order = _order(
-        names, lambda a, b: p[a][b] > p[b][a], seats, breaker, profile.withdrawn, "Schulze"
+        names, lambda a, b: p[a][b] > p[b][a], seats, breaker, profile.withdrawn, bool(groups)
     )
     extra = {"pairwise": _matrix(names, d, profile), "strongest_paths": _matrix(names, p, profile)}
     return _result("schulze", profile, options, seats, groups, breaker, order, extra, RULES_SCHULZE)
@@ -206,7 +206,7 @@ def ranked_pairs(profile: Profile, options: CountOptions) -> TallyResult:
     locks = ranked_pairs_locks(_without(d, profile.withdrawn), pair_order)
     beaten = {(a, b) for a, b, _, _ in locks}
     order = _order(
-        names, lambda a, b: (a, b) in beaten, seats, breaker, profile.withdrawn, "ranked pairs"
+        names, lambda a, b: (a, b) in beaten, seats, breaker, profile.withdrawn, bool(groups)
     )
     extra = {
         "pairwise": _matrix(names, d, profile),
@@ -243,9 +243,12 @@ def _setup(profile: Profile, options: CountOptions):
     return seats, profile.candidates, groups, breaker
 
 
-def _order(names, beats, seats, breaker, withdrawn, label) -> list[int]:
-    """The first `seats` of the method's order: each time, the unbeaten among those left."""
-    left = [c for c in range(len(names)) if c not in withdrawn]
+def _order(names, beats, seats, breaker, withdrawn, counted: bool) -> list[int]:
+    """The first `seats` of the method's order: each time, the unbeaten among those left.
+
+    With no valid ballot (`counted` false) no one wins, as in instant-runoff.
+    """
+    left = [c for c in range(len(names)) if c not in withdrawn] if counted else []
     order: list[int] = []
     while left and len(order) < seats:
         unbeaten = [a for a in left if not any(beats(b, a) for b in left if b != a)]

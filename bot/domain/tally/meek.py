@@ -19,7 +19,8 @@ example elects A, B, Y at 9 digits and A, B, X with exact arithmetic.
   Candidates within the total surplus of the fewest are tied for defeat (the surplus could
   still move them), and the tie goes to `ties.py`'s chain: the most recent earlier round in
   which they differed, then the lot.
-* When hopeful candidates are no more than the seats left, they are elected.
+* When hopeful candidates are no more than the seats left, they are elected. With no valid
+  ballot at all, no one is elected.
 
 A round is one pass of this loop; its tallies are those of its last iteration.
 """
@@ -98,7 +99,7 @@ def meek_stv(profile: Profile, options: CountOptions) -> TallyResult:
 
     votes = distribute()
     quota = sum(votes) // (seats + 1) + 1
-    while len(hopeful()) > seats - len(elected) > 0:
+    while valid and len(hopeful()) > seats - len(elected) > 0:
         number = len(rounds) + 1
         last_surplus = valid * one
         newly: list[int] = []
@@ -170,7 +171,7 @@ def meek_stv(profile: Profile, options: CountOptions) -> TallyResult:
             )
         )
 
-    remaining = hopeful()
+    remaining = hopeful() if valid else []
     if remaining and len(elected) < seats:
         remaining.sort(key=lambda c: (-votes[c], c))
         for c in remaining:

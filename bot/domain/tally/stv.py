@@ -13,7 +13,7 @@ Rules, printed with every result:
   move to their next continuing choice at their current value.
 * Papers with no continuing choice left are non-transferable (exhausted).
 * When the continuing candidates are no more than the seats left, they are elected and no
-  further transfer is made.
+  further transfer is made. With no valid ballot at all, no one is elected.
 
 A "stage" is a round: round 1 shows first preferences; each later round shows the tallies
 after the previous round's transfer, who reached the quota, and the transfer it makes.
@@ -92,13 +92,16 @@ def scottish_stv(profile: Profile, options: CountOptions) -> TallyResult:
         raise ValueError(f"unknown STV rule {options.extra['stv_rule']!r} (scottish, meek)")
     count, valid, invalid = _start(profile, options)
     number = 1
-    _elect_with_quota(count, number)
-    while not count.complete():
-        _close_round(count, number)
-        number += 1
-        _record_start(count, number)
+    if not valid:  # nothing to count: as instant-runoff, nobody is elected
+        _set_last(count, note="no valid ballots: no one elected")
+    else:
         _elect_with_quota(count, number)
-    _finish(count, number)
+        while not count.complete():
+            _close_round(count, number)
+            number += 1
+            _record_start(count, number)
+            _elect_with_quota(count, number)
+        _finish(count, number)
     return TallyResult(
         method="stv",
         seats=count.seats,

@@ -206,3 +206,9 @@ def test_pairwise_count_long_rankings_with_heavy_weights() -> None:
     )
     profile = Profile(tuple(f"C{i}" for i in range(n)), ballots_)
     assert pairwise_counts(grouped_rankings(profile), n) == naive_pairwise(profile)
+
+
+def test_no_valid_ballots_no_winner() -> None:
+    blank = Profile(("Ada", "Bo"), (RankedBallot((), 2),))
+    assert schulze(blank, ORDER).winners == ()
+    assert ranked_pairs(blank, ORDER).winners == ()

@@ -116,3 +116,11 @@ def test_registry_names_and_unknown_rule() -> None:
     assert meek.extra["stv_rule"] == "meek"
     with pytest.raises(ValueError, match="unknown STV rule"):
         get_method("stv")(p, CountOptions(tie_break="order", extra={"stv_rule": "hare"}))
+
+
+def test_no_valid_ballots_elects_no_one() -> None:
+    blank = Profile(("Ada", "Bo", "Cy"), (RankedBallot((), 3), RankedBallot(((0, 1),))), seats=2)
+    for count in (scottish_stv, meek_stv):
+        result = count(blank, ORDER)
+        assert result.winners == ()
+        assert (result.valid_ballots, result.invalid_ballots) == (0, 4)
