@@ -475,14 +475,23 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
                 blt_sha256=counted.seed,
             )
         status = RaceStatus.ENDORSED if counted.endorsed else RaceStatus.NOT_ENDORSED
-        await race_service.set_race_status(
-            db,
-            guild_id=counted.vote.guild_id,
-            race_id=counted.vote.race_id,
-            status=status,
-            actor_id=0,
-            now=now,
-        )
+        try:
+            await race_service.set_race_status(
+                db,
+                guild_id=counted.vote.guild_id,
+                race_id=counted.vote.race_id,
+                status=status,
+                actor_id=0,
+                now=now,
+            )
+        except Exception as error:  # the result must still post; the committee can fix this
+            log.warning(
+                "vote %s: could not set race %s to %s: %s",
+                vote_id,
+                counted.vote.race_id,
+                status.value,
+                type(error).__name__,
+            )
         counted = await count(db, vote_id)
     return counted
 

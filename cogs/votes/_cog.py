@@ -126,7 +126,11 @@ class VotesCog(commands.Cog, name="Votes"):
         name="vote", description="Endorsement votes: create, close, status", guild_only=True
     )
 
-    @group.command(name="create", description="Set up an endorsement vote on a race (committee)")
+    @group.command(
+        name="create",
+        description="Set up an endorsement vote on a race (committee)",
+        extras={"committee": True},
+    )
     @app_commands.describe(
         race="The race the vote decides",
         closes="When voting closes, e.g. '2026-12-05 18:00' or 'in 3d' (chapter's timezone)",
@@ -233,7 +237,9 @@ class VotesCog(commands.Cog, name="Votes"):
             view=None,
         )
 
-    @group.command(name="close", description="Close an open vote now (committee)")
+    @group.command(
+        name="close", description="Close an open vote now (committee)", extras={"committee": True}
+    )
     @app_commands.describe(vote="The vote to close")
     async def close_command(self, interaction: discord.Interaction, vote: str) -> None:
         config = await require_committee(interaction, "close a vote")
@@ -299,7 +305,11 @@ class VotesCog(commands.Cog, name="Votes"):
         )
         await interaction.response.send_message(_render.clip(text, 2000, "…"), ephemeral=True)
 
-    @group.command(name="audit", description="Every committee action on a vote (committee)")
+    @group.command(
+        name="audit",
+        description="Every committee action on a vote (committee)",
+        extras={"committee": True},
+    )
     @app_commands.describe(vote="The vote")
     async def audit_command(self, interaction: discord.Interaction, vote: str) -> None:
         config = await require_committee(interaction, "read a vote's audit trail")
@@ -536,10 +546,14 @@ class VotesCog(commands.Cog, name="Votes"):
     async def _post_result(
         self, channel: discord.TextChannel, counted: service.Counted, marker: str
     ) -> discord.Message:
-        chart = await asyncio.to_thread(_render.chart_png, counted)
+        try:
+            chart: bytes | None = await asyncio.to_thread(_render.chart_png, counted)
+        except Exception as error:  # a result posts without its chart rather than not at all
+            log.warning("chart of vote %s failed: %s", counted.vote.id, type(error).__name__)
+            chart = None
         try:
             return await channel.send(
-                embed=_render.result_embed(counted, marker=marker),
+                embed=_render.result_embed(counted, marker=marker, chart=chart is not None),
                 files=_render.result_files(counted, chart),
             )
         except discord.HTTPException as error:

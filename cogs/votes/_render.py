@@ -176,7 +176,7 @@ def verdict(counted: Counted) -> str:
     return "\n".join(lines)
 
 
-def result_embed(counted: Counted, *, marker: str | None) -> discord.Embed:
+def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) -> discord.Embed:
     vote = counted.vote
     embed = discord.Embed(
         title=clip(f"Result: {vote.title}", 256, "…"),
@@ -214,7 +214,8 @@ def result_embed(counted: Counted, *, marker: str | None) -> discord.Embed:
     )
     if marker:
         embed.set_footer(text=f"vote {vote.id} · {marker}")
-    embed.set_image(url=f"attachment://vote-{vote.id}-rounds.png")
+    if chart:
+        embed.set_image(url=f"attachment://vote-{vote.id}-rounds.png")
     return embed
 
 
@@ -266,13 +267,15 @@ def chart_png(counted: Counted) -> bytes:
     return out.getvalue()
 
 
-def result_files(counted: Counted, chart: bytes) -> list[discord.File]:
+def result_files(counted: Counted, chart: bytes | None) -> list[discord.File]:
     vote_id = counted.vote.id
-    return [
-        discord.File(io.BytesIO(chart), filename=f"vote-{vote_id}-rounds.png"),
+    files = [
         discord.File(io.BytesIO(report_text(counted).encode()), filename=f"vote-{vote_id}.txt"),
         discord.File(io.BytesIO(counted.blt.encode()), filename=f"vote-{vote_id}.blt"),
     ]
+    if chart is not None:
+        files.insert(0, discord.File(io.BytesIO(chart), filename=f"vote-{vote_id}-rounds.png"))
+    return files
 
 
 # --- lists -------------------------------------------------------------------------------------
