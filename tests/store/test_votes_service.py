@@ -3,6 +3,7 @@ refusals, and a recount of the frozen BLT that matches the stored result."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -216,3 +217,28 @@ async def test_early_close_stops_ballots_at_once(db, scheduler):
     assert actions == ["vote.create", "vote.open", "vote.close_early", "vote.close"]
     with pytest.raises(InvalidInput):
         await service.request_close(db, scheduler, counted.vote, actor_id=7, now=NOW)
+
+
+async def test_ballot_box_commits_a_batch_and_refuses_only_the_bad_ballot(db, scheduler):
+    race = await make_race(db)
+    roll = list(range(1, 41))
+    vote = await open_vote(db, scheduler, race, roll)
+    box = service.BallotBox(db)
+
+    def ballot_of(member):
+        ranking = (0, 0) if member == 7 else (member % 4,)  # member 7 ranks Ada twice
+        return box.submit(
+            guild_id=GUILD,
+            vote_id=vote.id,
+            member_id=member,
+            draft=Draft(vote.layout, 0, ranking),
+            role_names="Member",
+            now=NOW,
+        )
+
+    outcomes = await asyncio.gather(*(ballot_of(m) for m in [*roll, 99]), return_exceptions=True)
+    refused = {m for m, o in zip([*roll, 99], outcomes, strict=True) if isinstance(o, Exception)}
+    assert refused == {7, 99}
+    assert isinstance(outcomes[6], service.BallotRefused)
+    assert isinstance(outcomes[-1], service.NotOnRoll)
+    assert await service.turnout(db, vote) == (39, 40)
