@@ -20,6 +20,7 @@ moves only the excluded candidate's groups.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from bot.domain.tally.ballots import grouped_rankings
@@ -46,87 +47,37 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
             "method for more"
         )
     names = profile.candidates
-    static = options.rules.static
-    groups = grouped_rankings(profile, options.rules, keep_overvotes=not static)
-    rankings = list(groups)
-    weights = list(groups.values())
-    position = [0] * len(rankings)
-    continuing = [c not in profile.withdrawn for c in range(len(names))]
-    piles: list[list[int]] = [[] for _ in names]
-    votes = [0] * len(names)
-    valid = invalid = 0
-    for group, ranking in enumerate(rankings):
-        first = ranking[0] if static and ranking else None
-        if not static:
-            position[group], first = _next_choice(ranking, 0, continuing)
-        if first is not None:
-            piles[first].append(group)
-            votes[first] += weights[group]
-            valid += weights[group]
-        else:
-            invalid += weights[group]
-
+    piles = _Piles.first_choices(profile, options)
     breaker = TieBreaker(names, options.tie_break, options.seed, profile.tie_order)
     history: list[dict[int, int]] = []
     rounds: list[Round] = []
-    exhausted = 0
     winner: int | None = None
     while winner is None:
-        alive = [c for c in range(len(names)) if continuing[c]]
-        if not alive or not valid:
+        alive = [c for c in range(len(names)) if piles.continuing[c]]
+        if not alive or not piles.valid:
             if alive:  # nothing to count: one round of zeros, no winner
                 zeros = {names[c]: Fraction(0) for c in alive}
                 rounds.append(Round(1, zeros, Fraction(0), note="no valid ballots: no winner"))
             break
         number = len(rounds) + 1
-        active = valid - exhausted
-        tallies = {c: votes[c] for c in alive}
-        leader = max(alive, key=votes.__getitem__)
+        active = piles.valid - piles.exhausted
+        tallies = {c: piles.votes[c] for c in alive}
         threshold = Fraction(active // 2 + 1)
-        if 2 * votes[leader] > active or len(alive) == 1:
+        leader = max(alive, key=piles.votes.__getitem__)
+        if 2 * tallies[leader] > active or len(alive) == 1:
             winner = leader
-            rounds.append(_round(number, names, tallies, exhausted, threshold, elected=leader))
+            rounds.append(_round(number, names, tallies, piles.exhausted, threshold, (), leader))
             break
         fewest = min(tallies.values())
-        tied = [c for c in alive if votes[c] == fewest]
+        tied = [c for c in alive if tallies[c] == fewest]
         loser = (
             tied[0]
             if len(tied) == 1
             else breaker.break_tie(tied, history, purpose="exclude", round_number=number)
         )
-        continuing[loser] = False
-        exhausted_at_count = exhausted
-        moved: dict[str, Fraction] = {}
-        for group in piles[loser]:
-            ranking, weight = rankings[group], weights[group]
-            at = position[group] + 1
-            if static:
-                while at < len(ranking) and not continuing[ranking[at]]:
-                    at += 1
-                to = ranking[at] if at < len(ranking) else None
-            else:
-                at, to = _next_choice(ranking, at, continuing)
-            if to is not None:
-                position[group] = at
-                piles[to].append(group)
-                votes[to] += weight
-                key = names[to]
-            else:
-                exhausted += weight
-                key = EXHAUSTED
-            moved[key] = moved.get(key, 0) + weight
-        piles[loser] = []
-        votes[loser] = 0
-        rounds.append(
-            Round(
-                number=number,
-                tallies={names[c]: Fraction(v) for c, v in tallies.items()},
-                exhausted=Fraction(exhausted_at_count),
-                threshold=threshold,
-                eliminated=(names[loser],),
-                transfers={key: Fraction(v) for key, v in moved.items()},
-            )
-        )
+        exhausted = piles.exhausted
+        moved = piles.exclude(loser)
+        rounds.append(_round(number, names, tallies, exhausted, threshold, moved, None, loser))
         history.append(tallies)
 
     return TallyResult(
@@ -136,11 +87,94 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
         winners=() if winner is None else (names[winner],),
         rounds=tuple(rounds),
         tie_breaks=tuple(breaker.records),
-        valid_ballots=valid,
-        invalid_ballots=invalid,
+        valid_ballots=piles.valid,
+        invalid_ballots=piles.invalid,
         rules="\n".join((RULES_TEXT, options.rules.describe(), breaker.rules_text())),
         seed=options.seed if options.tie_break == "lot" else None,
     )
+
+
+@dataclass
+class _Piles:
+    """Each candidate's pile of ballot groups, and where in its ranking each group stands.
+
+    A group is one distinct clean ranking with the number of ballots behind it; excluding a
+    candidate moves only the groups in its pile.
+    """
+
+    names: tuple[str, ...]
+    rankings: list[tuple]
+    weights: list[int]
+    static: bool
+    continuing: list[bool]
+    position: list[int] = field(default_factory=list)
+    piles: list[list[int]] = field(default_factory=list)
+    votes: list[int] = field(default_factory=list)
+    valid: int = 0
+    invalid: int = 0
+    exhausted: int = 0
+
+    @classmethod
+    def first_choices(cls, profile: Profile, options: CountOptions) -> _Piles:
+        """Every ballot group on its first continuing choice (or invalid if none)."""
+        static = options.rules.static
+        groups = grouped_rankings(profile, options.rules, keep_overvotes=not static)
+        n = len(profile.candidates)
+        self = cls(
+            names=profile.candidates,
+            rankings=list(groups),
+            weights=list(groups.values()),
+            static=static,
+            continuing=[c not in profile.withdrawn for c in range(n)],
+            position=[0] * len(groups),
+            piles=[[] for _ in range(n)],
+            votes=[0] * n,
+        )
+        position, piles, votes, weights = self.position, self.piles, self.votes, self.weights
+        valid = 0
+        for group, ranking in enumerate(self.rankings):
+            if static:
+                first = ranking[0] if ranking else None
+            else:
+                position[group], first = _next_choice(ranking, 0, self.continuing)
+            if first is not None:
+                piles[first].append(group)
+                votes[first] += weights[group]
+                valid += weights[group]
+        self.valid = valid
+        self.invalid = sum(weights) - valid
+        return self
+
+    def exclude(self, loser: int) -> dict[str, int]:
+        """Exclude `loser` and move its groups on; returns ballots moved, by destination."""
+        self.continuing[loser] = False
+        continuing, position, piles, votes = self.continuing, self.position, self.piles, self.votes
+        rankings, weights, static = self.rankings, self.weights, self.static
+        moved: dict[str, int] = {}
+        exhausted = 0
+        for group in piles[loser]:
+            ranking = rankings[group]
+            at = position[group] + 1
+            if static:
+                end = len(ranking)
+                while at < end and not continuing[ranking[at]]:
+                    at += 1
+                to = ranking[at] if at < end else None
+            else:
+                at, to = _next_choice(ranking, at, continuing)
+            if to is None:
+                exhausted += weights[group]
+            else:
+                position[group] = at
+                piles[to].append(group)
+                votes[to] += weights[group]
+                moved[self.names[to]] = moved.get(self.names[to], 0) + weights[group]
+        if exhausted:
+            moved[EXHAUSTED] = exhausted
+            self.exhausted += exhausted
+        self.piles[loser] = []
+        self.votes[loser] = 0
+        return moved
 
 
 def _next_choice(ranking, at: int, continuing: list[bool]) -> tuple[int, int | None]:
@@ -161,11 +195,13 @@ def _next_choice(ranking, at: int, continuing: list[bool]) -> tuple[int, int | N
     return at, None
 
 
-def _round(number, names, tallies, exhausted, threshold, elected=None) -> Round:
+def _round(number, names, tallies, exhausted, threshold, moved, elected=None, excluded=None):
     return Round(
         number=number,
         tallies={names[c]: Fraction(v) for c, v in tallies.items()},
         exhausted=Fraction(exhausted),
         threshold=threshold,
         elected=() if elected is None else (names[elected],),
+        eliminated=() if excluded is None else (names[excluded],),
+        transfers={key: Fraction(v) for key, v in dict(moved).items()},
     )
