@@ -7,6 +7,10 @@ library (pref_voting, test-only) is installed, the same profile through it for a
 IRV: 10 candidates; ballots drawn from a pool of 70,000 distinct rankings of 3 to 10
 candidates with a skewed popularity, so the 100k and 1M profiles hold at least 50,000
 distinct rankings. Targets: count 1M ballots < 0.5 s; parse + count a 1M-line BLT < 3 s.
+
+Scottish STV: 20 candidates, 5 seats, 10k and 100k ballots (over 50,000 distinct rankings
+at 100k). Target: 100k < 3 s. Schulze: 20 candidates, 1M ballots. Target: the pairwise
+count < 3 s.
 """
 
 from __future__ import annotations
@@ -146,8 +150,114 @@ def irv_section(sizes: tuple[int, ...], tmp: Path) -> list[Row]:
     return rows
 
 
+# --- multi-seat and Condorcet: Scottish STV and Schulze (20 candidates) ---
+
+STV_POOL = 120_000  # distinct rankings of 1..20 candidates; 100k draws hold over 60,000
+SCHULZE_POOL = 250_000
+
+
+def wide_ranking_pool(candidates: int, size: int, rng: random.Random) -> list[tuple[int, ...]]:
+    """`size` distinct rankings of 1..`candidates` candidates, first choices skewed."""
+    pool: dict[tuple[int, ...], None] = {}
+    people = list(range(candidates))
+    first_weights = [candidates - i for i in range(candidates)]
+    while len(pool) < size:
+        first = rng.choices(people, first_weights)[0]
+        rest = [c for c in people if c != first]
+        rng.shuffle(rest)
+        pool[(first, *rest[: rng.randint(0, candidates - 1)])] = None
+    return list(pool)
+
+
+def drawn_profile(ballots: int, pool: list[tuple[int, ...]], seed: int, seats: int) -> Profile:
+    """`ballots` single ballots of 20 candidates drawn from `pool`, one object each."""
+    rng = random.Random(seed)
+    size = len(pool)
+    picks = [pool[int(size * rng.random() ** 1.5)] for _ in range(ballots)]
+    names = tuple(f"Candidate {i + 1}" for i in range(20))
+    ranked = tuple(RankedBallot(tuple((c,) for c in r)) for r in picks)
+    return Profile(names, ranked, seats=seats, title="benchmark")
+
+
+def stv_section(sizes: tuple[int, ...], tmp: Path) -> list[Row]:
+    """Scottish STV, 20 candidates, 5 seats, 10k and 100k ballots (100k: over 50,000
+    distinct rankings). Target: count 100k ballots < 3 s."""
+    from bot.domain.tally.stv import scottish_stv
+
+    pool = wide_ranking_pool(20, STV_POOL, random.Random(2027))
+    options = CountOptions(tie_break="lot", seed="benchmark")
+    rows: list[Row] = []
+    for ballots in (s for s in sizes if s <= 100_000):
+        in_memory = drawn_profile(ballots, pool, seed=ballots, seats=5)
+        path = tmp / f"stv-{ballots}.blt"
+        path.write_text(write_blt(in_memory))
+        parse_s, parsed = best_of(3, lambda path=path: read_blt(path.read_text(), merge=True))
+        count_s, result = best_of(3, lambda p=parsed: scottish_stv(p, options))
+        memory_s, again = best_of(3, lambda p=in_memory: scottish_stv(p, options))
+        assert again.winners == result.winners
+        rows.append(
+            {
+                "section": "stv-scottish",
+                "ballots": ballots,
+                "distinct": len(grouped_rankings(parsed)),
+                "rounds": len(result.rounds),
+                "parse_s": parse_s,
+                "count_s": count_s,
+                "parse+count_s": parse_s + count_s,
+                "count_unmerged_s": memory_s,
+                "note": "5 seats",
+            }
+        )
+    return rows
+
+
+def schulze_section(sizes: tuple[int, ...], tmp: Path) -> list[Row]:
+    """Schulze, 20 candidates, at the largest size (1M): the pairwise count alone (target
+    < 3 s) on the grouped rankings, the whole count of the merged BLT, and the whole count of
+    the ballots one object each; then 1M distinct full rankings, the pairwise worst case."""
+    from bot.domain.tally.condorcet import pairwise_counts, schulze
+
+    ballots = max(sizes)
+    pool = wide_ranking_pool(20, SCHULZE_POOL, random.Random(2028))
+    in_memory = drawn_profile(ballots, pool, seed=ballots, seats=1)
+    options = CountOptions(tie_break="lot", seed="benchmark")
+    path = tmp / f"schulze-{ballots}.blt"
+    path.write_text(write_blt(in_memory))
+    parse_s, parsed = best_of(1, lambda: read_blt(path.read_text(), merge=True))
+    groups = {r: w for r, w in grouped_rankings(parsed).items() if r}
+    pairwise_s, _ = best_of(3, lambda: pairwise_counts(groups, 20))
+    count_s, result = best_of(1, lambda: schulze(parsed, options))
+    memory_s, again = best_of(1, lambda: schulze(in_memory, options))
+    assert again.winners == result.winners
+    rng = random.Random(2029)
+    worst = {tuple(rng.sample(range(20), 20)): 1 for _ in range(ballots)}
+    worst_s, _ = best_of(1, lambda: pairwise_counts(worst, 20))
+    return [
+        {
+            "section": "schulze",
+            "ballots": ballots,
+            "distinct": len(groups),
+            "parse_s": parse_s,
+            "pairwise_s": pairwise_s,
+            "count_s": count_s,
+            "parse+count_s": parse_s + count_s,
+            "count_unmerged_s": memory_s,
+            "note": "count = ballot rules + grouping + pairwise + paths",
+        },
+        {
+            "section": "schulze-worst",
+            "ballots": ballots,
+            "distinct": len(worst),
+            "pairwise_s": worst_s,
+            "note": "every ballot a distinct full ranking; pairwise count only",
+        },
+    ]
+
+
 SECTIONS: list[tuple[str, Callable[[tuple[int, ...], Path], list[Row]]]] = [
     ("irv", irv_section),
+    ("stv", stv_section),
+    ("schulze", schulze_section),
 ]
 
 
