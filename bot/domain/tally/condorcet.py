@@ -148,11 +148,14 @@ def strongest_paths(d: list[list[int]]) -> list[list[int]]:
     return p
 
 
-def ranked_pairs_locks(d: list[list[int]], pair_order: Callable[[], list[int]]) -> list[tuple]:
+def ranked_pairs_locks(
+    d: list[list[int]], pair_order: Callable[[list[int]], list[int]]
+) -> list[tuple]:
     """The defeats ranked pairs locks in, in order, as (winner, loser, votes, against).
 
-    Defeats are sorted by winning votes, then by fewer votes against; defeats still equal
-    are ordered by `pair_order()` (a ranking of candidates, asked for only if needed): the
+    Defeats are taken by winning votes, then by fewer votes against. Defeats still equal are
+    locked together when every one of them can be; only if one would close a cycle does
+    their order matter, and then `pair_order(candidates)` ranks the candidates in them: the
     defeat whose winner ranks higher first, then the one whose loser ranks lower.
     """
     n = len(d)
@@ -163,21 +166,33 @@ def ranked_pairs_locks(d: list[list[int]], pair_order: Callable[[], list[int]]) 
         return (-d[a][b], d[b][a])
 
     defeats.sort(key=strength)
-    if any(strength(x) == strength(y) for x, y in zip(defeats, defeats[1:], strict=False)):
-        place = {c: i for i, c in enumerate(pair_order())}
-        defeats.sort(key=lambda pair: (*strength(pair), place[pair[0]], -place[pair[1]]))
-    beaten_by: list[set[int]] = [set() for _ in range(n)]  # locked: x -> y when x in beaten_by[y]
     reach: list[set[int]] = [{c} for c in range(n)]  # reach[x]: x and everyone x locks above
     locks = []
-    for a, b in defeats:
-        if a in reach[b]:
-            continue  # b already reaches a: locking a over b would close a cycle
-        locks.append((a, b, d[a][b], d[b][a]))
-        beaten_by[b].add(a)
-        for x in range(n):
-            if a in reach[x]:
-                reach[x] |= reach[b]
+    for _, level in groupby(defeats, key=strength):
+        group = list(level)
+        if len(group) > 1 and not _all_lockable(group, reach):
+            involved = sorted({c for pair in group for c in pair})
+            place = {c: i for i, c in enumerate(pair_order(involved))}
+            group.sort(key=lambda pair: (place[pair[0]], -place[pair[1]]))
+        for a, b in group:
+            if _lock(a, b, reach):
+                locks.append((a, b, d[a][b], d[b][a]))
     return locks
+
+
+def _lock(a: int, b: int, reach: list[set[int]]) -> bool:
+    """Lock a over b unless b already reaches a (a cycle); say whether it was locked."""
+    if a in reach[b]:
+        return False
+    for x in range(len(reach)):
+        if a in reach[x]:
+            reach[x] |= reach[b]
+    return True
+
+
+def _all_lockable(group: list[tuple[int, int]], reach: list[set[int]]) -> bool:
+    trial = [set(r) for r in reach]
+    return all(_lock(a, b, trial) for a, b in group)
 
 
 @register("schulze")
@@ -198,10 +213,9 @@ def ranked_pairs(profile: Profile, options: CountOptions) -> TallyResult:
     """Count `profile` by ranked pairs (Tideman; winning votes, then margins)."""
     seats, names, groups, breaker = _setup(profile, options)
     d = pairwise_counts(groups, len(names))
-    allowed = [c for c in range(len(names)) if c not in profile.withdrawn]
 
-    def pair_order() -> list[int]:
-        return _by_lot(allowed, breaker, "order defeats of equal strength")
+    def pair_order(involved: list[int]) -> list[int]:
+        return _by_lot(involved, breaker)
 
     locks = ranked_pairs_locks(_without(d, profile.withdrawn), pair_order)
     beaten = {(a, b) for a, b, _, _ in locks}
@@ -228,7 +242,8 @@ RULES_SCHULZE = (
 RULES_RANKED_PAIRS = (
     "Ranked pairs: pairwise counts, a ranked candidate above every unranked one; defeats are "
     "locked in strongest first (winning votes, then fewer votes against) unless they close a "
-    "cycle; the winner is the candidate no locked defeat points to."
+    "cycle; defeats of equal strength that cannot all be locked are taken in an order drawn "
+    "from the tie rule; the winner is the candidate no locked defeat points to."
 )
 _MULTI_SEAT = "With several seats the method's order is cut at the seat count (not proportional)."
 
@@ -263,7 +278,7 @@ def _order(names, beats, seats, breaker, withdrawn, counted: bool) -> list[int]:
     return order
 
 
-def _by_lot(candidates: list[int], breaker: TieBreaker, why: str) -> list[int]:
+def _by_lot(candidates: list[int], breaker: TieBreaker) -> list[int]:
     """A full order of `candidates` drawn from the tie chain, one pick at a time."""
     left = list(candidates)
     order = []
