@@ -212,3 +212,37 @@ def test_no_valid_ballots_no_winner() -> None:
     blank = Profile(("Ada", "Bo"), (RankedBallot((), 2),))
     assert schulze(blank, ORDER).winners == ()
     assert ranked_pairs(blank, ORDER).winners == ()
+
+
+def test_equal_strength_defeats_that_all_lock_need_no_lot() -> None:
+    # Tennessee has equal defeats (68-32 twice, 58-42 three times), none closing a cycle.
+    result = ranked_pairs(TENNESSEE, CountOptions(tie_break="lot", seed="s"))
+    assert result.tie_breaks == ()
+
+
+@FAST
+@given(messy_profiles())
+def test_ranked_pairs_winner_is_a_pref_voting_ranked_pairs_winner(profile: Profile) -> None:
+    pytest.importorskip("pref_voting", reason="pref_voting (test-only oracle) not installed")
+    from pref_voting.margin_based_methods import ranked_pairs as oracle_ranked_pairs
+    from pref_voting.profiles_with_ties import ProfileWithTies
+
+    rankings, counts = [], []
+    for ranking, weight in grouped_rankings(profile).items():
+        if ranking:
+            rankings.append({c: i + 1 for i, c in enumerate(ranking)})
+            counts.append(weight)
+    assume(rankings)
+    n = len(profile.candidates)
+    d = naive_pairwise(profile)
+    strengths = [(d[a][b], d[b][a]) for a in range(n) for b in range(n) if d[a][b] > d[b][a]]
+    assume(len(set(strengths)) == len(strengths))  # one order of defeats: the oracle is fast
+    oracle = ProfileWithTies(rankings, rcounts=counts, candidates=list(range(n)))
+    oracle.use_extended_strict_preference()
+    # Winning votes, then fewer votes against, as ours.
+    theirs = oracle_ranked_pairs(
+        oracle, strength_function=lambda a, b: oracle.support(a, b) * 10**6 - oracle.support(b, a)
+    )
+    ours = ranked_pairs(profile, CountOptions(tie_break="lot", seed="s")).winners
+    # Pairwise ties leave several unbeaten; ours takes one of them by lot.
+    assert profile.candidates.index(ours[0]) in theirs
