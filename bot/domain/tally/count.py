@@ -12,6 +12,7 @@ from bot.domain.tally.endorsement import check_endorsement, parse_threshold
 from bot.domain.tally.io.blt import write_blt
 from bot.domain.tally.methods import CountOptions, get_method
 from bot.domain.tally.profile import Profile, TallyResult
+from bot.domain.tally.stv import endorse_elected
 
 
 def blt_seed(profile: Profile) -> str:
@@ -33,7 +34,8 @@ def count_vote(
     """Count `profile` with the registered `method` and check the endorsement threshold.
 
     `seed` None seeds any lot with `blt_seed(profile)`. The threshold is checked only when
-    both `no_endorsement` and `threshold` are given, and only for a single winner.
+    both `no_endorsement` and `threshold` are given: for a single winner in
+    `result.endorsement`, for several seats per elected candidate (`stv.endorse_elected`).
     """
     if seed is None and tie_break == "lot":
         seed = blt_seed(profile)
@@ -43,10 +45,10 @@ def count_vote(
         raise ValueError("the endorsement threshold needs both 'No endorsement' and a threshold")
     if no_endorsement is None or threshold is None:
         return result
-    if result.seats != 1:
-        raise ValueError("the endorsement threshold applies to single-winner counts")
     if isinstance(threshold, str):
         threshold = parse_threshold(threshold)
+    if result.seats != 1:
+        return endorse_elected(profile, result, no_endorsement, threshold, rules)
     winner = result.winners[0] if result.winners else None
     endorsement = check_endorsement(profile, winner, no_endorsement, threshold, rules)
     return dataclasses.replace(result, endorsement=endorsement)

@@ -112,3 +112,19 @@ def test_yes_no_share_excludes_abstentions_and_is_exact() -> None:
 def test_yes_no_with_only_abstentions_is_not_met() -> None:
     result = count_yes_no(["Ada"], [{"Ada": "abstain"}], Fraction(1, 2))
     assert result.extra["yes_no"]["Ada"]["share"] is None and result.winners == ()
+
+
+def test_count_vote_checks_the_threshold_for_each_seat_of_a_multi_seat_count() -> None:
+    # Two seats: Ada is ranked above "No endorsement" by 30 of 30, Bo by 17 of 30 (< 2/3),
+    # and "No endorsement" never fills a seat.
+    ballots = (
+        [RankedBallot(((0,), (1,), (2,)), 9)]
+        + [RankedBallot(((0,), (2,), (1,)), 13)]
+        + [RankedBallot(((1,), (0,), (2,)), 8)]
+    )
+    profile = Profile(("Ada", "Bo", NE), tuple(ballots), seats=2)
+    result = count_vote(profile, "stv", 2, NE, "2/3", seed="s")
+    assert set(result.winners) == {"Ada", "Bo"}
+    verdicts = {e["candidate"]: e["met"] for e in result.extra["endorsements"]}
+    assert verdicts == {"Ada": True, "Bo": False}
+    assert result.extra["endorsed"] == ["Ada"]
