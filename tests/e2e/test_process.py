@@ -7,9 +7,25 @@ import os
 import signal
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from bot.db import Database, migrate
+from bot.services import chapters as chapter_service
+from bot.store import votes as vote_store
+from tests.e2e.conftest import build_world
+from tests.e2e.votes_helpers import (
+    cast,
+    create_vote,
+    make_race,
+    open_ballot,
+    rank,
+    recorded,
+    submit,
+    wait_announcement,
+)
+from tests.fakediscord import message_text
 from tests.fakediscord.server import FakeDiscord
 
 pytestmark = pytest.mark.asyncio
@@ -118,3 +134,42 @@ async def test_dev_guild_gets_commands_instantly(fake: FakeDiscord, tmp_path: Pa
     assert {c["name"] for c in fake.guild_commands.get(guild.id, [])} >= {"setup", "help"}
     bot.kill(signal.SIGINT)
     assert await bot.wait() == 0
+
+
+async def test_vote_buttons_survive_a_sigkill(fake: FakeDiscord, tmp_path: Path) -> None:
+    """A Vote button posted before the process is killed still opens a ballot afterwards,
+    and a ranking half made before the kill is finished and recorded after it."""
+    world = build_world(fake, tmp_path)
+    db = await Database.open(world.db_path)
+    try:
+        await migrate(db)
+        await chapter_service.configure(db, world.config(), now=world.clock())
+        bot = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path)).start()
+        await bot.wait_for_log(f"serving guild Metro DSA ({world.guild.id})")
+        # The vote helpers read the database the bot process writes (SQLite allows both).
+        members = SimpleNamespace(**vars(world), db=db)
+        race = await make_race(members, ["Ada Ruiz", "Bo Chen"])
+        vote = await create_vote(members, race, quorum="10%", threshold="50%")
+        announcement = await wait_announcement(members, vote.id)
+
+        halfway = await open_ballot(world.alice, announcement, vote.id)
+        await rank(members, world.alice, halfway.message["id"], ["Bo Chen"])
+
+        bot.kill(signal.SIGKILL)
+        assert await bot.wait() == -signal.SIGKILL
+        again = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path)).start()
+        await again.wait_for_log(f"serving guild Metro DSA ({world.guild.id})")
+
+        # The announcement's button, posted by the killed process, works for the new one.
+        assert recorded(await cast(members, world.bob, announcement, vote.id, ["Ada Ruiz"]))
+        # Alice's ballot message, drawn before the kill, carries on where she left it.
+        await rank(members, world.alice, halfway.message["id"], ["Ada Ruiz"])
+        summary = message_text(fake.message(halfway.message["id"]))
+        assert summary.index("Bo Chen") < summary.index("Ada Ruiz"), summary
+        finished = await submit(members, world.alice, halfway.message["id"])
+        assert recorded(finished), finished.text
+        assert await vote_store.turnout(db, vote.id) == 2
+        again.kill(signal.SIGTERM)
+        assert await again.wait() == 0
+    finally:
+        await db.close()
