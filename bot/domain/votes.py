@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from bot.domain.tally.endorsement import parse_threshold
@@ -218,17 +218,34 @@ def ordinal(n: int) -> str:
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
 
 
-def turnout_line(voted: int, roll_size: int, quorum: Fraction) -> str:
-    """The turnout line, e.g. "41 of 212 on the roll have voted; quorum 53"."""
+def turnout_line(voted: int, roll_size: int, quorum: Fraction, paper: int = 0) -> str:
+    """The turnout line, e.g. "41 of 212 on the roll have voted; quorum 53", or with paper
+    ballots "212 online + 14 paper ballots; 212 of 250 on the roll voted online; quorum 63"."""
     verb = "has" if voted == 1 else "have"
     line = f"{voted} of {roll_size} on the roll {verb} voted"
+    if paper:
+        line = (
+            f"{voted} online + {paper} paper ballot{'s' if paper != 1 else ''}; "
+            f"{voted} of {roll_size} on the roll voted online"
+        )
     if quorum > 0:
         line += f"; quorum {quorum_needed(quorum, roll_size)}"
     return line
 
 
-def rules_text(*, threshold: Fraction, quorum: Fraction, no_endorsement: bool, options: int) -> str:
+def rules_text(
+    *,
+    threshold: Fraction,
+    quorum: Fraction,
+    no_endorsement: bool,
+    options: int,
+    method: str = "irv",
+    seats: int = 1,
+    several_pass: str = "all",
+) -> str:
     """The method and rules in plain words, for the announcement."""
+    if method != "irv":
+        return _other_rules_text(threshold, quorum, no_endorsement, method, seats, several_pass)
     parts = [
         "**Instant-runoff.** Rank as many options as you like, first choice first. Each round "
         "the option with the fewest votes is dropped and its ballots go to their next choice, "
@@ -248,4 +265,147 @@ def rules_text(*, threshold: Fraction, quorum: Fraction, no_endorsement: bool, o
     parts.append(
         "Your ballot is secret and you can change it until the close; only the last one counts."
     )
+    return "\n".join(parts)
+
+
+# --- part 2: methods, yes/no ballots, paper ballots, lifecycle --------------------------------
+
+METHODS = ("irv", "yes-no", "stv", "schulze")
+METHOD_NAMES = {
+    "irv": "Instant-runoff",
+    "yes-no": "Yes/no per candidate",
+    "stv": "Single transferable vote",
+    "schulze": "Condorcet (Schulze)",
+}
+# A yes/no answer as the digit stored for it: the ballot is one digit per candidate.
+ABSTAIN, YES, NO = 0, 1, 2
+ANSWER_WORDS = ("abstain", "yes", "no")
+YES_NO_PAGE = 4  # candidates per ballot page: 4 selects + 1 row of buttons = Discord's 5 rows
+
+
+def check_method(method: str, seats: int, candidates: int) -> None:
+    """VoteRuleError unless `method` is known and `seats` fits it and the candidates."""
+    if method not in METHODS:
+        raise VoteRuleError(f"Unknown method {method!r}; use one of {', '.join(METHODS)}.")
+    if seats < 1:
+        raise VoteRuleError("A vote fills at least one seat.")
+    if seats > 1 and method not in ("stv", "yes-no"):
+        raise VoteRuleError(
+            f"{METHOD_NAMES[method]} fills one seat; use `method:stv` for {seats} seats."
+        )
+    if method == "stv" and seats >= candidates:
+        raise VoteRuleError(
+            f"{seats} seats need more than {seats} options on the ballot (there are "
+            f"{candidates}); with fewer, every option is elected."
+        )
+
+
+def yes_no_pages(candidates: int) -> int:
+    return max(1, math.ceil(candidates / YES_NO_PAGE))
+
+
+def validate_answers(
+    answers: Sequence[int], *, candidates: int, layout: str, expected_layout: str
+) -> tuple[int, ...]:
+    """A yes/no ballot (one answer per candidate) if it can be recorded, else BallotRejected.
+
+    All abstentions is a valid ballot: it counts toward quorum and in no share.
+    """
+    if layout != expected_layout:
+        raise BallotRejected(
+            "The ballot changed after you opened it (the committee edited the candidates). "
+            "Nothing was recorded: press **Vote** again."
+        )
+    if len(answers) != candidates or any(a not in (ABSTAIN, YES, NO) for a in answers):
+        raise BallotRejected("This ballot is damaged; press **Vote** again. Nothing recorded.")
+    return tuple(answers)
+
+
+def answers_as_ballot(answers: Sequence[int], candidates: Sequence[str]) -> dict[str, str]:
+    """A stored yes/no ballot as the tally's {candidate: "yes" | "no" | "abstain"}."""
+    return {name: ANSWER_WORDS[a] for name, a in zip(candidates, answers, strict=True)}
+
+
+def parse_paper_ranking(text: str, options: Sequence[str]) -> tuple[int, ...]:
+    """A paper ballot typed by a teller, names in order separated by commas or `>`, as
+    option indexes. Names match ignoring case and spacing; VoteRuleError names the problem."""
+    by_key = {" ".join(o.split()).casefold(): i for i, o in enumerate(options)}
+    parts = [" ".join(p.split()) for p in re.split(r"[,>\n]", text)]
+    parts = [p for p in parts if p]
+    ranking: list[int] = []
+    for part in parts:
+        index = by_key.get(part.casefold())
+        if index is None:
+            raise VoteRuleError(
+                f"{part!r} is not on this ballot. The options are: {', '.join(options)}."
+            )
+        if index in ranking:
+            raise VoteRuleError(f"{options[index]!r} is ranked twice; a ballot ranks each once.")
+        ranking.append(index)
+    return tuple(ranking)
+
+
+def check_extension(closes_at: datetime, new_close: datetime, now: datetime) -> None:
+    """VoteRuleError unless `new_close` is in the future and later than the current close."""
+    if new_close <= now:
+        raise VoteRuleError("The new close time has already passed; give a later one.")
+    if new_close <= closes_at:
+        raise VoteRuleError(
+            "`/vote extend` only moves the close later: the new time must be after the "
+            "current close. To end the vote early, use `/vote close`."
+        )
+
+
+def purge_allowed_from(closed_at: datetime, retention_days: int) -> datetime:
+    """When a vote closed at `closed_at` may have its ballots purged."""
+    return closed_at + timedelta(days=retention_days)
+
+
+def _other_rules_text(
+    threshold: Fraction,
+    quorum: Fraction,
+    no_endorsement: bool,
+    method: str,
+    seats: int,
+    several_pass: str,
+) -> str:
+    share = share_text(threshold)
+    if method == "yes-no":
+        parts = [
+            "**Yes/no per candidate.** Answer yes, no or abstain for each candidate. A "
+            f"candidate is endorsed when at least {share} of the yes + no answers are yes; "
+            "abstentions do not count in the share."
+        ]
+        if several_pass == "highest":
+            parts.append(
+                f"If more candidates pass than the {seats} seat{'s' if seats > 1 else ''}, "
+                "only the highest yes shares are endorsed."
+            )
+        else:
+            parts.append("Every candidate who passes is endorsed (dual endorsement is allowed).")
+    elif method == "stv":
+        parts = [
+            f"**Single transferable vote, {seats} seats.** Rank as many options as you like. "
+            "A candidate reaching the quota is elected and their surplus moves on; the lowest "
+            "is excluded and their ballots move on, until every seat is filled."
+        ]
+        if no_endorsement:
+            parts.append(
+                f"*{NO_ENDORSEMENT}* elected leaves a seat unendorsed; each elected candidate "
+                f"needs {share} of the ballots ranking them or *{NO_ENDORSEMENT}* to rank them "
+                "higher."
+            )
+    else:
+        parts = [
+            "**Condorcet (Schulze).** Rank as many options as you like. The winner beats every "
+            "other option head to head, or is strongest through chains of head-to-head wins."
+        ]
+        if no_endorsement:
+            parts.append(
+                f"**Threshold {share}** of the ballots ranking the winner or "
+                f"*{NO_ENDORSEMENT}* must rank the winner higher."
+            )
+    if quorum > 0:
+        parts.append(f"**Quorum {share_text(quorum)} of the roll.** Abstentions count toward it.")
+    parts.append("Your ballot is secret and you can change it until the close.")
     return "\n".join(parts)

@@ -12,7 +12,10 @@ Nothing here logs a ranking, and nothing returns one together with a member.
 from __future__ import annotations
 
 import asyncio
+import csv
+import dataclasses
 import hashlib
+import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from bot.domain.tally.count import count_vote
 from bot.domain.tally.io.blt import write_blt
 from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
 from bot.domain.tally.report import result_to_json
+from bot.domain.tally.yesno import count_yes_no
 from bot.domain.timeparse import TimeInputError, parse_when
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.scheduler import Scheduler
@@ -66,6 +70,9 @@ class VoteRequest:
     opens: str = "now"
     closes: str = "in 3d"
     no_endorsement: bool = True
+    method: str = "irv"
+    seats: int = 1
+    several_pass: str = "all"  # yes/no: "all" who pass are endorsed, or only the "highest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,10 @@ class Counted:
     ballots_cast: int
     quorum_needed: int
     quorum_met: bool
-    endorsed: str | None  # the endorsed candidate's name, or None
+    endorsed: str | None  # the (first) endorsed candidate's name, or None
+    endorsed_all: tuple[str, ...] = ()  # every endorsed candidate (several seats, yes/no)
+    paper: int = 0  # of `ballots_cast`, the paper ballots tellers entered
+    ballot_format: str = "blt"  # of `blt`: "blt", or "csv" for a yes/no vote
 
     @property
     def winner(self) -> str | None:
@@ -120,8 +130,11 @@ async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan
         ):
             known.add(name_key(tidy))
             extra.append(tidy)
+    if request.method == "yes-no":  # each candidate is its own question: no option to add
+        request = dataclasses.replace(request, no_endorsement=False)
     try:
         options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)
+        rules.check_method(request.method, request.seats, len(options))
         quorum = rules.parse_quorum(request.quorum)
         threshold = rules.parse_vote_threshold(request.threshold)
         opens_at = parse_when(request.opens or "now", tz=request.timezone, now=now)
@@ -170,6 +183,9 @@ async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: dat
         closes_at=plan.closes_at,
         channel_id=request.channel_id,
         created_by=request.actor_id,
+        method=request.method,
+        seats=request.seats,
+        several_pass=request.several_pass,
     )
     async with db.transaction() as conn:
         vote_id = await store.insert_vote(conn, new, now=now)
@@ -188,7 +204,8 @@ async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: dat
             action="vote.create",
             subject=f"vote:{vote_id}",
             detail=(
-                f"{len(options)} options; quorum {rules.share_text(plan.quorum)}; threshold "
+                f"{new.method}, {new.seats} seat(s); {len(options)} options; "
+                f"quorum {rules.share_text(plan.quorum)}; threshold "
                 f"{rules.share_text(plan.threshold)}; opens {plan.opens_at.isoformat()}; "
                 f"closes {plan.closes_at.isoformat()}"
             ),
@@ -329,12 +346,20 @@ async def _take(
     vote = context.vote
     try:
         rules.accepting(vote.state, vote.closes_at, now)
-        ranking = rules.validate_ballot(
-            draft.ranking,
-            option_count=context.option_count,
-            layout=draft.layout,
-            expected_layout=vote.layout,
-        )
+        if vote.method == "yes-no":  # one answer per candidate, stored like a ranking
+            ranking = rules.validate_answers(
+                draft.ranking,
+                candidates=context.option_count,
+                layout=draft.layout,
+                expected_layout=vote.layout,
+            )
+        else:
+            ranking = rules.validate_ballot(
+                draft.ranking,
+                option_count=context.option_count,
+                layout=draft.layout,
+                expected_layout=vote.layout,
+            )
     except rules.BallotRejected as error:
         raise BallotRefused(str(error)) from None
     if not context.has_key:
@@ -504,7 +529,7 @@ def profile_of(vote: Vote, options: Sequence[str], ballots: Sequence[tuple[str, 
             RankedBallot(tuple((i,) for i in rules.decode_ranking(ranking)), weight)
             for ranking, weight in ballots
         ),
-        seats=1,
+        seats=vote.seats,
         title=vote.title,
     )
 
@@ -516,6 +541,9 @@ async def count(db: Database, vote_id: int) -> Counted:
         raise InvalidInput("Results exist only after the vote closes.")
     options = await option_names(db, vote_id)
     ballots = await store.final_ballots(db, vote_id)
+    paper = vote.paper_cast or 0
+    if vote.method == "yes-no":
+        return _count_yes_no(vote, options, ballots, paper)
     profile = profile_of(vote, options, ballots)
     blt = write_blt(profile)
     seed = hashlib.sha256(blt.encode()).hexdigest()
@@ -523,6 +551,7 @@ async def count(db: Database, vote_id: int) -> Counted:
     result = count_vote(
         profile,
         vote.method,
+        seats=vote.seats,
         no_endorsement=no_endorsement,
         threshold=vote.threshold if no_endorsement else None,
         seed=seed,
@@ -531,11 +560,75 @@ async def count(db: Database, vote_id: int) -> Counted:
     needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
     met = cast >= needed and cast > 0
     winner = result.winners[0] if result.winners else None
-    endorsed = None
-    if met and winner is not None and winner != no_endorsement:
+    endorsed_all: tuple[str, ...] = ()
+    if vote.seats > 1:
+        if met:
+            chosen = result.extra["endorsed"] if no_endorsement else result.winners
+            endorsed_all = tuple(w for w in chosen if w != no_endorsement)
+    elif met and winner is not None and winner != no_endorsement:
         if result.endorsement is None or result.endorsement.met:
-            endorsed = winner
-    return Counted(vote, options, profile, blt, seed, result, cast, needed, met, endorsed)
+            endorsed_all = (winner,)
+    endorsed = endorsed_all[0] if endorsed_all else None
+    return Counted(
+        vote, options, profile, blt, seed, result, cast, needed, met, endorsed, endorsed_all, paper
+    )
+
+
+def yes_no_csv(options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> str:
+    """A yes/no vote's ballots as CSV: a count column, then one column per candidate."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["count", *options])
+    for ranking, weight in ballots:
+        answers = rules.decode_ranking(ranking)
+        writer.writerow([weight, *(rules.ANSWER_WORDS[a] for a in answers)])
+    return out.getvalue()
+
+
+def _count_yes_no(
+    vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int]], paper: int
+) -> Counted:
+    """Yes/no per candidate; with `several_pass` "highest", only the best `seats` shares of
+    those who pass are endorsed (ties by yes count, then a lot seeded by the ballot file)."""
+    text = yes_no_csv(options, ballots)
+    seed = hashlib.sha256(text.encode()).hexdigest()
+    expanded = [
+        rules.answers_as_ballot(rules.decode_ranking(ranking), options)
+        for ranking, weight in ballots
+        for _ in range(weight)
+    ]
+    result = dataclasses.replace(
+        count_yes_no(options, expanded, vote.threshold), seed=seed, seats=vote.seats
+    )
+    cast = sum(w for _, w in ballots)
+    needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
+    met = cast >= needed and cast > 0
+    passed = list(result.winners)
+    if vote.several_pass == "highest" and len(passed) > vote.seats:
+        shares = result.extra["yes_no"]
+
+        def rank_key(name: str) -> tuple:
+            lot = hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
+            return (-Fraction(shares[name]["share"]), -shares[name]["yes"], lot)
+
+        passed = sorted(passed, key=rank_key)[: vote.seats]
+    endorsed_all = tuple(n for n in options if n in passed) if met else ()
+    profile = Profile(candidates=options, ballots=(), seats=vote.seats, title=vote.title)
+    return Counted(
+        vote,
+        options,
+        profile,
+        text,
+        seed,
+        result,
+        cast,
+        needed,
+        met,
+        endorsed_all[0] if endorsed_all else None,
+        endorsed_all,
+        paper,
+        "csv",
+    )
 
 
 def _no_endorsement_name(options: Sequence[str]) -> str:

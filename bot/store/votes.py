@@ -68,6 +68,13 @@ class Vote:
     close_job_id: int | None
     created_by: int
     created_at: datetime
+    seats: int = 1
+    several_pass: str = "all"  # yes/no, one seat: "all" pass are endorsed, or the "highest"
+    paper_cast: int | None = None  # frozen at the close
+    cancelled_at: datetime | None = None
+    cancelled_by: int | None = None
+    cancel_reason: str | None = None
+    purged_at: datetime | None = None
 
     @property
     def subject(self) -> str:
@@ -91,6 +98,8 @@ class NewVote:
     channel_id: int
     created_by: int
     method: str = "irv"
+    seats: int = 1
+    several_pass: str = "all"
 
 
 def _time(text: str | None) -> datetime | None:
@@ -115,7 +124,8 @@ def _vote(row: sqlite3.Row) -> Vote:
         no_endorsement=bool(row["no_endorsement"]),
         opens_at=datetime.fromisoformat(row["opens_at"]),
         closes_at=datetime.fromisoformat(row["closes_at"]),
-        state=row["state"],
+        # A cancelled vote is stored 'closed' (0003's CHECK); it reads back as 'cancelled'.
+        state="cancelled" if row["cancelled_at"] is not None else row["state"],
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         roll_size=row["roll_size"],
@@ -131,6 +141,13 @@ def _vote(row: sqlite3.Row) -> Vote:
         close_job_id=row["close_job_id"],
         created_by=row["created_by"],
         created_at=datetime.fromisoformat(row["created_at"]),
+        seats=row["seats"],
+        several_pass=row["several_pass"],
+        paper_cast=row["paper_cast"],
+        cancelled_at=_time(row["cancelled_at"]),
+        cancelled_by=row["cancelled_by"],
+        cancel_reason=row["cancel_reason"],
+        purged_at=_time(row["purged_at"]),
     )
 
 
@@ -160,7 +177,7 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
     cur = await conn.execute(
         "INSERT INTO votes (guild_id, race_id, title, method, layout, eligible_role_ids,"
         " quorum, threshold, no_endorsement, opens_at, closes_at, channel_id, created_by,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, seats, several_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.guild_id,
             new.race_id,
@@ -176,6 +193,8 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
             new.channel_id,
             new.created_by,
             now.isoformat(),
+            new.seats,
+            new.several_pass,
         ),
     )
     vote_id = cur.lastrowid
@@ -408,7 +427,11 @@ async def freeze(
     await conn.execute("DELETE FROM vote_open_ballots WHERE vote_id = ?", (vote.id,))
     await conn.execute("DELETE FROM vote_keys WHERE vote_id = ?", (vote.id,))
     cast = sum(grouped.values())
-    await conn.execute("UPDATE votes SET ballots_cast = ? WHERE id = ?", (cast, vote.id))
+    await conn.execute(
+        "UPDATE votes SET ballots_cast = ?, paper_cast = (SELECT coalesce(sum(weight), 0)"
+        " FROM vote_paper_ballots WHERE vote_id = ?) WHERE id = ?",
+        (cast, vote.id, vote.id),
+    )
     return cast
 
 
@@ -432,11 +455,15 @@ async def scrub(db: Database) -> None:
 
 
 async def final_ballots(source: Source, vote_id: int) -> list[tuple[str, int]]:
-    """The closed vote's ballots as (encoded ranking, weight), in ranking order."""
+    """The closed vote's ballots, online and paper together, as (encoded ranking, weight)
+    in ranking order."""
     rows = await _rows(
         source,
-        "SELECT ranking, weight FROM vote_ballots WHERE vote_id = ? ORDER BY ranking",
-        (vote_id,),
+        "SELECT ranking, sum(weight) AS weight FROM ("
+        " SELECT ranking, weight FROM vote_ballots WHERE vote_id = ?"
+        " UNION ALL SELECT ranking, weight FROM vote_paper_ballots WHERE vote_id = ?"
+        ") GROUP BY ranking ORDER BY ranking",
+        (vote_id, vote_id),
     )
     return [(r["ranking"], r["weight"]) for r in rows]
 
@@ -463,3 +490,93 @@ async def retarget_options(
         [(row["guild_id"], vote_id, o.position, o.name, o.candidate_id) for o in options],
     )
     await conn.execute("UPDATE votes SET layout = ? WHERE id = ?", (layout, vote_id))
+
+
+# --- part 2: extend, cancel, paper ballots, purge, retention ---------------------------------
+
+
+async def extend(conn: aiosqlite.Connection, vote_id: int, closes_at: datetime) -> bool:
+    """Move a scheduled or open vote's close; False if it is closed or cancelled."""
+    cur = await conn.execute(
+        "UPDATE votes SET closes_at = ? WHERE id = ? AND state IN ('scheduled', 'open')"
+        " AND cancelled_at IS NULL",
+        (closes_at.isoformat(), vote_id),
+    )
+    return cur.rowcount > 0
+
+
+async def cancel(
+    conn: aiosqlite.Connection, vote: Vote, *, actor_id: int, reason: str, now: datetime
+) -> bool:
+    """Cancel a scheduled or open vote: discard its ballots (online and paper) with its key.
+
+    The roll stays (its turnout flags say nothing about content). False if already closed.
+    """
+    await _secure(conn)
+    cur = await conn.execute(
+        "UPDATE votes SET state = 'closed', closed_at = ?, cancelled_at = ?, cancelled_by = ?,"
+        " cancel_reason = ? WHERE id = ? AND state IN ('scheduled', 'open')"
+        " AND cancelled_at IS NULL",
+        (now.isoformat(), now.isoformat(), actor_id, reason, vote.id),
+    )
+    if cur.rowcount == 0:
+        return False
+    for statement in (
+        "DELETE FROM vote_open_ballots WHERE vote_id = ?",
+        "DELETE FROM vote_paper_ballots WHERE vote_id = ?",
+        "DELETE FROM vote_keys WHERE vote_id = ?",
+        "DELETE FROM vote_ballots WHERE vote_id = ?",
+    ):
+        await conn.execute(statement, (vote.id,))
+    return True
+
+
+async def add_paper(conn: aiosqlite.Connection, vote: Vote, ranking: str, copies: int) -> int:
+    """Add `copies` identical paper ballots; the vote's paper total after it."""
+    await conn.execute(
+        "INSERT INTO vote_paper_ballots (guild_id, vote_id, ranking, weight) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (vote_id, ranking) DO UPDATE SET weight = weight + excluded.weight",
+        (vote.guild_id, vote.id, ranking, copies),
+    )
+    return await paper_count(conn, vote.id)
+
+
+async def paper_count(source: Source, vote_id: int) -> int:
+    rows = await _rows(
+        source,
+        "SELECT coalesce(sum(weight), 0) AS n FROM vote_paper_ballots WHERE vote_id = ?",
+        (vote_id,),
+    )
+    return int(rows[0]["n"])
+
+
+async def purge(conn: aiosqlite.Connection, vote_id: int, *, actor_id: int, now: datetime) -> bool:
+    """Delete a closed vote's ballots, keeping its result; False unless closed and unpurged."""
+    await _secure(conn)
+    cur = await conn.execute(
+        "UPDATE votes SET purged_at = ?, purged_by = ? WHERE id = ? AND state = 'closed'"
+        " AND cancelled_at IS NULL AND purged_at IS NULL",
+        (now.isoformat(), actor_id, vote_id),
+    )
+    if cur.rowcount == 0:
+        return False
+    await conn.execute("DELETE FROM vote_ballots WHERE vote_id = ?", (vote_id,))
+    await conn.execute("DELETE FROM vote_paper_ballots WHERE vote_id = ?", (vote_id,))
+    return True
+
+
+async def retention_days(source: Source, guild_id: int) -> int | None:
+    """The chapter's ballot retention in days, or None if it never set one."""
+    rows = await _rows(source, "SELECT days FROM vote_retention WHERE guild_id = ?", (guild_id,))
+    return int(rows[0]["days"]) if rows else None
+
+
+async def set_retention_days(
+    conn: aiosqlite.Connection, guild_id: int, days: int, *, actor_id: int, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO vote_retention (guild_id, days, updated_by, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (guild_id) DO UPDATE SET days = excluded.days,"
+        " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        (guild_id, days, actor_id, now.isoformat()),
+    )

@@ -8,6 +8,7 @@ the order their names first appear, reading rows top to bottom and ranks left to
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 
@@ -78,3 +79,18 @@ def _rank_columns(header: list[str]) -> list[int]:
     if sorted(numbered) != list(range(1, len(numbered) + 1)):
         raise BallotFileError(1, "rank columns must be rank1 to rankN with none missing")
     return [numbered[r] for r in range(1, len(numbered) + 1)]
+
+
+def write_csv(profile: Profile) -> str:
+    """The profile as CSV (`count`, then `rank1..rankN` holding names), one row per distinct
+    ballot in profile order; `read_csv` reads it back. Overvotes cannot be written."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    width = max((len(b.ranks) for b in profile.ballots), default=1) or 1
+    writer.writerow(["count", *(f"rank{i}" for i in range(1, width + 1))])
+    for ballot in profile.ballots:
+        if any(len(rank) > 1 for rank in ballot.ranks):
+            raise ValueError("a CSV ballot cannot hold two candidates at one rank")
+        names = [profile.candidates[rank[0]] if rank else "" for rank in ballot.ranks]
+        writer.writerow([ballot.weight, *names, *[""] * (width - len(names))])
+    return out.getvalue()

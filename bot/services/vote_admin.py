@@ -1,0 +1,258 @@
+"""What the committee does to a vote besides creating and closing it: extend, cancel, enter
+paper ballots, export the anonymised ballots, and purge them after the retention period.
+
+Every action is audit-logged by actor and count, never by content: a paper ballot's entry
+says who entered how many, not what they said.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db import Database
+from bot.domain import votes as rules
+from bot.domain.races import RaceStatus
+from bot.domain.tally.io.csv import write_csv
+from bot.domain.timeparse import TimeInputError, parse_when
+from bot.errors import InvalidInput
+from bot.scheduler import Scheduler
+from bot.services import races as race_service
+from bot.services import votes as vote_service
+from bot.store import audit
+from bot.store import votes as store
+from bot.store.votes import Vote
+
+log = logging.getLogger("endorsebot.votes")
+
+DEFAULT_RETENTION_DAYS = 90  # until a chapter sets its own with `/setup retention`
+MAX_RETENTION_DAYS = 3650
+MAX_PAPER_COPIES = 1000
+
+
+def _still_running(vote: Vote, now: datetime, doing: str) -> None:
+    """InvalidInput unless the vote is scheduled or open and before its close."""
+    if vote.state == "cancelled":
+        raise InvalidInput(f"Vote #{vote.id} was cancelled; you cannot {doing} it.")
+    if vote.state == "closed" or now >= vote.closes_at:
+        raise InvalidInput(f"Vote #{vote.id} has closed; you cannot {doing} it any more.")
+
+
+# --- extend and cancel --------------------------------------------------------------------
+
+
+async def extend(
+    db: Database,
+    scheduler: Scheduler,
+    vote: Vote,
+    *,
+    closes: str,
+    timezone: str,
+    actor_id: int,
+    now: datetime,
+) -> Vote:
+    """Move the close later; the scheduled close moves with it."""
+    _still_running(vote, now, "extend")
+    try:
+        new_close = parse_when(closes, tz=timezone, now=now)
+        rules.check_extension(vote.closes_at, new_close, now)
+    except (TimeInputError, rules.VoteRuleError) as error:
+        raise InvalidInput(str(error)) from None
+    async with db.transaction() as conn:
+        if not await store.extend(conn, vote.id, new_close):
+            raise InvalidInput(f"Vote #{vote.id} has closed; you cannot extend it any more.")
+        if vote.close_job_id is not None:
+            await scheduler.reschedule(vote.close_job_id, new_close, conn=conn)
+        await audit.record(
+            conn,
+            guild_id=vote.guild_id,
+            actor_id=actor_id,
+            action="vote.extend",
+            subject=vote.subject,
+            detail=f"close moved from {vote.closes_at.isoformat()} to {new_close.isoformat()}",
+            at=now,
+        )
+    return await vote_service.get(db, vote.guild_id, vote.id)
+
+
+async def cancel(
+    db: Database, scheduler: Scheduler, vote: Vote, *, reason: str, actor_id: int, now: datetime
+) -> Vote:
+    """Cancel a scheduled or open vote: its ballots are discarded with its key, its open and
+    close jobs are cancelled, and the race is back to exploring."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("Say why the vote is cancelled: members will read the reason.")
+    _still_running(vote, now, "cancel")
+    async with db.transaction() as conn:
+        if not await store.cancel(conn, vote, actor_id=actor_id, reason=reason, now=now):
+            raise InvalidInput(f"Vote #{vote.id} has closed; you cannot cancel it any more.")
+        for job_id in (vote.open_job_id, vote.close_job_id):
+            if job_id is not None:
+                await scheduler.cancel(job_id, reason=f"vote {vote.id} cancelled", conn=conn)
+        await audit.record(
+            conn,
+            guild_id=vote.guild_id,
+            actor_id=actor_id,
+            action="vote.cancel",
+            subject=vote.subject,
+            detail=f"reason: {reason[:500]}; ballots discarded with the key",
+            at=now,
+        )
+    await store.scrub(db)
+    try:
+        await race_service.set_race_status(
+            db,
+            guild_id=vote.guild_id,
+            race_id=vote.race_id,
+            status=RaceStatus.EXPLORING,
+            actor_id=actor_id,
+            now=now,
+        )
+    except Exception as error:  # the cancel stands; the committee can fix the race by hand
+        log.warning("vote %s: race status after cancel: %s", vote.id, type(error).__name__)
+    return await vote_service.get(db, vote.guild_id, vote.id)
+
+
+# --- paper ballots ------------------------------------------------------------------------
+
+
+async def add_paper(
+    db: Database, vote: Vote, *, ranking: str, copies: int, actor_id: int, now: datetime
+) -> int:
+    """Enter `copies` identical paper ballots (a teller's count); the vote's paper total.
+
+    The ranking is stored like an online one, grouped with identical paper ballots; the
+    audit log records the teller and the count, never the ranking.
+    """
+    if vote.state == "scheduled":
+        raise InvalidInput(f"Vote #{vote.id} is not open yet; enter paper ballots once it opens.")
+    _still_running(vote, now, "add paper ballots to")
+    if vote.method == "yes-no":
+        raise InvalidInput("Paper ballots can be entered for ranked votes only, for now.")
+    if not 1 <= copies <= MAX_PAPER_COPIES:
+        raise InvalidInput(f"`copies` must be 1 to {MAX_PAPER_COPIES}.")
+    options = await vote_service.option_names(db, vote.id)
+    try:
+        indexes = rules.parse_paper_ranking(ranking, options)
+    except rules.VoteRuleError as error:
+        raise InvalidInput(f"{error} Nothing was recorded.") from None
+    async with db.transaction() as conn:
+        current = await store.get_vote_by_id(conn, vote.id)
+        if current is None or current.state != "open" or now >= current.closes_at:
+            raise InvalidInput(f"Vote #{vote.id} has closed; nothing was recorded.")
+        total = await store.add_paper(conn, vote, rules.encode_ranking(indexes), copies)
+        await audit.record(
+            conn,
+            guild_id=vote.guild_id,
+            actor_id=actor_id,
+            action="vote.paper",
+            subject=vote.subject,
+            detail=f"{copies} paper ballot{'s' if copies != 1 else ''} entered; "
+            f"{total} paper in all",
+            at=now,
+        )
+    return total
+
+
+async def paper_count(db: Database, vote: Vote) -> int:
+    if vote.state == "closed" and vote.paper_cast is not None:
+        return vote.paper_cast
+    return await store.paper_count(db, vote.id)
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A closed vote's anonymised ballots and count, for anyone to recount."""
+
+    counted: vote_service.Counted
+    blt: str | None  # None for a yes/no vote (BLT holds rankings)
+    csv: str
+    sha256: str  # of the BLT (of the CSV for yes/no): the lot seed printed with the result
+
+
+async def export(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Export:
+    if vote.state == "cancelled":
+        raise InvalidInput(f"Vote #{vote.id} was cancelled: its ballots were discarded.")
+    if vote.state != "closed":
+        raise InvalidInput("Ballots can be exported only after the vote closes.")
+    if vote.purged_at is not None:
+        raise InvalidInput(
+            f"Vote #{vote.id}'s ballots were purged; its published result is all that is kept."
+        )
+    counted = await vote_service.count(db, vote.id)
+    if counted.ballot_format == "csv":
+        bundle = Export(counted, None, counted.blt, counted.seed)
+    else:
+        bundle = Export(counted, counted.blt, write_csv(counted.profile), counted.seed)
+    async with db.transaction() as conn:
+        await audit.record(
+            conn,
+            guild_id=vote.guild_id,
+            actor_id=actor_id,
+            action="vote.export",
+            subject=vote.subject,
+            detail=f"{counted.ballots_cast} ballots exported; SHA-256 {counted.seed[:16]}…",
+            at=now,
+        )
+    return bundle
+
+
+# --- retention and purge ------------------------------------------------------------------
+
+
+async def retention_days(db: Database, guild_id: int) -> int:
+    days = await store.retention_days(db, guild_id)
+    return DEFAULT_RETENTION_DAYS if days is None else days
+
+
+async def set_retention(db: Database, guild_id: int, days: int, *, actor_id: int, now: datetime):
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise InvalidInput(f"Retention must be 0 to {MAX_RETENTION_DAYS} days.")
+    async with db.transaction() as conn:
+        await store.set_retention_days(conn, guild_id, days, actor_id=actor_id, now=now)
+        await audit.record(
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action="setup.retention",
+            subject="chapter",
+            detail=f"closed votes' ballots kept {days} days",
+            at=now,
+        )
+
+
+async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vote:
+    """Delete a closed vote's ballots once the chapter's retention period has passed; the
+    published result (and its SHA-256) stays."""
+    if vote.state == "cancelled":
+        raise InvalidInput(f"Vote #{vote.id} was cancelled: its ballots are already gone.")
+    if vote.state != "closed" or vote.closed_at is None:
+        raise InvalidInput("Only a closed vote's ballots can be purged.")
+    if vote.purged_at is not None:
+        raise InvalidInput(f"Vote #{vote.id}'s ballots were already purged.")
+    days = await retention_days(db, vote.guild_id)
+    allowed = rules.purge_allowed_from(vote.closed_at, days)
+    if now < allowed:
+        raise InvalidInput(
+            f"The chapter keeps ballots {days} days after the close (`/setup retention`): "
+            f"vote #{vote.id}'s can be purged from <t:{int(allowed.timestamp())}:f>."
+        )
+    async with db.transaction() as conn:
+        if not await store.purge(conn, vote.id, actor_id=actor_id, now=now):
+            raise InvalidInput(f"Vote #{vote.id}'s ballots were already purged.")
+        await audit.record(
+            conn,
+            guild_id=vote.guild_id,
+            actor_id=actor_id,
+            action="vote.purge",
+            subject=vote.subject,
+            detail=f"ballots deleted after {days} days; result kept",
+            at=now,
+        )
+    await store.scrub(db)
+    return await vote_service.get(db, vote.guild_id, vote.id)
