@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.domain.timeparse import TimeInputError, validate_timezone
 from bot.errors import InvalidInput, MissingRole, UserError
 from bot.services import chapters as chapter_service
+from bot.services import vote_admin
 from bot.store import chapters
 from bot.store.chapters import ChapterConfig
 from cogs._common import require_committee, role_name
@@ -135,6 +136,27 @@ class SetupCog(commands.Cog):
             colour=discord.Colour.green() if not problems else discord.Colour.red(),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @group.command(
+        name="retention",
+        description="How long closed votes' ballots are kept before /vote purge (committee)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(
+        days="Days after a vote closes before its ballots may be purged (default 90)"
+    )
+    async def retention(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 0, 3650]
+    ) -> None:
+        config = await require_committee(interaction, "set how long ballots are kept")
+        await vote_admin.set_retention(
+            self.bot.db, config.guild_id, days, actor_id=interaction.user.id, now=self.bot.clock()
+        )
+        await interaction.response.send_message(
+            f"Closed votes' ballots are now kept **{days} days** after the close; then "
+            "`/vote purge` may delete them. Results and their SHA-256 are kept for good.",
+            ephemeral=True,
+        )
 
     @chapter.autocomplete("timezone")
     async def _timezone_choices(

@@ -1,4 +1,5 @@
-"""`/vote create|close|status|list|audit`, the ballot flow, and the open/close jobs.
+"""`/vote create|close|status|list|audit|extend|cancel|paper|export|purge`, the ballot flow
+(ranked, or yes/no per candidate), and the open/close jobs.
 
 The scheduler runs "vote.open" (freeze the roll, post the announcement) and "vote.close"
 (freeze the ballots, count, post the result). Both posts carry the job's marker in the
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -23,6 +25,7 @@ from bot.domain.votes import Draft
 from bot.errors import InvalidInput, UserError, report
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import races as race_service
+from bot.services import vote_admin
 from bot.services import votes as service
 from bot.store.votes import Vote
 from cogs._common import require_committee, require_member, role_name
@@ -32,6 +35,7 @@ from cogs.votes._views import (
     announcement_view,
     ballot_view,
     close_view,
+    yes_no_view,
 )
 
 if TYPE_CHECKING:
@@ -139,7 +143,10 @@ class VotesCog(commands.Cog, name="Votes"):
         threshold="Share needed over 'No endorsement', e.g. 60% or 2/3 (default: 50%)",
         role="Who may vote (default: the member role)",
         second_role="Another role whose holders may vote",
-        no_endorsement="Put 'No endorsement' on the ballot (default: yes)",
+        no_endorsement="Put 'No endorsement' on the ballot (default: yes; not for yes-no)",
+        method="irv: ranked, one seat; yes-no: per candidate; stv: several seats; schulze",
+        seats="Seats to fill (stv), or endorsements the chapter can carry (yes-no)",
+        several_pass="yes-no: when more pass than seats, endorse all or only the highest",
     )
     async def create_command(
         self,
@@ -152,6 +159,9 @@ class VotesCog(commands.Cog, name="Votes"):
         role: discord.Role | None = None,
         second_role: discord.Role | None = None,
         no_endorsement: bool = True,
+        method: Literal["irv", "yes-no", "stv", "schulze"] = "irv",
+        seats: app_commands.Range[int, 1, 25] = 1,
+        several_pass: Literal["all", "highest"] = "all",
     ) -> None:
         config = await require_committee(interaction, "create a vote")
         chosen = await race_service.resolve_race(self.bot.db, config.guild_id, race)
@@ -168,6 +178,9 @@ class VotesCog(commands.Cog, name="Votes"):
             opens=opens,
             closes=closes,
             no_endorsement=no_endorsement,
+            method=method,
+            seats=seats,
+            several_pass=several_pass,
         )
         registered = [
             c.name
@@ -192,8 +205,11 @@ class VotesCog(commands.Cog, name="Votes"):
             rules.rules_text(
                 threshold=plan.threshold,
                 quorum=plan.quorum,
-                no_endorsement=request.no_endorsement,
+                no_endorsement=plan.request.no_endorsement,
                 options=len(plan.options),
+                method=request.method,
+                seats=request.seats,
+                several_pass=request.several_pass,
             ),
             4096,
             "…",
@@ -278,7 +294,11 @@ class VotesCog(commands.Cog, name="Votes"):
         chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
         voted, _ = await service.turnout(self.bot.db, chosen)
         lines = [_render.vote_line(chosen, voted)]
-        if chosen.state == "closed" and chosen.result is not None:
+        if chosen.state == "cancelled":
+            lines.append(f"Cancelled by <@{chosen.cancelled_by}>: {chosen.cancel_reason}")
+        elif chosen.purged_at is not None:
+            lines.append("The ballots were purged; the result posted at the close stands.")
+        elif chosen.state == "closed" and chosen.result is not None:
             counted = await service.count(self.bot.db, chosen.id)
             lines.append(_render.verdict(counted))
         await interaction.response.send_message(
@@ -290,13 +310,20 @@ class VotesCog(commands.Cog, name="Votes"):
         config = await require_member(interaction, "list votes")
         found = await service.list_votes(self.bot.db, config.guild_id)
         sections = []
-        for state, heading in (("open", "Open"), ("scheduled", "Scheduled"), ("closed", "Closed")):
+        for state, heading in (
+            ("open", "Open"),
+            ("scheduled", "Scheduled"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ):
             these = [v for v in found if v.state == state]
             if these:
                 body = []
                 for v in these[:15]:
                     voted = (
-                        None if state == "scheduled" else (await service.turnout(self.bot.db, v))[0]
+                        (await service.turnout(self.bot.db, v))[0]
+                        if state in ("open", "closed")
+                        else None
                     )
                     body.append(_render.vote_line(v, voted))
                 sections.append(f"**{heading}**\n" + "\n".join(body))
@@ -328,9 +355,167 @@ class VotesCog(commands.Cog, name="Votes"):
             allowed_mentions=discord.AllowedMentions.none(),
         )
 
+    # --- part 2: extend, cancel, paper ballots, export, purge -----------------------------------
+
+    @group.command(
+        name="extend",
+        description="Move an open vote's close later (committee)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(
+        vote="The vote", closes="The new close, e.g. '2026-12-08 18:00' or 'in 2d'"
+    )
+    async def extend_command(self, interaction: discord.Interaction, vote: str, closes: str):
+        config = await require_committee(interaction, "extend a vote")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        was = chosen.closes_at
+        extended = await vote_admin.extend(
+            self.bot.db,
+            self.bot.scheduler,
+            chosen,
+            closes=closes,
+            timezone=config.timezone,
+            actor_id=interaction.user.id,
+            now=self.bot.clock(),
+        )
+        await interaction.response.send_message(
+            f"Vote **#{extended.id}** now closes {_render.ts(extended.closes_at)}.", ephemeral=True
+        )
+        await self._announce(
+            extended,
+            f"**The vote on {extended.title} is extended** by <@{interaction.user.id}>: it now "
+            f"closes {_render.ts(extended.closes_at)} ({_render.ts(extended.closes_at, 'R')}), "
+            f"not {_render.ts(was)}. Ballots already cast still count.",
+        )
+
+    @group.command(
+        name="cancel",
+        description="Cancel a vote and discard its ballots (committee)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(vote="The vote", reason="Why: posted with the cancellation")
+    async def cancel_command(self, interaction: discord.Interaction, vote: str, reason: str):
+        config = await require_committee(interaction, "cancel a vote")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        cancelled = await vote_admin.cancel(
+            self.bot.db,
+            self.bot.scheduler,
+            chosen,
+            reason=reason,
+            actor_id=interaction.user.id,
+            now=self.bot.clock(),
+        )
+        await interaction.edit_original_response(
+            content=f"Vote **#{cancelled.id}** is cancelled; its ballots were discarded."
+        )
+        await self._announce(
+            cancelled,
+            f"**The vote on {cancelled.title} is cancelled** by <@{interaction.user.id}>: "
+            f"{cancelled.cancel_reason}. Every ballot was discarded; no result will be posted.",
+        )
+
+    @group.command(
+        name="paper",
+        description="Enter paper ballots, anonymously, into an open vote (committee: tellers)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(
+        vote="The vote",
+        ranking="The ballot's choices in order, separated by commas, e.g. 'Ada Ruiz, Bo Chen'",
+        copies="How many identical paper ballots this entry stands for (default 1)",
+    )
+    async def paper_command(
+        self,
+        interaction: discord.Interaction,
+        vote: str,
+        ranking: str,
+        copies: app_commands.Range[int, 1, 1000] = 1,
+    ) -> None:
+        config = await require_committee(interaction, "enter paper ballots")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        total = await vote_admin.add_paper(
+            self.bot.db,
+            chosen,
+            ranking=ranking,
+            copies=copies,
+            actor_id=interaction.user.id,
+            now=self.bot.clock(),
+        )
+        await interaction.response.send_message(
+            f"Recorded {copies} paper ballot{'s' if copies != 1 else ''} for vote "
+            f"**#{chosen.id}**; {total} paper in all. The ranking is not kept with your name.",
+            ephemeral=True,
+        )
+        # Never the ranking: only that the paper count moved.
+        log.info("vote %s: %s paper ballot(s) entered", chosen.id, copies)
+        self._turnout_changed(chosen)
+
+    @group.command(
+        name="export",
+        description="The anonymised ballots (BLT, CSV) and the report of a closed vote (committee)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(vote="A closed vote")
+    async def export_command(self, interaction: discord.Interaction, vote: str) -> None:
+        config = await require_committee(interaction, "export a vote's ballots")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        bundle = await vote_admin.export(
+            self.bot.db, chosen, actor_id=interaction.user.id, now=self.bot.clock()
+        )
+        counted = bundle.counted
+        name = f"vote-{chosen.id}"
+        files = [
+            discord.File(io.BytesIO(bundle.csv.encode()), filename=f"{name}.csv"),
+            discord.File(io.BytesIO(_render.report_text(counted).encode()), filename=f"{name}.txt"),
+        ]
+        if bundle.blt is not None:
+            files.insert(0, discord.File(io.BytesIO(bundle.blt.encode()), filename=f"{name}.blt"))
+        source = "BLT" if bundle.blt is not None else "CSV"
+        await interaction.response.send_message(
+            f"**Ballots of vote #{chosen.id} {chosen.title}**: {_render.turnout_words(counted)}, "
+            f"no voter named, in no order of casting.\nSHA-256 of the {source} (the lot seed "
+            f"printed with the result): `{bundle.sha256}`\nRecount: "
+            f"`{_render.recount_command(counted)}`",
+            files=files,
+            ephemeral=True,
+        )
+
+    @group.command(
+        name="purge",
+        description="Delete a closed vote's ballots after the retention period (committee)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(vote="A closed vote")
+    async def purge_command(self, interaction: discord.Interaction, vote: str) -> None:
+        config = await require_committee(interaction, "purge a vote's ballots")
+        chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        purged = await vote_admin.purge(
+            self.bot.db, chosen, actor_id=interaction.user.id, now=self.bot.clock()
+        )
+        await interaction.edit_original_response(
+            content=f"Vote **#{purged.id}**'s ballots are deleted. Its published result and "
+            f"the SHA-256 `{purged.blt_sha256}` stay."
+        )
+
+    async def _announce(self, vote: Vote, text: str) -> None:
+        """Say in the votes channel what changed, and refresh the announcement."""
+        try:
+            channel = self._channel(vote)
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+            await self._edit_announcement(vote)
+        except (discord.HTTPException, RuntimeError) as error:
+            log.warning("could not announce a change to vote %s: %s", vote.id, error)
+
     @close_command.autocomplete("vote")
     @status_command.autocomplete("vote")
     @audit_command.autocomplete("vote")
+    @extend_command.autocomplete("vote")
+    @cancel_command.autocomplete("vote")
+    @paper_command.autocomplete("vote")
+    @export_command.autocomplete("vote")
+    @purge_command.autocomplete("vote")
     async def _vote_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -367,6 +552,14 @@ class VotesCog(commands.Cog, name="Votes"):
             self.bot.clock(),
         )
         options = await service.option_names(self.bot.db, vote.id)
+        if vote.method == "yes-no":
+            draft = Draft(vote.layout, 0, (rules.ABSTAIN,) * len(options))
+            await interaction.response.send_message(
+                _render.yes_no_ballot_text(vote, options, draft.ranking, 0),
+                view=yes_no_view(vote.id, options, draft),
+                ephemeral=True,
+            )
+            return
         draft = Draft(vote.layout, 0, ())
         await interaction.response.send_message(
             _render.ballot_text(vote, options, ()),
@@ -392,6 +585,26 @@ class VotesCog(commands.Cog, name="Votes"):
         await interaction.response.edit_message(
             content=_render.ballot_text(vote, options, draft.ranking),
             view=ballot_view(vote.id, options, draft),
+        )
+
+    async def show_yes_no(
+        self, interaction: discord.Interaction, vote_id: int, draft: Draft
+    ) -> None:
+        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
+        options = await service.option_names(self.bot.db, vote.id)
+        try:
+            rules.accepting(vote.state, vote.closes_at, self.bot.clock())
+            rules.validate_answers(
+                draft.ranking,
+                candidates=len(options),
+                layout=draft.layout,
+                expected_layout=vote.layout,
+            )
+        except rules.BallotRejected as error:
+            raise service.BallotRefused(str(error)) from None
+        await interaction.response.edit_message(
+            content=_render.yes_no_ballot_text(vote, options, draft.ranking, draft.page),
+            view=yes_no_view(vote.id, options, draft),
         )
 
     async def submit_ballot(
@@ -452,11 +665,13 @@ class VotesCog(commands.Cog, name="Votes"):
             vote,
             options,
             voted=voted,
+            paper=await vote_admin.paper_count(self.bot.db, vote),
             marker=marker or (f"job:{vote.open_job_id}" if vote.open_job_id else None),
             capacity_warning=await self._capacity_warning(vote),
         )
+        closed = vote.state in ("closed", "cancelled")
         await channel.get_partial_message(vote.message_id).edit(
-            embed=embed, view=announcement_view(vote.id, closed=vote.state == "closed")
+            embed=embed, view=announcement_view(vote.id, closed=closed)
         )
 
     async def _capacity_warning(self, vote: Vote) -> str | None:
@@ -527,6 +742,8 @@ class VotesCog(commands.Cog, name="Votes"):
 
     async def run_close(self, job: Job, ctx: JobContext) -> JobOutcome:
         vote_id = int(job.payload["vote_id"])
+        if (await service.get_by_id(self.bot.db, vote_id)).state == "cancelled":
+            return JobOutcome.done("the vote was cancelled")
         counted = await service.close_vote(self.bot.db, vote_id, now=ctx.now, late=ctx.late)
         vote = counted.vote
         if vote.result_message_id is not None:

@@ -46,9 +46,10 @@ def announcement(
     voted: int,
     marker: str | None,
     capacity_warning: str | None = None,
+    paper: int = 0,
 ) -> discord.Embed:
     """The public announcement: what is decided, the rules, the close, the turnout."""
-    closed = vote.state == "closed"
+    closed = vote.state in ("closed", "cancelled")
     embed = discord.Embed(
         title=clip(f"Endorsement vote: {vote.title}", 256, "…"),
         colour=COLOUR,
@@ -59,6 +60,9 @@ def announcement(
                 quorum=vote.quorum,
                 no_endorsement=vote.no_endorsement,
                 options=len(options),
+                method=vote.method,
+                seats=vote.seats,
+                several_pass=vote.several_pass,
             ),
             DESCRIPTION_MAX,
             "…",
@@ -85,10 +89,20 @@ def announcement(
     )
     embed.add_field(
         name="Turnout",
-        value=rules.turnout_line(voted, vote.roll_size or 0, vote.quorum)
+        value=rules.turnout_line(voted, vote.roll_size or 0, vote.quorum, paper)
         + (". Results are posted below." if closed else ". Results only after the close."),
         inline=False,
     )
+    if vote.state == "cancelled":
+        embed.add_field(
+            name="Cancelled",
+            value=clip(
+                f"By <@{vote.cancelled_by}>: {vote.cancel_reason}. Every ballot was discarded.",
+                FIELD_MAX,
+                "…",
+            ),
+            inline=False,
+        )
     if capacity_warning:
         embed.add_field(name="⚠️ Capacity", value=clip(capacity_warning, FIELD_MAX, "…"))
     if marker:
@@ -117,6 +131,29 @@ def ballot_text(vote: Vote, options: Sequence[str], ranking: Sequence[int]) -> s
     return clip("\n".join(x for x in (head, body, tail) if x), 2000, "\n…")
 
 
+def yes_no_ballot_text(
+    vote: Vote, candidates: Sequence[str], answers: Sequence[int], page: int
+) -> str:
+    """The member's yes/no answers so far, every page's (shown only to them)."""
+    marks = {rules.YES: "✅ yes", rules.NO: "❌ no", rules.ABSTAIN: "➖ abstain"}
+    pages = rules.yes_no_pages(len(candidates))
+    page = min(page, pages - 1)
+    first = page * rules.YES_NO_PAGE + 1
+    last = min(first + rules.YES_NO_PAGE - 1, len(candidates))
+    lines = [
+        f"**Yes / no / abstain for each of {len(candidates)} candidates** (not submitted yet). "
+        f"Threshold {rules.share_text(vote.threshold)} of yes + no.",
+        *(
+            f"{i}. {name}: {marks[a]}"
+            for i, (name, a) in enumerate(zip(candidates, answers, strict=True), 1)
+        ),
+        f"Page {page + 1} of {pages}: candidates {first}–{last} below. Unanswered means "
+        f"abstain. **Submit all answers** records every page at once; the vote closes "
+        f"{ts(vote.closes_at, 'R')}.",
+    ]
+    return clip("\n".join(lines), 2000, "\n…")
+
+
 # --- result ------------------------------------------------------------------------------------
 
 
@@ -141,18 +178,29 @@ def rounds_text(counted: Counted) -> str:
     return "\n".join(lines)
 
 
+def turnout_words(counted: Counted) -> str:
+    """ "9 ballots", or with paper "9 ballots (7 online + 2 paper)"."""
+    words = f"{counted.ballots_cast} ballots"
+    if counted.paper:
+        words += f" ({counted.ballots_cast - counted.paper} online + {counted.paper} paper)"
+    return words
+
+
 def verdict(counted: Counted) -> str:
     vote = counted.vote
     quorum = (
-        f"Quorum: {counted.ballots_cast} ballots of {vote.roll_size or 0} on the roll; "
+        f"Quorum: {turnout_words(counted)} of {vote.roll_size or 0} on the roll; "
         f"{counted.quorum_needed} needed: **{'met' if counted.quorum_met else 'not met'}**."
     )
+    if vote.method == "yes-no" or vote.seats > 1:
+        return _verdict_several(counted, quorum)
     winner = counted.winner
     lines = []
     if winner is None:
         lines.append("No option received a valid ballot.")
     else:
-        lines.append(f"Instant-runoff winner: **{winner}**.")
+        method = "Instant-runoff" if vote.method == "irv" else rules.METHOD_NAMES[vote.method]
+        lines.append(f"{method} winner: **{winner}**.")
     if counted.result.endorsement is not None:
         e = counted.result.endorsement
         if winner is not None and winner != e.no_endorsement:
@@ -166,6 +214,12 @@ def verdict(counted: Counted) -> str:
         lines.append(f"## The chapter endorses {counted.endorsed}.")
     else:
         lines.append("## The chapter makes no endorsement in this race.")
+    lines.extend(_footnotes(vote))
+    return "\n".join(lines)
+
+
+def _footnotes(vote: Vote) -> list[str]:
+    lines = []
     if vote.closed_late:
         lines.append(
             "_This vote closed late: the bot was not running at the close time. No ballot "
@@ -173,7 +227,48 @@ def verdict(counted: Counted) -> str:
         )
     if vote.closed_by:
         lines.append(f"_Closed early by <@{vote.closed_by}>._")
+    return lines
+
+
+def _verdict_several(counted: Counted, quorum: str) -> str:
+    """Yes/no per candidate, or several seats: who passed or was elected, who is endorsed."""
+    vote = counted.vote
+    result = counted.result
+    lines = []
+    if vote.method == "yes-no":
+        rule = "all who pass" if vote.several_pass == "all" else "only the highest shares"
+        lines.append(
+            f"Yes/no, threshold {rules.share_text(vote.threshold)} of yes + no ({rule} endorsed):"
+        )
+        lines.extend(yes_no_lines(counted))
+    else:
+        elected = ", ".join(result.winners) or "nobody"
+        lines.append(f"{rules.METHOD_NAMES[vote.method]}, {vote.seats} seats: elected {elected}.")
+        for v in result.extra.get("endorsements", ()):
+            lines.append(f"• {v['candidate']}: {v['reason']}")
+        unendorsed = vote.seats - len(counted.endorsed_all)
+        if unendorsed:
+            lines.append(f"{unendorsed} seat{'s' if unendorsed != 1 else ''} left unendorsed.")
+    lines.append(quorum)
+    if counted.endorsed_all:
+        lines.append(f"## The chapter endorses {', '.join(counted.endorsed_all)}.")
+    else:
+        lines.append("## The chapter makes no endorsement in this race.")
+    lines.extend(_footnotes(vote))
     return "\n".join(lines)
+
+
+def yes_no_lines(counted: Counted) -> list[str]:
+    lines = []
+    for name, c in counted.result.extra["yes_no"].items():
+        share = (
+            "no yes or no answers" if c["share"] is None else rules.share_text(Fraction(c["share"]))
+        )
+        mark = "passes" if c["met"] else "does not pass"
+        lines.append(
+            f"• **{name}**: {c['yes']} yes, {c['no']} no, {c['abstain']} abstain: {share}, {mark}"
+        )
+    return lines
 
 
 def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) -> discord.Embed:
@@ -183,7 +278,8 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
         colour=COLOUR,
         description=clip(verdict(counted), DESCRIPTION_MAX, "…"),
     )
-    embed.add_field(name="Rounds", value=clip(rounds_text(counted), FIELD_MAX), inline=False)
+    if vote.method != "yes-no":
+        embed.add_field(name="Rounds", value=clip(rounds_text(counted), FIELD_MAX), inline=False)
     ties = counted.result.tie_breaks
     embed.add_field(
         name="Ties",
@@ -196,17 +292,11 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
         ),
         inline=False,
     )
-    recount = f"endorsebot tally vote-{vote.id}.blt"
-    if vote.no_endorsement and counted.result.endorsement is not None:
-        e = counted.result.endorsement
-        recount += (
-            f' --no-endorsement "{e.no_endorsement}" --threshold '
-            f"{vote.threshold.numerator}/{vote.threshold.denominator}"
-        )
     embed.add_field(
         name="Recount it yourself",
         value=clip(
-            f"Lot seed = SHA-256 of the attached BLT file: `{counted.seed}`\n`{recount}`",
+            f"Lot seed = SHA-256 of the attached {counted.ballot_format.upper()} file: "
+            f"`{counted.seed}`\n`{recount_command(counted)}`",
             FIELD_MAX,
             "…",
         ),
@@ -219,6 +309,26 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
     return embed
 
 
+def recount_command(counted: Counted) -> str:
+    """The command line that recounts the attached BLT to the same rounds."""
+    vote = counted.vote
+    if vote.method == "yes-no":
+        return f"vote-{vote.id}.csv: count yes / (yes + no) per candidate"
+    command = f"endorsebot tally vote-{vote.id}.blt"
+    if vote.method != "irv":
+        command += f" --method {vote.method}"
+    if vote.no_endorsement:
+        no_endorsement = next(
+            (o for o in counted.options if o.casefold() == rules.NO_ENDORSEMENT.casefold()),
+            rules.NO_ENDORSEMENT,
+        )
+        command += (
+            f' --no-endorsement "{no_endorsement}" --threshold '
+            f"{vote.threshold.numerator}/{vote.threshold.denominator}"
+        )
+    return command
+
+
 def report_text(counted: Counted) -> str:
     """The full result as a text file: verdict, the round table, rules, seed."""
     vote = counted.vote
@@ -227,14 +337,34 @@ def report_text(counted: Counted) -> str:
         f"Opened {vote.opened_at.isoformat() if vote.opened_at else '-'}; "
         f"closed {vote.closed_at.isoformat() if vote.closed_at else '-'}"
         + (" (late)" if vote.closed_late else ""),
-        f"Roll: {vote.roll_size}; ballots: {counted.ballots_cast}; quorum needed "
+        f"Method: {rules.METHOD_NAMES.get(vote.method, vote.method)}; seats: {vote.seats}",
+        f"Roll: {vote.roll_size}; ballots: {turnout_words(counted)}; quorum needed "
         f"{counted.quorum_needed} ({'met' if counted.quorum_met else 'not met'})",
         f"Threshold: {rules.share_text(vote.threshold)}",
-        f"Endorsed: {counted.endorsed or 'nobody (no endorsement)'}",
-        f"BLT SHA-256 (lot seed): {counted.seed}",
+        f"Endorsed: {', '.join(counted.endorsed_all) or 'nobody (no endorsement)'}",
+        f"{counted.ballot_format.upper()} SHA-256 (lot seed): {counted.seed}",
+        f"Recount: {recount_command(counted)}",
         "",
     ]
-    return "\n".join(head) + render_text(counted.result)
+    if vote.method == "yes-no":
+        head.extend(line.replace("**", "") for line in yes_no_lines(counted))
+        head.append("")
+    return "\n".join(head) + render_text(counted.result) + _pairwise_text(counted)
+
+
+def _pairwise_text(counted: Counted) -> str:
+    """The Condorcet pairwise matrix (ballots preferring the row to the column)."""
+    pairwise = counted.result.extra.get("pairwise")
+    if not pairwise:
+        return ""
+    names = list(pairwise)
+    width = max(len(n) for n in names)
+    lines = ["", "Pairwise: ballots preferring the row to the column"]
+    lines.append(" " * width + "  " + "  ".join(f"{i + 1:>5}" for i in range(len(names))))
+    for i, a in enumerate(names):
+        cells = "  ".join(f"{'-' if a == b else _count(pairwise[a].get(b, 0)):>5}" for b in names)
+        lines.append(f"{a.ljust(width)}  {cells}   ({i + 1})")
+    return "\n".join(lines) + "\n"
 
 
 def chart_png(counted: Counted) -> bytes:
@@ -271,7 +401,9 @@ def result_files(counted: Counted, chart: bytes | None) -> list[discord.File]:
     vote_id = counted.vote.id
     files = [
         discord.File(io.BytesIO(report_text(counted).encode()), filename=f"vote-{vote_id}.txt"),
-        discord.File(io.BytesIO(counted.blt.encode()), filename=f"vote-{vote_id}.blt"),
+        discord.File(
+            io.BytesIO(counted.blt.encode()), filename=f"vote-{vote_id}.{counted.ballot_format}"
+        ),
     ]
     if chart is not None:
         files.insert(0, discord.File(io.BytesIO(chart), filename=f"vote-{vote_id}-rounds.png"))
@@ -286,9 +418,13 @@ def vote_line(vote: Vote, voted: int | None = None) -> str:
         when = f"opens {ts(vote.opens_at, 'f')}, closes {ts(vote.closes_at, 'f')}"
     elif vote.state == "open":
         when = f"closes {ts(vote.closes_at, 'R')}"
+    elif vote.state == "cancelled":
+        when = f"cancelled {ts(vote.cancelled_at or vote.closes_at, 'f')}"
     else:
         when = f"closed {ts(vote.closed_at or vote.closes_at, 'f')}"
+        if vote.purged_at is not None:
+            when += "; ballots purged, result kept"
     line = f"**#{vote.id}** {vote.title}: {when}"
-    if voted is not None and vote.state != "scheduled":
+    if voted is not None and vote.state in ("open", "closed"):
         line += f"; {rules.turnout_line(voted, vote.roll_size or 0, vote.quorum)}"
     return line

@@ -5,8 +5,11 @@ so a ballot half-ranked before a restart still works after it.
     vote:close:{vote}              the committee's "yes, close it now" confirmation
     vote:r:p:{vote}:{draft}        the select that picks the next choice
     vote:r:{u|c|s|g}:{vote}:{draft}  Undo, Clear, Submit, Go to page (draft.page)
+    vote:y:c:{vote}:{candidate}:{draft}  yes/no: one candidate's Yes / No / Abstain select
+    vote:y:{s|g}:{vote}:{draft}          yes/no: Submit, Go to page (draft.page)
 
-`draft` is `domain.votes.Draft.encode()`: layout, page and the ranking so far.
+`draft` is `domain.votes.Draft.encode()`: layout, page and the ranking so far (for a yes/no
+ballot, one answer digit per candidate: 0 abstain, 1 yes, 2 no).
 
 Errors: a `UserError` goes through `bot.errors.report`. Anything else is logged here without
 the custom_id (which holds a ranking) and the member gets the usual apology.
@@ -254,4 +257,113 @@ def close_view(vote_id: int) -> discord.ui.View:
     return view
 
 
-DYNAMIC_ITEMS = (VoteButton, CloseConfirm, BallotSelect, BallotButton)
+# --- yes/no ballot ----------------------------------------------------------------------------
+
+_ANSWER_LABELS = {rules.YES: "Yes", rules.NO: "No", rules.ABSTAIN: "Abstain"}
+_ANSWER_EMOJI = {rules.YES: "✅", rules.NO: "❌", rules.ABSTAIN: "➖"}
+
+
+class YesNoSelect(
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=rf"vote:y:c:(?P<vote>\d+):(?P<candidate>\d{{1,2}}):{_DRAFT}",
+):
+    """One candidate's question: a full-width select whose closed face shows the answer."""
+
+    def __init__(self, vote_id: int, candidate: int, name: str, draft: Draft) -> None:
+        current = draft.ranking[candidate] if candidate < len(draft.ranking) else rules.ABSTAIN
+        select: discord.ui.Select = discord.ui.Select(
+            custom_id=f"vote:y:c:{vote_id}:{candidate}:{draft.encode()}",
+            placeholder=name[:150],
+            options=[
+                discord.SelectOption(
+                    label=f"{_ANSWER_LABELS[a]}: {name}"[:100],
+                    value=str(a),
+                    emoji=_ANSWER_EMOJI[a],
+                    default=a == current,
+                )
+                for a in (rules.YES, rules.NO, rules.ABSTAIN)
+            ],
+            min_values=1,
+            max_values=1,
+        )
+        super().__init__(select)
+        self.vote_id = vote_id
+        self.candidate = candidate
+        self.draft = draft
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+    ) -> YesNoSelect:
+        return cls(int(match["vote"]), int(match["candidate"]), "", Draft.decode(match["draft"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values: list[Any] = (interaction.data or {}).get("values", [])  # type: ignore[assignment]
+
+        async def run() -> None:
+            try:
+                answer = int(values[0])
+            except (IndexError, ValueError):
+                raise UserError("Pick Yes, No or Abstain.") from None
+            answers = list(self.draft.ranking)
+            if not 0 <= self.candidate < len(answers) or answer not in _ANSWER_LABELS:
+                raise UserError("This ballot is damaged; press **Vote** again.")
+            answers[self.candidate] = answer
+            draft = Draft(self.draft.layout, self.draft.page, tuple(answers))
+            await _cog(interaction).show_yes_no(interaction, self.vote_id, draft)
+
+        await guarded(interaction, f"a yes/no select of vote {self.vote_id}", run)
+
+
+class YesNoButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"vote:y:(?P<action>[sg]):(?P<vote>\d+):{_DRAFT}",
+):
+    def __init__(self, action: str, vote_id: int, draft: Draft, *, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=_STYLES[action],
+                custom_id=f"vote:y:{action}:{vote_id}:{draft.encode()}",
+            )
+        )
+        self.action = action
+        self.vote_id = vote_id
+        self.draft = draft
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> YesNoButton:
+        return cls(match["action"], int(match["vote"]), Draft.decode(match["draft"]), label="")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        if self.action == "s":
+            run = lambda: cog.submit_ballot(interaction, self.vote_id, self.draft)  # noqa: E731
+        else:
+            run = lambda: cog.show_yes_no(interaction, self.vote_id, self.draft)  # noqa: E731
+        await guarded(interaction, f"a yes/no button of vote {self.vote_id}", run)
+
+
+def yes_no_view(vote_id: int, candidates: Sequence[str], draft: Draft) -> discord.ui.View:
+    """A page of the yes/no ballot: one select per candidate (4 a page), then one row with
+    the page buttons and Submit. Submit records every page's answers at once."""
+    view = discord.ui.View(timeout=None)
+    pages = rules.yes_no_pages(len(candidates))
+    page = min(draft.page, pages - 1)
+    here = Draft(draft.layout, page, draft.ranking)
+    first = page * rules.YES_NO_PAGE
+    for index in range(first, min(first + rules.YES_NO_PAGE, len(candidates))):
+        view.add_item(YesNoSelect(vote_id, index, candidates[index], here))
+    if page > 0:
+        back = Draft(draft.layout, page - 1, draft.ranking)
+        view.add_item(YesNoButton("g", vote_id, back, label=f"◀ Page {page} of {pages}"))
+    if page < pages - 1:
+        onward = Draft(draft.layout, page + 1, draft.ranking)
+        view.add_item(YesNoButton("g", vote_id, onward, label=f"Page {page + 2} of {pages} ▶"))
+    view.add_item(YesNoButton("s", vote_id, here, label="Submit all answers"))
+    return view
+
+
+DYNAMIC_ITEMS = (VoteButton, CloseConfirm, BallotSelect, BallotButton, YesNoSelect, YesNoButton)
