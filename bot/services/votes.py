@@ -564,7 +564,8 @@ async def count(db: Database, vote_id: int) -> Counted:
     if vote.seats > 1:
         if met:
             chosen = result.extra["endorsed"] if no_endorsement else result.winners
-            endorsed_all = tuple(w for w in chosen if w != no_endorsement)
+            # In ballot order: the election order is in the rounds.
+            endorsed_all = tuple(o for o in options if o in chosen and o != no_endorsement)
     elif met and winner is not None and winner != no_endorsement:
         if result.endorsement is None or result.endorsement.met:
             endorsed_all = (winner,)
