@@ -3,6 +3,9 @@ the threshold, one fails it, answers on both pages go in one ballot."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 import pytest
 
 from bot.domain.votes import decode_ranking
@@ -14,6 +17,7 @@ pytestmark = pytest.mark.asyncio
 
 SEVEN = [f"Candidate {c}" for c in "ABCDEFG"]
 VALUES = {"yes": "1", "no": "2", "abstain": "0"}
+EPHEMERAL = 1 << 6
 
 
 def selects(message: dict) -> list[dict]:
@@ -58,8 +62,10 @@ async def wait_yes_no_result(world, vote_id):
     return await world.fake.wait_for(find, 15)
 
 
-async def test_yes_no_seven_candidates_paged_one_passes_one_fails(chapter):
+async def test_yes_no_seven_candidates_paged_one_passes_one_fails(chapter, caplog):
     world = chapter
+    for logger in ("endorsebot", "bot", "cogs"):
+        caplog.set_level(logging.DEBUG, logger=logger)
     members = world.add_members(7)  # + organiser, alice, bob = 10 on the roll
     race = await make_race(world, SEVEN)
     vote = await create_vote(world, race, method="yes-no", threshold="60%", quorum="50%")
@@ -107,6 +113,27 @@ async def test_yes_no_seven_candidates_paged_one_passes_one_fails(chapter):
         "SELECT count(*) AS n FROM vote_keys WHERE vote_id = ?", (vote.id,)
     )
     assert rows[0]["n"] == 0
+    # The secrecy rules of ranked ballots hold: answers only in the member's own ephemeral
+    # ballot, never in a log line.
+    for message in world.fake.messages.values():
+        if any(cid.startswith("vote:y:") for cid in custom_ids(message)):
+            assert message["flags"] & EPHEMERAL
+    for record in caplog.records:
+        assert "vote:y:" not in record.getMessage()
+
+    # The export: the yes/no CSV (its SHA-256 is the one posted) and the report; no BLT.
+    exported = await world.organiser.slash("vote export", vote=str(vote.id))
+    assert {a["filename"] for a in exported.attachments} == {
+        f"vote-{vote.id}.csv",
+        f"vote-{vote.id}.txt",
+    }
+    entry = next(a for a in exported.attachments if a["filename"].endswith(".csv"))
+    table = world.fake.attachments[entry["id"]]["data"]
+    assert hashlib.sha256(table).hexdigest() == closed.blt_sha256
+    assert closed.blt_sha256 in text
+    lines = table.decode().splitlines()
+    assert lines[0] == "count," + ",".join(SEVEN)
+    assert sum(int(line.split(",")[0]) for line in lines[1:]) == 10
 
 
 async def test_yes_no_highest_share_only_when_several_pass(chapter):
