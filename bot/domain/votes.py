@@ -345,6 +345,34 @@ def parse_paper_ranking(text: str, options: Sequence[str]) -> tuple[int, ...]:
     return tuple(ranking)
 
 
+def parse_paper_answers(text: str, candidates: Sequence[str]) -> tuple[int, ...]:
+    """A yes/no paper ballot typed by a teller, "Ada Ruiz: yes, Bo Chen: no", as one answer
+    per candidate (a candidate not named abstains). VoteRuleError names the problem."""
+    by_key = {" ".join(c.split()).casefold(): i for i, c in enumerate(candidates)}
+    answers = [ABSTAIN] * len(candidates)
+    named: set[int] = set()
+    for part in (p.strip() for p in re.split(r"[,\n]", text)):
+        if not part:
+            continue
+        name, colon, word = part.rpartition(":")
+        answer = word.strip().casefold()
+        if not colon or answer not in ANSWER_WORDS:
+            raise VoteRuleError(
+                f"{part!r}: write each answer as `Name: yes`, `Name: no` or `Name: abstain`."
+            )
+        index = by_key.get(" ".join(name.split()).casefold())
+        if index is None:
+            raise VoteRuleError(
+                f"{name.strip()!r} is not on this ballot. The candidates are: "
+                f"{', '.join(candidates)}."
+            )
+        if index in named:
+            raise VoteRuleError(f"{candidates[index]!r} is answered twice; answer each once.")
+        named.add(index)
+        answers[index] = ANSWER_WORDS.index(answer)
+    return tuple(answers)
+
+
 def check_extension(closes_at: datetime, new_close: datetime, now: datetime) -> None:
     """VoteRuleError unless `new_close` is in the future and later than the current close."""
     if new_close <= now:

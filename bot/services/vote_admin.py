@@ -123,19 +123,22 @@ async def add_paper(
 ) -> int:
     """Enter `copies` identical paper ballots (a teller's count); the vote's paper total.
 
+    `ranking` is names in order for a ranked vote, "Name: yes, Name: no" for a yes/no one.
+
     The ranking is stored like an online one, grouped with identical paper ballots; the
     audit log records the teller and the count, never the ranking.
     """
     if vote.state == "scheduled":
         raise InvalidInput(f"Vote #{vote.id} is not open yet; enter paper ballots once it opens.")
     _still_running(vote, now, "add paper ballots to")
-    if vote.method == "yes-no":
-        raise InvalidInput("Paper ballots can be entered for ranked votes only, for now.")
     if not 1 <= copies <= MAX_PAPER_COPIES:
         raise InvalidInput(f"`copies` must be 1 to {MAX_PAPER_COPIES}.")
     options = await vote_service.option_names(db, vote.id)
     try:
-        indexes = rules.parse_paper_ranking(ranking, options)
+        if vote.method == "yes-no":
+            indexes = rules.parse_paper_answers(ranking, options)
+        else:
+            indexes = rules.parse_paper_ranking(ranking, options)
     except rules.VoteRuleError as error:
         raise InvalidInput(f"{error} Nothing was recorded.") from None
     async with db.transaction() as conn:

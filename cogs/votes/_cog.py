@@ -422,7 +422,7 @@ class VotesCog(commands.Cog, name="Votes"):
     )
     @app_commands.describe(
         vote="The vote",
-        ranking="The ballot's choices in order, separated by commas, e.g. 'Ada Ruiz, Bo Chen'",
+        ranking="Choices in order, e.g. 'Ada Ruiz, Bo Chen'; yes/no: 'Ada Ruiz: yes, Bo Chen: no'",
         copies="How many identical paper ballots this entry stands for (default 1)",
     )
     async def paper_command(

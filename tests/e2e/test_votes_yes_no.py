@@ -153,3 +153,28 @@ async def test_yes_no_highest_share_only_when_several_pass(chapter):
     text = message_text(await wait_yes_no_result(world, vote.id))
     assert "**Bo Chen**: 2 yes, 1 no, 0 abstain: 2/3, passes" in text
     assert "The chapter endorses Ada Ruiz." in text  # 100% beats 2/3: one seat
+
+
+async def test_yes_no_paper_ballots_count_with_online(chapter):
+    world = chapter
+    race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
+    vote = await create_vote(world, race, method="yes-no", threshold="50%")
+    announcement = await wait_announcement(world, vote.id)
+    assert recorded(await answer(world, world.alice, announcement, vote.id, {"Ada Ruiz": "yes"}))
+    for typed, why in (
+        ("Ada Ruiz: maybe", "write each answer as"),
+        ("Ada Ruiz: yes, ada ruiz: no", "answered twice"),
+        ("Zed: yes", "'Zed' is not on this ballot"),
+    ):
+        bad = await world.organiser.slash("vote paper", vote=str(vote.id), ranking=typed)
+        assert bad.ephemeral and why in bad.text, bad.text
+    entered = await world.organiser.slash(
+        "vote paper", vote=str(vote.id), ranking="Ada Ruiz: no, Bo Chen: yes", copies=2
+    )
+    assert "Recorded 2 paper ballots" in entered.text
+    asked = await world.organiser.slash("vote close", vote=str(vote.id))
+    await world.organiser.click(asked, f"vote:close:{vote.id}")
+    text = message_text(await wait_yes_no_result(world, vote.id))
+    assert "3 ballots (1 online + 2 paper)" in text
+    assert "**Ada Ruiz**: 1 yes, 2 no, 0 abstain: 1/3, does not pass" in text
+    assert "**Bo Chen**: 2 yes, 0 no, 1 abstain: 100%, passes" in text

@@ -115,3 +115,16 @@ def test_rules_text_per_method():
         seats=3,
     )
     assert "3 seats" in stv and "leaves a seat unendorsed" in stv
+
+
+def test_parse_paper_answers():
+    names = ("Ada Ruiz", "Bo Chen", "Cy Diallo")
+    assert votes.parse_paper_answers("ada ruiz: YES, Cy Diallo: no", names) == (1, 0, 2)
+    assert votes.parse_paper_answers("", names) == (0, 0, 0)
+    for typed, problem in (
+        ("Ada Ruiz yes", "write each answer"),
+        ("Ada Ruiz: yes, Ada Ruiz: no", "answered twice"),
+        ("Zed: no", "'Zed' is not on this ballot"),
+    ):
+        with pytest.raises(votes.VoteRuleError, match=problem):
+            votes.parse_paper_answers(typed, names)
