@@ -706,6 +706,8 @@ class VotesCog(commands.Cog, name="Votes"):
 
     async def run_open(self, job: Job, ctx: JobContext) -> JobOutcome:
         vote = await service.get_by_id(self.bot.db, int(job.payload["vote_id"]))
+        if vote.state == "cancelled":
+            return JobOutcome.done("the vote was cancelled")
         if vote.state == "scheduled":
             guild = self.bot.get_guild(vote.guild_id)
             if guild is None:

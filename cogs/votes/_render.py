@@ -173,7 +173,8 @@ def rounds_text(counted: Counted) -> str:
             moved = ", ".join(f"{_count(v)} to {k}" for k, v in r.transfers.items())
             line += f". {', '.join(r.eliminated)} excluded" + (f" ({moved})" if moved else "")
         if r.elected:
-            line += f". **{', '.join(r.elected)}** has a majority"
+            reached = "reaches the quota" if counted.vote.seats > 1 else "has a majority"
+            line += f". **{', '.join(r.elected)}** {reached}"
         lines.append(line)
     return "\n".join(lines)
 

@@ -8,6 +8,13 @@ so a ballot half-ranked before a restart still works after it.
     vote:y:c:{vote}:{candidate}:{draft}  yes/no: one candidate's Yes / No / Abstain select
     vote:y:{s|g}:{vote}:{draft}          yes/no: Submit, Go to page (draft.page)
 
+A yes/no ballot is a page of up to 4 full-width selects, one per candidate (the candidate's
+name is the placeholder; once answered, the closed select reads "✅ Yes: Ada Ruiz"), and one
+row of buttons: the page arrows and "Submit all answers". The message above lists every
+candidate's answer so far, so a member on page 2 still sees page 1. Selects, not 3 buttons
+per candidate: a phone wraps a row of 3 labelled buttons under a name it cannot show beside
+them, while a select keeps the name and the answer on one line and opens a native picker.
+
 `draft` is `domain.votes.Draft.encode()`: layout, page and the ranking so far (for a yes/no
 ballot, one answer digit per candidate: 0 abstain, 1 yes, 2 no).
 
