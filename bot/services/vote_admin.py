@@ -62,8 +62,10 @@ async def extend(
     async with db.transaction() as conn:
         if not await store.extend(conn, vote.id, new_close):
             raise InvalidInput(f"Vote #{vote.id} has closed; you cannot extend it any more.")
-        if vote.close_job_id is not None:
-            await scheduler.reschedule(vote.close_job_id, new_close, conn=conn)
+        if vote.close_job_id is not None and not await scheduler.reschedule(
+            vote.close_job_id, new_close, conn=conn
+        ):  # the close is running: nothing is changed (the transaction rolls back)
+            raise InvalidInput(f"Vote #{vote.id} is closing right now; it cannot be extended.")
         await audit.record(
             conn,
             guild_id=vote.guild_id,
@@ -88,9 +90,13 @@ async def cancel(
     async with db.transaction() as conn:
         if not await store.cancel(conn, vote, actor_id=actor_id, reason=reason, now=now):
             raise InvalidInput(f"Vote #{vote.id} has closed; you cannot cancel it any more.")
-        for job_id in (vote.open_job_id, vote.close_job_id):
-            if job_id is not None:
-                await scheduler.cancel(job_id, reason=f"vote {vote.id} cancelled", conn=conn)
+        reason_note = f"vote {vote.id} cancelled"
+        if vote.open_job_id is not None:  # done already if the vote is open
+            await scheduler.cancel(vote.open_job_id, reason=reason_note, conn=conn)
+        if vote.close_job_id is not None and not await scheduler.cancel(
+            vote.close_job_id, reason=reason_note, conn=conn
+        ):  # the close is running: nothing is changed (the transaction rolls back)
+            raise InvalidInput(f"Vote #{vote.id} is closing right now; it cannot be cancelled.")
         await audit.record(
             conn,
             guild_id=vote.guild_id,
