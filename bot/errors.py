@@ -41,20 +41,10 @@ class NotFound(UserError):
     """The thing the member named does not exist in this chapter."""
 
 
-class CheckFailedUserError(app_commands.CheckFailure):
-    """Raised from app-command checks to carry a UserError through discord.py's check path."""
-
-    def __init__(self, error: UserError) -> None:
-        super().__init__(str(error))
-        self.user_error = error
-
-
 def unwrap(error: BaseException) -> BaseException:
     """The error a command raised, without discord.py's wrappers."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    if isinstance(error, CheckFailedUserError):
-        error = error.user_error
     return error
 
 
@@ -66,8 +56,28 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
         await interaction.response.send_message(message, ephemeral=True)
 
 
-async def report(interaction: discord.Interaction, error: BaseException) -> None:
-    """Turn any error raised while handling `interaction` into an answer the member sees."""
+def _where(interaction: discord.Interaction) -> str:
+    command = getattr(interaction.command, "qualified_name", None)
+    if command:
+        return f"/{command}"
+    # A component's custom_id can carry state (a ballot's ranking so far): log its namespace.
+    custom_id = str((interaction.data or {}).get("custom_id", "?"))
+    return "component " + ":".join(custom_id.split(":")[:2])
+
+
+async def report(
+    interaction: discord.Interaction,
+    error: BaseException,
+    *,
+    where: str | None = None,
+    traceback: bool = True,
+) -> None:
+    """Turn any error raised while handling `interaction` into an answer the member sees.
+
+    A bug is logged, as happening in `where` (default: the command, or the component's
+    namespace), with an error id the member is given. `traceback=False` logs only the
+    error's type, for handlers whose exception text could quote what a member chose.
+    """
     error = unwrap(error)
     if isinstance(error, UserError):
         message = str(error)
@@ -77,16 +87,23 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         message = "This command only works inside the chapter's server."
     else:
         error_id = secrets.token_hex(4)
-        name = getattr(interaction.command, "qualified_name", None) or (interaction.data or {}).get(
-            "custom_id", "?"
-        )
-        log.error(
-            "error %s handling %s in guild %s",
-            error_id,
-            name,
-            interaction.guild_id,
-            exc_info=error,
-        )
+        where = where or _where(interaction)
+        if traceback:
+            log.error(
+                "error %s handling %s in guild %s",
+                error_id,
+                where,
+                interaction.guild_id,
+                exc_info=error,
+            )
+        else:
+            log.error(
+                "error %s handling %s in guild %s: %s",
+                error_id,
+                where,
+                interaction.guild_id,
+                type(error).__name__,
+            )
         message = (
             "Sorry, something went wrong on our side and nothing was changed. "
             f"Please tell the committee's tech volunteer: error id `{error_id}`."

@@ -24,9 +24,7 @@ the custom_id (which holds a ranking) and the member gets the usual apology.
 
 from __future__ import annotations
 
-import logging
 import re
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +32,10 @@ import discord
 
 from bot.domain import votes as rules
 from bot.domain.votes import Draft
-from bot.errors import UserError, report, send_ephemeral
+from bot.errors import UserError, report
 
 if TYPE_CHECKING:
     from cogs.votes._cog import VotesCog
-
-log = logging.getLogger("endorsebot.votes.views")
 
 _DRAFT = r"(?P<draft>[0-9a-f]{6}:\d{1,2}:[0-9A-Za-z]{0,62})"
 
@@ -54,28 +50,13 @@ def _cog(interaction: discord.Interaction) -> VotesCog:
 async def guarded(
     interaction: discord.Interaction, what: str, run: Callable[[], Awaitable[None]]
 ) -> None:
-    """Run a component callback; report errors without ever logging its custom_id."""
+    """Run a component callback; an error reaches the member through the one error path,
+    logged as `what` with its type only: a ballot's custom_id and an exception's text can
+    quote a ranking."""
     try:
         await run()
-    except UserError as error:
-        await report(interaction, error)
     except Exception as error:
-        error_id = secrets.token_hex(4)
-        log.error(
-            "error %s handling %s in guild %s: %s",
-            error_id,
-            what,
-            interaction.guild_id,
-            type(error).__name__,
-        )
-        try:
-            await send_ephemeral(
-                interaction,
-                "Sorry, something went wrong on our side and nothing was changed. Please "
-                f"tell the committee's tech volunteer: error id `{error_id}`.",
-            )
-        except discord.HTTPException:
-            pass
+        await report(interaction, error, where=what, traceback=False)
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:ballot:(?P<vote>\d+)"):

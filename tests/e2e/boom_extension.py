@@ -6,7 +6,24 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, report
+
+
+class SecretButton(discord.ui.DynamicItem[discord.ui.Button], template=r"boom:item:(?P<state>.+)"):
+    """A button whose custom_id carries member state, as a half-made ballot's does."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(discord.ui.Button(label="Go", custom_id=f"boom:item:{state}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # noqa: ANN001, ANN206
+        return cls(match["state"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            raise RuntimeError(f"failed with {self.custom_id}")
+        except RuntimeError as error:
+            await report(interaction, error, traceback=False)
 
 
 class Boom(commands.Cog):
@@ -18,6 +35,13 @@ class Boom(commands.Cog):
     async def fussy(self, interaction: discord.Interaction, value: str) -> None:
         raise InvalidInput(f"{value!r} is not a date I understand: try 2026-12-05 18:00.")
 
+    @app_commands.command(name="secret", description="Posts a button carrying state")
+    async def secret(self, interaction: discord.Interaction) -> None:
+        view = discord.ui.View(timeout=None)
+        view.add_item(SecretButton("ranked-3-then-1"))
+        await interaction.response.send_message("Press it", view=view, ephemeral=True)
+
 
 async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(SecretButton)
     await bot.add_cog(Boom())

@@ -31,3 +31,18 @@ async def test_errors_reach_the_member_ephemerally(fake, tmp_path, caplog) -> No
         assert "secret internal detail" not in bug.content
     logged = [r for r in caplog.records if match.group(1) in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info is not None  # the traceback, with the id
+
+
+async def test_a_component_error_never_logs_the_custom_id(fake, tmp_path, caplog) -> None:
+    world = build_world(fake, tmp_path)
+    extensions = (*EXTENSIONS, "tests.e2e.boom_extension")
+    # As in production at LOG_LEVEL=DEBUG: the bot's loggers at DEBUG, discord.py's at INFO.
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="endorsebot")
+    async with running_bot(fake, world.db_path, world.clock, extensions=extensions):
+        posted = await world.alice.slash("secret")
+        pressed = await world.alice.click(posted, "boom:item:ranked-3-then-1")
+        assert pressed.ephemeral and "error id" in pressed.text
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "error" in logged and "component boom:item" in logged
+    assert "ranked-3-then-1" not in logged
