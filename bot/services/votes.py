@@ -363,7 +363,13 @@ async def _take(
     except rules.BallotRejected as error:
         raise BallotRefused(str(error)) from None
     if not context.has_key:
-        raise BallotRefused("This vote is closed. Nothing was recorded.")
+        # Open without a key: the database was restored from a backup, which never holds
+        # the key (bot/store/backup.py), so no ballot can be matched to its voter any more.
+        raise BallotRefused(
+            "This vote was restored from a backup, which keeps the ballots already cast but "
+            "not the key that lets a member's ballot be found again, so it takes no more "
+            "online ballots. Nothing was recorded; a teller can enter a paper ballot."
+        )
     if not context.on_roll:
         raise NotOnRoll(not_on_roll_text(vote, role_names))
     replaced = await store.write_ballot(conn, context, member_id, rules.encode_ranking(ranking))

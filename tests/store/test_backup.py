@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.votes import encode_ranking
+from bot.db import Database
+from bot.domain.votes import Draft, encode_ranking
+from bot.services import votes as vote_service
+from bot.services.votes import BallotRefused
 from bot.store import votes as store
-from tests.store.test_votes_store import NOW, db, make_vote  # noqa: F401  (fixture)
+from bot.store.backup import strip_ballot_keys
+from tests.store.test_votes_store import GUILD, NOW, db, make_vote  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.asyncio
 
@@ -55,3 +59,33 @@ async def test_backup_during_an_open_vote_carries_no_ballot_key(db, tmp_path: Pa
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith("backup.sqlite3")]
     assert leftovers == [target]
     assert key not in target.read_bytes()
+
+
+async def test_a_vote_restored_from_a_backup_refuses_online_ballots_clearly(
+    db,  # noqa: F811
+    tmp_path: Path,
+):
+    vote = await make_vote(db)
+    async with db.transaction() as conn:
+        await store.open_vote(conn, vote, [101, 102], now=NOW)
+        await store.put_ballot(conn, vote, 101, encode_ranking((0,)))
+    target = tmp_path / "restored.sqlite3"
+    await db.backup_to(target)
+    restored = await Database.open(target)
+    try:
+        assert await strip_ballot_keys(restored) == 1
+        draft = Draft(vote.layout, 0, (1, 0))
+        for member in (101, 102):  # one who voted before the backup, one who did not
+            with pytest.raises(BallotRefused, match="restored from a backup"):
+                await vote_service.submit(
+                    restored,
+                    guild_id=GUILD,
+                    vote_id=vote.id,
+                    member_id=member,
+                    draft=draft,
+                    role_names="Member",
+                    now=NOW,
+                )
+        assert (await restored.fetchone("SELECT count(*) FROM vote_open_ballots"))[0] == 1
+    finally:
+        await restored.close()
