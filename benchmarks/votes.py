@@ -13,8 +13,14 @@ the acknowledgement is a deferral, the "recorded" column times the edit that fol
 The bot runs as its own process (`python -m bot`, the production entry point: its own
 interpreter and core, its own logging at the default level). The loopback Discord and the
 simulated members share this process. After the runs the bot is stopped with SIGTERM and
-the SQLite file is read directly. `--profile-bot DIR` attaches py-spy (if installed in the
-venv; not a project dependency) to the bot for each timed run and writes collapsed stacks there.
+the SQLite file is read directly. Columns besides the latencies: load1 is the 1-minute load
+average after the run; bot CPU is the bot process's user+system time (all its threads) and
+fake CPU this process's, both over wall, the time from the first Submit to the last
+"recorded" (bot CPU close to wall: the bot was busy the whole time).
+
+`--profile-bot DIR` attaches py-spy (if installed in the venv; not a project dependency) to
+the bot for each timed run and writes collapsed stacks there. `--keep` keeps the bot's log,
+its database and the fake's timestamps (stamps.json).
 """
 
 from __future__ import annotations
@@ -151,7 +157,7 @@ class BotProcess:
             )
 
     async def start_profile(self, name: str) -> asyncio.subprocess.Process | None:
-        """py-spy attached to the bot for one timed run (collapsed stacks, idle included)."""
+        """py-spy attached to the bot for one timed run: collapsed stacks, GIL holder only."""
         pyspy = Path(sys.executable).with_name("py-spy")
         if self.profile is None or not pyspy.exists():
             return None
@@ -159,7 +165,7 @@ class BotProcess:
         self.profile.mkdir(parents=True, exist_ok=True)
         out = self.profile / f"{name.replace(' ', '-')}.txt"
         spy = await asyncio.create_subprocess_exec(
-            str(pyspy), "record", "--pid", str(self.proc.pid), "--rate", "250", "--idle",
+            str(pyspy), "record", "--pid", str(self.proc.pid), "--rate", "250", "--gil",
             "--threads", "--format", "raw", "-o", str(out), "--nonblocking",
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
@@ -287,12 +293,14 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
             message_ids = await prepare(world, vote, announcement, members)
             await asyncio.sleep(4)  # let the set-up's turnout edit (3 s debounce) go by
             spy = await bot.start_profile(name)
-            cpu0, wall0 = bot.cpu_seconds(), time.perf_counter()
+            cpu0, own0, wall0 = bot.cpu_seconds(), time.process_time(), time.perf_counter()
             acks, recorded, failed = await submit_all(world, members, message_ids, wave)
             cpu = bot.cpu_seconds() - cpu0
+            own = time.process_time() - own0
             wall = time.perf_counter() - wall0
             await bot.stop_profile(spy)
-            results.append((name, vote.id, acks, recorded, failed, os.getloadavg()[0], cpu, wall))
+            load = os.getloadavg()[0]
+            results.append((name, vote.id, acks, recorded, failed, load, cpu, own, wall))
             print(f"  {name}: done ({len(acks)} acknowledged)", file=sys.stderr, flush=True)
     finally:
         await db.close()
@@ -302,11 +310,11 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
     # Every ballot in the file, read with the bot stopped.
     conn = sqlite3.connect(world.db_path)
     failures = code != 0
-    widths = [12, 7, 8, 8, 8, 12, 9, 6, 13]
+    widths = [12, 7, 8, 8, 8, 12, 9, 6, 7, 8, 6]
     heads = ["mode", "ballots", "p50 ms", "p95 ms", "max ms", "recorded p95", "all in db",
-             "load1", "bot CPU/wall"]  # fmt: skip
+             "load1", "bot CPU", "fake CPU", "wall"]  # fmt: skip
     print(row(heads, widths))
-    for name, vote_id, acks, recorded, failed, load, cpu, wall in results:
+    for name, vote_id, acks, recorded, failed, load, cpu, own, wall in results:
         (keyed,) = conn.execute(
             "SELECT count(*) FROM vote_open_ballots WHERE vote_id = ?", (vote_id,)
         ).fetchone()
@@ -324,7 +332,9 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
             f"{p95(recorded):.1f}",
             "yes" if in_db else f"NO {keyed}/{voted}",
             f"{load:.2f}",
-            f"{cpu:.1f}/{wall:.1f} s",
+            f"{cpu:.2f} s",
+            f"{own:.2f} s",
+            f"{wall:.2f} s",
         ]
         print(row(cells, widths))
         if failed:
