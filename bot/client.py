@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -101,6 +102,11 @@ class EndorseBot(commands.Bot):
     async def on_ready(self) -> None:
         if not self._scheduler_started:
             self._scheduler_started = True
+            # The start-up objects (discord.py's caches, the command tree) live for the
+            # process: freezing them spares every later full collection from walking them,
+            # which showed as a 160-330 ms stall in a member's ballot acknowledgement.
+            gc.collect()
+            gc.freeze()
             await self.scheduler.start()
         log.info(
             "logged in as %s (%s), serving %d guild(s)",
