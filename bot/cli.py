@@ -51,6 +51,7 @@ async def run_bot(settings: Settings) -> None:
             "(copy .env.example) or in the environment."
         )
     # Imported here so a missing token is reported before discord.py takes its 0.3 s to load.
+    import aiohttp
     import discord
 
     from bot.client import EndorseBot, point_at
@@ -73,6 +74,12 @@ async def run_bot(settings: Settings) -> None:
             raise StartupError(
                 "DISCORD_TOKEN was refused by Discord: copy the bot token again from the "
                 "Developer Portal (Bot → Reset Token) into .env."
+            ) from None
+        except aiohttp.ClientConnectionError as exc:
+            where = settings.discord_api_url or "discord.com"
+            raise StartupError(
+                f"could not reach Discord at {where} ({exc.__class__.__name__}): check the "
+                "network" + (", and DISCORD_API_URL in .env" if settings.discord_api_url else "")
             ) from None
         except discord.PrivilegedIntentsRequired:
             raise StartupError(

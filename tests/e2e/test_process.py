@@ -173,3 +173,16 @@ async def test_vote_buttons_survive_a_sigkill(fake: FakeDiscord, tmp_path: Path)
         assert await again.wait() == 0
     finally:
         await db.close()
+
+
+async def test_unreachable_discord_is_one_clear_line(tmp_path: Path) -> None:
+    fake = FakeDiscord()
+    await fake.start()
+    await fake.stop()  # its port is now closed: nothing answers there
+    bot = await BotProcess(fake, tmp_path).start()
+    assert await bot.wait() == 2
+    assert bot.log.strip().splitlines()[-1] == (
+        f"endorsebot: could not reach Discord at {fake.base_url} (ClientConnectorError): "
+        "check the network, and DISCORD_API_URL in .env"
+    )
+    assert "Traceback" not in bot.log
