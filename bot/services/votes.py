@@ -329,6 +329,41 @@ async def submit(
         return await _take(conn, guild_id, vote_id, member_id, draft, role_names, now)
 
 
+def _acceptable(
+    vote: Vote, draft: rules.Draft, option_count: int, now: datetime
+) -> tuple[int, ...]:
+    """The draft's ranking (or yes/no answers) if it could be submitted now; else
+    `BallotRefused` with the reason."""
+    try:
+        rules.accepting(vote.state, vote.closes_at, now)
+        if vote.method == "yes-no":  # one answer per candidate, stored like a ranking
+            return rules.validate_answers(
+                draft.ranking,
+                candidates=option_count,
+                layout=draft.layout,
+                expected_layout=vote.layout,
+            )
+        return rules.validate_ballot(
+            draft.ranking,
+            option_count=option_count,
+            layout=draft.layout,
+            expected_layout=vote.layout,
+        )
+    except rules.BallotRejected as error:
+        raise BallotRefused(str(error)) from None
+
+
+async def draft_on(
+    db: Database, guild_id: int, vote_id: int, draft: rules.Draft, *, now: datetime
+) -> tuple[Vote, tuple[str, ...]]:
+    """The vote and its option names, for redrawing a member's ballot after a pick; refused
+    (`BallotRefused`) as a submit would be: vote not open, stale layout, a repeat."""
+    vote = await get(db, guild_id, vote_id)
+    options = await option_names(db, vote.id)
+    _acceptable(vote, draft, len(options), now)
+    return vote, options
+
+
 async def _take(
     conn: aiosqlite.Connection,
     guild_id: int,
@@ -344,24 +379,7 @@ async def _take(
     if context is None:
         raise BallotRefused("This vote no longer exists. Nothing was recorded.")
     vote = context.vote
-    try:
-        rules.accepting(vote.state, vote.closes_at, now)
-        if vote.method == "yes-no":  # one answer per candidate, stored like a ranking
-            ranking = rules.validate_answers(
-                draft.ranking,
-                candidates=context.option_count,
-                layout=draft.layout,
-                expected_layout=vote.layout,
-            )
-        else:
-            ranking = rules.validate_ballot(
-                draft.ranking,
-                option_count=context.option_count,
-                layout=draft.layout,
-                expected_layout=vote.layout,
-            )
-    except rules.BallotRejected as error:
-        raise BallotRefused(str(error)) from None
+    ranking = _acceptable(vote, draft, context.option_count, now)
     if not context.has_key:
         # Open without a key: the database was restored from a backup, which never holds
         # the key (bot/store/backup.py), so no ballot can be matched to its voter any more.

@@ -570,18 +570,9 @@ class VotesCog(commands.Cog, name="Votes"):
     async def show_ballot(
         self, interaction: discord.Interaction, vote_id: int, draft: Draft
     ) -> None:
-        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
-        options = await service.option_names(self.bot.db, vote.id)
-        try:
-            rules.accepting(vote.state, vote.closes_at, self.bot.clock())
-            rules.validate_ballot(
-                draft.ranking,
-                option_count=len(options),
-                layout=draft.layout,
-                expected_layout=vote.layout,
-            )
-        except rules.BallotRejected as error:
-            raise service.BallotRefused(str(error)) from None
+        vote, options = await service.draft_on(
+            self.bot.db, interaction.guild_id, vote_id, draft, now=self.bot.clock()
+        )
         await interaction.response.edit_message(
             content=_render.ballot_text(vote, options, draft.ranking),
             view=ballot_view(vote.id, options, draft),
@@ -590,18 +581,9 @@ class VotesCog(commands.Cog, name="Votes"):
     async def show_yes_no(
         self, interaction: discord.Interaction, vote_id: int, draft: Draft
     ) -> None:
-        vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
-        options = await service.option_names(self.bot.db, vote.id)
-        try:
-            rules.accepting(vote.state, vote.closes_at, self.bot.clock())
-            rules.validate_answers(
-                draft.ranking,
-                candidates=len(options),
-                layout=draft.layout,
-                expected_layout=vote.layout,
-            )
-        except rules.BallotRejected as error:
-            raise service.BallotRefused(str(error)) from None
+        vote, options = await service.draft_on(
+            self.bot.db, interaction.guild_id, vote_id, draft, now=self.bot.clock()
+        )
         await interaction.response.edit_message(
             content=_render.yes_no_ballot_text(vote, options, draft.ranking, draft.page),
             view=yes_no_view(vote.id, options, draft),
