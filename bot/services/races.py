@@ -2,7 +2,8 @@
 
 Every other feature (votes, capacity, questionnaires, plans) reads races and candidates
 through `get_race`, `list_races`, `get_candidate` and `list_candidates`, and moves them
-along with `set_race_status` / `set_candidate_status`, so the register stays one thing.
+along with `set_race_status` / `set_candidate_status` (`race_in` / `move_race_status` inside
+a transaction of their own), so the register stays one thing.
 Every change is recorded in the audit log with subject `race:{id}`.
 """
 
@@ -188,21 +189,61 @@ async def edit_race(
 
 
 async def set_race_status(
-    db: Database, *, guild_id: int, race_id: int, status: RaceStatus, actor_id: int, now: datetime
+    db: Database,
+    *,
+    guild_id: int,
+    race_id: int,
+    status: RaceStatus,
+    actor_id: int,
+    now: datetime,
+    only_from: RaceStatus | None = None,
+    note: str = "",
 ) -> Race:
     """Move the race to `status` (the vote feature calls this when a vote opens or closes).
-    Dates are not re-checked: a race's election may be behind it by then."""
+    Dates are not re-checked: a race's election may be behind it by then.
+
+    With `only_from`, the race moves only if its status is still `only_from`; otherwise it
+    is left as it is (someone changed it since). `note` is added to the audit entry."""
     async with db.transaction() as conn:
-        current = await _race_in(conn, guild_id, race_id)
-        if current.status is status:
-            return current
-        draft = replace(current.draft(), status=status)
-        await store.update_race(conn, guild_id=guild_id, race_id=race_id, draft=draft, now=now)
-        detail = f"status: {current.status.value} -> {status.value}"
-        await _audit(conn, guild_id, actor_id, "race.status", race_id, now, detail)
-        race = await store.get_race(conn, guild_id, race_id)
+        return await move_race_status(
+            conn,
+            guild_id=guild_id,
+            race_id=race_id,
+            status=status,
+            actor_id=actor_id,
+            now=now,
+            only_from=only_from,
+            note=note,
+        )
+
+
+async def move_race_status(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    race_id: int,
+    status: RaceStatus,
+    actor_id: int,
+    now: datetime,
+    only_from: RaceStatus | None = None,
+    note: str = "",
+) -> Race:
+    """`set_race_status` inside the caller's transaction."""
+    current = await _race_in(conn, guild_id, race_id)
+    if current.status is status or (only_from is not None and current.status is not only_from):
+        return current
+    draft = replace(current.draft(), status=status)
+    await store.update_race(conn, guild_id=guild_id, race_id=race_id, draft=draft, now=now)
+    detail = f"status: {current.status.value} -> {status.value}" + (f"; {note}" if note else "")
+    await _audit(conn, guild_id, actor_id, "race.status", race_id, now, detail)
+    race = await store.get_race(conn, guild_id, race_id)
     assert race is not None
     return race
+
+
+async def race_in(conn: aiosqlite.Connection, guild_id: int, race_id: int) -> Race:
+    """`get_race` inside the caller's transaction."""
+    return await _race_in(conn, guild_id, race_id)
 
 
 async def archive_race(

@@ -82,7 +82,8 @@ async def cancel(
     db: Database, scheduler: Scheduler, vote: Vote, *, reason: str, actor_id: int, now: datetime
 ) -> Vote:
     """Cancel a scheduled or open vote: its ballots are discarded with its key, its open and
-    close jobs are cancelled, and the race is back to exploring."""
+    close jobs are cancelled, and the race is back to the status it had before the vote
+    (see `_restore_race`)."""
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("Say why the vote is cancelled: members will read the reason.")
@@ -108,17 +109,37 @@ async def cancel(
         )
     await store.scrub(db)
     try:
-        await race_service.set_race_status(
-            db,
-            guild_id=vote.guild_id,
-            race_id=vote.race_id,
-            status=RaceStatus.EXPLORING,
-            actor_id=actor_id,
-            now=now,
-        )
+        await _restore_race(db, vote, actor_id=actor_id, now=now)
     except Exception as error:  # the cancel stands; the committee can fix the race by hand
         log.warning("vote %s: race status after cancel: %s", vote.id, type(error).__name__)
     return await vote_service.get(db, vote.guild_id, vote.id)
+
+
+async def _restore_race(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> None:
+    """Put the cancelled vote's race back to the status it had before the vote opened it.
+
+    Only a race still at endorsement_open moves: a status the committee set by hand while
+    the vote ran stays, and so does endorsement_open while another vote on the race runs.
+    A vote from before the status was recorded sends its race to exploring."""
+    async with db.transaction() as conn:
+        if await store.running_on_race(conn, vote.guild_id, vote.race_id):
+            return
+        if vote.race_status_before is None:
+            status = RaceStatus.EXPLORING
+            note = f"vote {vote.id} cancelled; its race's earlier status was not recorded"
+        else:
+            status = RaceStatus(vote.race_status_before)
+            note = f"restored to {status.value}, its status before vote {vote.id} (cancelled)"
+        await race_service.move_race_status(
+            conn,
+            guild_id=vote.guild_id,
+            race_id=vote.race_id,
+            status=status,
+            actor_id=actor_id,
+            now=now,
+            only_from=RaceStatus.ENDORSEMENT_OPEN,
+            note=note,
+        )
 
 
 # --- paper ballots ------------------------------------------------------------------------

@@ -151,7 +151,8 @@ async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan
 
 
 async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: datetime) -> Vote:
-    """Register new candidates, store the vote and schedule its open and close."""
+    """Register new candidates, store the vote, schedule its open and close, and move the race
+    to endorsement_open, remembering the status it had (a cancel puts it back)."""
     request = plan.request
     for name in plan.new_candidates:
         await race_service.add_candidate(
@@ -188,6 +189,10 @@ async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: dat
         several_pass=request.several_pass,
     )
     async with db.transaction() as conn:
+        race = await race_service.race_in(conn, request.guild_id, request.race_id)
+        new = dataclasses.replace(
+            new, race_status_before=await _status_before(conn, race.guild_id, race.id, race.status)
+        )
         vote_id = await store.insert_vote(conn, new, now=now)
         payload = {"vote_id": vote_id}
         open_job = await scheduler.schedule(
@@ -211,17 +216,29 @@ async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: dat
             ),
             at=now,
         )
-    await race_service.set_race_status(
-        db,
-        guild_id=request.guild_id,
-        race_id=request.race_id,
-        status=RaceStatus.ENDORSEMENT_OPEN,
-        actor_id=request.actor_id,
-        now=now,
-    )
+        await race_service.move_race_status(
+            conn,
+            guild_id=request.guild_id,
+            race_id=request.race_id,
+            status=RaceStatus.ENDORSEMENT_OPEN,
+            actor_id=request.actor_id,
+            now=now,
+        )
     vote = await store.get_vote(db, request.guild_id, vote_id)
     assert vote is not None
     return vote
+
+
+async def _status_before(
+    conn: aiosqlite.Connection, guild_id: int, race_id: int, status: RaceStatus
+) -> str:
+    """The status a new vote's race goes back to if the vote is cancelled: its status now, or,
+    when another vote on the race already holds it at endorsement_open, what that vote found."""
+    if status is RaceStatus.ENDORSEMENT_OPEN:
+        for running in await store.running_on_race(conn, guild_id, race_id):
+            if running.race_status_before not in (None, RaceStatus.ENDORSEMENT_OPEN.value):
+                return running.race_status_before
+    return status.value
 
 
 # --- reading ----------------------------------------------------------------------------------

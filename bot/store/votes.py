@@ -75,6 +75,8 @@ class Vote:
     cancelled_by: int | None = None
     cancel_reason: str | None = None
     purged_at: datetime | None = None
+    # The race's status before this vote moved it to endorsement_open; None: not known.
+    race_status_before: str | None = None
 
     @property
     def subject(self) -> str:
@@ -100,6 +102,7 @@ class NewVote:
     method: str = "irv"
     seats: int = 1
     several_pass: str = "all"
+    race_status_before: str | None = None
 
 
 def _time(text: str | None) -> datetime | None:
@@ -148,6 +151,7 @@ def _vote(row: sqlite3.Row) -> Vote:
         cancelled_by=row["cancelled_by"],
         cancel_reason=row["cancel_reason"],
         purged_at=_time(row["purged_at"]),
+        race_status_before=row["race_status_before"],
     )
 
 
@@ -177,7 +181,8 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
     cur = await conn.execute(
         "INSERT INTO votes (guild_id, race_id, title, method, layout, eligible_role_ids,"
         " quorum, threshold, no_endorsement, opens_at, closes_at, channel_id, created_by,"
-        " created_at, seats, several_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, seats, several_pass, race_status_before)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.guild_id,
             new.race_id,
@@ -195,6 +200,7 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
             now.isoformat(),
             new.seats,
             new.several_pass,
+            new.race_status_before,
         ),
     )
     vote_id = cur.lastrowid
@@ -222,6 +228,17 @@ async def get_vote_by_id(source: Source, vote_id: int) -> Vote | None:
 async def list_votes(source: Source, guild_id: int) -> list[Vote]:
     rows = await _rows(
         source, "SELECT * FROM votes WHERE guild_id = ? ORDER BY closes_at DESC, id", (guild_id,)
+    )
+    return [_vote(r) for r in rows]
+
+
+async def running_on_race(source: Source, guild_id: int, race_id: int) -> list[Vote]:
+    """The race's votes that are scheduled or open (not closed, not cancelled), oldest first."""
+    rows = await _rows(
+        source,
+        "SELECT * FROM votes WHERE guild_id = ? AND race_id = ? AND state IN ('scheduled', 'open')"
+        " AND cancelled_at IS NULL ORDER BY id",
+        (guild_id, race_id),
     )
     return [_vote(r) for r in rows]
 
