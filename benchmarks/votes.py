@@ -18,6 +18,12 @@ average after the run; bot CPU is the bot process's user+system time (all its th
 fake CPU this process's, both over wall, the time from the first Submit to the last
 "recorded" (bot CPU close to wall: the bot was busy the whole time).
 
+`--floor` adds two rows measured without the bot: after its runs it is stopped and
+`benchmarks/bare_client.py` (a gateway client with no discord.py and no database that
+answers every submit with a fixed "recorded") takes the same burst twice, first on new
+connections, then on the pooled ones. That is the floor this machine and the loopback
+Discord set for any Python bot; the gap to the bot's rows is the bot's own cost.
+
 `--profile-bot DIR` attaches py-spy (if installed in the venv; not a project dependency) to
 the bot for each timed run and writes collapsed stacks there. `--keep` keeps the bot's log,
 its database and the fake's timestamps (stamps.json).
@@ -165,7 +171,7 @@ class BotProcess:
         self.profile.mkdir(parents=True, exist_ok=True)
         out = self.profile / f"{name.replace(' ', '-')}.txt"
         spy = await asyncio.create_subprocess_exec(
-            str(pyspy), "record", "--pid", str(self.proc.pid), "--rate", "250", "--gil",
+            str(pyspy), "record", "--pid", str(self.proc.pid), "--rate", "1000", "--gil",
             "--threads", "--format", "raw", "-o", str(out), "--nonblocking",
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
@@ -184,11 +190,7 @@ class BotProcess:
 
     def cpu_seconds(self) -> float:
         assert self.proc is not None
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.proc.pid)
 
     async def wait_for_log(self, text: str, timeout: float = 60) -> None:
         end = time.monotonic() + timeout
@@ -264,7 +266,50 @@ def row(cells: list[str], widths: list[int]) -> str:
     return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
 
 
-async def run(members_count: int, spread: float, profile: Path | None, keep: bool) -> int:
+async def bare_client_runs(world, members, message_ids, env: dict) -> list:
+    """The floor rows: the bare client takes the burst on new connections, then again."""
+    client = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(Path(__file__).with_name("bare_client.py")),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert client.stdout is not None
+    try:
+        line = await asyncio.wait_for(client.stdout.readline(), 30)
+        if b"READY" not in line:
+            raise RuntimeError(f"the bare client did not identify: {line!r}")
+        await asyncio.sleep(1)
+        rows = []
+        for name in ("floor, new conns", "floor, pooled"):
+            for message_id in message_ids:  # the bare client leaves the Submit buttons
+                world.fake.message(message_id)["content"] = ""
+            cpu0 = cpu_seconds(client.pid)
+            own0, wall0 = time.process_time(), time.perf_counter()
+            acks, recorded, failed = await submit_all(world, members, message_ids, 0.0)
+            cpu = cpu_seconds(client.pid) - cpu0
+            own, wall = time.process_time() - own0, time.perf_counter() - wall0
+            rows.append((name, None, acks, recorded, failed, os.getloadavg()[0], cpu, own, wall))
+            print(f"  {name}: done ({len(acks)} acknowledged)", file=sys.stderr, flush=True)
+            await asyncio.sleep(2)
+        return rows
+    finally:
+        client.terminate()
+        await client.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """user+system CPU of process `pid` (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(
+    members_count: int, spread: float, profile: Path | None, keep: bool, floor: bool = False
+) -> int:
     instrument_fake()
     fake = FakeDiscord(ack_deadline=3.0)
     fake.action_timeout = 60
@@ -279,7 +324,8 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
     await migrate(db)
     world.bot = SimpleNamespace(db=db)
     await world.configure()
-    races = [await make_race(world, NAMES, office=f"Council {name}") for name, _ in modes]
+    offices = [name for name, _ in modes] + (["floor"] if floor else [])
+    races = [await make_race(world, NAMES, office=f"Council {name}") for name in offices]
 
     bot = BotProcess(fake, world.db_path, tmp, profile)
     await bot.start()
@@ -287,7 +333,7 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
     try:
         await fake.wait_ready(60)
         await bot.wait_for_log(f"serving guild {world.guild.name}")
-        for (name, wave), race in zip(modes, races, strict=True):
+        for (name, wave), race in zip(modes, races[: len(modes)], strict=True):
             vote = await create_vote(world, race, quorum="25%")
             announcement = await wait_announcement(world, vote.id, timeout=60)
             message_ids = await prepare(world, vote, announcement, members)
@@ -302,27 +348,45 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
             load = os.getloadavg()[0]
             results.append((name, vote.id, acks, recorded, failed, load, cpu, own, wall))
             print(f"  {name}: done ({len(acks)} acknowledged)", file=sys.stderr, flush=True)
+        if floor:  # ballots ready to submit, then the bot goes and the bare client comes
+            vote = await create_vote(world, races[-1], quorum="25%")
+            announcement = await wait_announcement(world, vote.id, timeout=60)
+            floor_ids = await prepare(world, vote, announcement, members)
+            await asyncio.sleep(4)
+    except BaseException:
+        await bot.stop()
+        await db.close()
+        await fake.stop()
+        raise
+    code = await bot.stop()
+    try:
+        if floor:
+            results += await bare_client_runs(world, members, floor_ids, bot.env)
     finally:
         await db.close()
-        code = await bot.stop()
         await fake.stop()
 
     # Every ballot in the file, read with the bot stopped.
     conn = sqlite3.connect(world.db_path)
     failures = code != 0
-    widths = [12, 7, 8, 8, 8, 12, 9, 6, 7, 8, 6]
+    widths = [16, 7, 8, 8, 8, 12, 9, 6, 7, 8, 6]
     heads = ["mode", "ballots", "p50 ms", "p95 ms", "max ms", "recorded p95", "all in db",
              "load1", "bot CPU", "fake CPU", "wall"]  # fmt: skip
     print(row(heads, widths))
     for name, vote_id, acks, recorded, failed, load, cpu, own, wall in results:
-        (keyed,) = conn.execute(
-            "SELECT count(*) FROM vote_open_ballots WHERE vote_id = ?", (vote_id,)
-        ).fetchone()
-        (voted,) = conn.execute(
-            "SELECT count(*) FROM vote_roll WHERE vote_id = ? AND voted = 1", (vote_id,)
-        ).fetchone()
-        in_db = keyed == voted == members_count
-        failures |= bool(failed) or not in_db
+        if vote_id is None:  # a floor row: the bare client stores nothing
+            stored = "n/a"
+            failures |= bool(failed)
+        else:
+            (keyed,) = conn.execute(
+                "SELECT count(*) FROM vote_open_ballots WHERE vote_id = ?", (vote_id,)
+            ).fetchone()
+            (voted,) = conn.execute(
+                "SELECT count(*) FROM vote_roll WHERE vote_id = ? AND voted = 1", (vote_id,)
+            ).fetchone()
+            in_db = keyed == voted == members_count
+            failures |= bool(failed) or not in_db
+            stored = "yes" if in_db else f"NO {keyed}/{voted}"
         cells = [
             name,
             str(len(acks)),
@@ -330,7 +394,7 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
             f"{p95(acks):.1f}",
             f"{max(acks):.1f}" if acks else "-",
             f"{p95(recorded):.1f}",
-            "yes" if in_db else f"NO {keyed}/{voted}",
+            stored,
             f"{load:.2f}",
             f"{cpu:.2f} s",
             f"{own:.2f} s",
@@ -340,7 +404,9 @@ async def run(members_count: int, spread: float, profile: Path | None, keep: boo
         if failed:
             print(f"  FAILED {len(failed)}: {sorted(set(failed))[:5]}")
     conn.close()
-    verdicts = [f"{r[0]} {'met' if p95(r[2]) < TARGET_P95_MS else 'MISSED'}" for r in results]
+    verdicts = [
+        f"{r[0]} {'met' if p95(r[2]) < TARGET_P95_MS else 'MISSED'}" for r in results if r[1]
+    ]
     print(
         f"target p95 < {TARGET_P95_MS:.0f} ms: {', '.join(verdicts)}; "
         f"{os.cpu_count()} cores; bot exit code {code}"
@@ -362,8 +428,9 @@ def main() -> int:
     parser.add_argument("--spread", type=float, default=10.0)
     parser.add_argument("--profile-bot", type=Path, help="run the bot under py-spy; output here")
     parser.add_argument("--keep", action="store_true", help="keep the bot's log and database")
+    parser.add_argument("--floor", action="store_true", help="add the bare client's floor rows")
     args = parser.parse_args()
-    return asyncio.run(run(args.members, args.spread, args.profile_bot, args.keep))
+    return asyncio.run(run(args.members, args.spread, args.profile_bot, args.keep, args.floor))
 
 
 if __name__ == "__main__":

@@ -113,7 +113,9 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
             self._changed = asyncio.Event()
         self._runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        # Discord's edge does not drop connections under a burst; a 128-deep accept queue
+        # (aiohttp's default) would, and each dropped SYN costs the client a 1 s retry.
+        site = web.TCPSite(self._runner, host, port, backlog=4096)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
