@@ -36,8 +36,9 @@ from bot.domain.timeparse import TimeInputError, parse_when
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.scheduler import Scheduler
 from bot.services import races as race_service
-from bot.store import audit
+from bot.store import audit, jobs
 from bot.store import votes as store
+from bot.store.jobs import Job
 from bot.store.votes import NewVote, Vote, VoteOption
 
 log = logging.getLogger("endorsebot.votes")
@@ -484,24 +485,114 @@ async def check_can_vote(db: Database, vote: Vote, member_id: int, role_names: s
 # --- close ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CloseRequest:
+    """What `/vote close` does to an open vote now.
+
+    `early` (before its close time): the close time becomes now and the member who asked is
+    named in the result. Otherwise the close time has passed and its close has not run (the
+    scheduler was late, or the close failed): the vote keeps its close time and nobody is
+    named (no ballot after the close time was ever admitted); its close just runs now.
+    `new_job`: there is no pending close job (it failed, or never existed), so one is made.
+    """
+
+    vote: Vote
+    early: bool
+    new_job: bool
+
+
+def closing_now_text(vote: Vote) -> str:
+    return f"Vote #{vote.id} is closing right now; its result will be posted shortly."
+
+
+def _close_request(vote: Vote, job: Job | None, now: datetime) -> CloseRequest:
+    """The close `/vote close` would do, from the vote and its close job as they are now;
+    `InvalidInput` if it cannot close the vote."""
+    if job is not None and job.state == "running":
+        # The close is under way (ballots maybe frozen, result not yet posted): changing the
+        # close time or who closed it now would rewrite a close that is already happening.
+        raise InvalidInput(closing_now_text(vote))
+    if vote.state != "open":
+        raise InvalidInput("Only an open vote can be closed.")
+    return CloseRequest(
+        vote, early=now < vote.closes_at, new_job=job is None or job.state != "pending"
+    )
+
+
+async def check_close(db: Database, vote: Vote, *, now: datetime) -> CloseRequest:
+    """What closing `vote` now would do, for the confirmation prompt; refused as
+    `request_close` would refuse it. Nothing is changed."""
+    job = await jobs.get(db, vote.close_job_id) if vote.close_job_id is not None else None
+    return _close_request(vote, job, now)
+
+
 async def request_close(
     db: Database, scheduler: Scheduler, vote: Vote, *, actor_id: int, now: datetime
-) -> None:
-    """Close early: no ballot is admitted from `now`; the close job runs at once."""
+) -> CloseRequest:
+    """Close the vote now (see `CloseRequest`); refused, changing nothing, while its close
+    job runs or once it is no longer open.
+
+    The close job is always due at the vote's close time. An early close moves both to
+    `now`. An overdue close keeps both, so the close still says it was late, and wakes the
+    job at once. A close job that failed (or is missing) is replaced by a new one in this
+    transaction, so the vote does not stay open for ever.
+    """
     async with db.transaction() as conn:
-        if not await store.request_close(conn, vote.id, actor_id=actor_id, now=now):
-            raise InvalidInput("Only an open vote can be closed.")
+        current = await store.get_vote_by_id(conn, vote.id)
+        if current is None:
+            raise NotFound("That vote does not exist in this chapter (see `/vote list`).")
+        job = (
+            await jobs.get_in(conn, current.close_job_id)
+            if current.close_job_id is not None
+            else None
+        )
+        close = _close_request(current, job, now)
+        due_at = now if close.early else current.closes_at
+        if close.early:
+            if not await store.request_close(conn, current.id, actor_id=actor_id, now=now):
+                raise InvalidInput("Only an open vote can be closed.")
+        if close.new_job:
+            close_job = await scheduler.schedule(
+                conn,
+                guild_id=current.guild_id,
+                kind=CLOSE_JOB,
+                due_at=due_at,
+                payload={"vote_id": current.id},
+            )
+            await store.set_jobs(
+                conn, current.id, open_job_id=current.open_job_id, close_job_id=close_job
+            )
+        else:
+            assert job is not None
+            if job.due_at > due_at:
+                if not await scheduler.reschedule(job.id, due_at, conn=conn):
+                    raise InvalidInput(closing_now_text(current))  # cannot happen: read above
+            else:
+                # Due already and not run (the scheduler was late): its due time, which says
+                # how late the close is, stays; only its timer is set to now.
+                scheduler.arm(job.id, now)
+        if job is None:
+            replaced = "; it had no close job, a new one runs it"
+        elif close.new_job:
+            replaced = f"; its close job ended {job.state}, a new one runs it"
+        else:
+            replaced = ""
         await audit.record(
             conn,
-            guild_id=vote.guild_id,
+            guild_id=current.guild_id,
             actor_id=actor_id,
-            action="vote.close_early",
-            subject=vote.subject,
-            detail=f"was due to close {vote.closes_at.isoformat()}",
+            action="vote.close_early" if close.early else "vote.close_overdue",
+            subject=current.subject,
+            detail=(
+                f"was due to close {current.closes_at.isoformat()}"
+                if close.early
+                else f"due to close {current.closes_at.isoformat()} and not closed yet: "
+                "the committee asked for the overdue close to run now"
+            )
+            + replaced,
             at=now,
         )
-        if vote.close_job_id is not None:
-            await scheduler.reschedule(vote.close_job_id, now, conn=conn)
+    return dataclasses.replace(close, vote=await get(db, vote.guild_id, vote.id))
 
 
 async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -> Counted:

@@ -148,6 +148,14 @@ async def get(db: Database, job_id: int) -> Job | None:
     return _job(row) if row is not None else None
 
 
+async def get_in(conn: aiosqlite.Connection, job_id: int) -> Job | None:
+    """A job as the caller's transaction sees it: a decision taken on its state (pending,
+    running...) holds until the COMMIT, since no claim can interleave."""
+    async with conn.execute("SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,)) as cur:
+        row = await cur.fetchone()
+    return _job(row) if row is not None else None
+
+
 async def unfinished(db: Database) -> list[Job]:
     """Every pending or running job, earliest first: what the scheduler rebuilds from."""
     rows = await db.fetchall(

@@ -22,7 +22,7 @@ from discord.ext import commands
 
 from bot.domain import votes as rules
 from bot.domain.votes import Draft
-from bot.errors import InvalidInput, UserError, report
+from bot.errors import UserError, report
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import races as race_service
 from bot.services import vote_admin
@@ -260,32 +260,44 @@ class VotesCog(commands.Cog, name="Votes"):
     async def close_command(self, interaction: discord.Interaction, vote: str) -> None:
         config = await require_committee(interaction, "close a vote")
         chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
-        if chosen.state != "open":
-            raise InvalidInput("Only an open vote can be closed.")
+        close = await service.check_close(self.bot.db, chosen, now=self.bot.clock())
         voted, roll = await service.turnout(self.bot.db, chosen)
-        await interaction.response.send_message(
-            f"Close **{chosen.title}** now, before its close time {_render.ts(chosen.closes_at)}? "
-            f"{rules.turnout_line(voted, roll, chosen.quorum)}. No ballot is accepted after "
-            "this and the result is posted at once.",
-            view=close_view(chosen.id),
-            ephemeral=True,
-        )
+        turnout = rules.turnout_line(voted, roll, chosen.quorum)
+        if close.early:
+            ask = (
+                f"Close **{chosen.title}** now, before its close time "
+                f"{_render.ts(chosen.closes_at)}? {turnout}. No ballot is accepted after this "
+                "and the result is posted at once."
+            )
+        else:
+            ask = (
+                f"**{chosen.title}** was due to close {_render.ts(chosen.closes_at)} and its "
+                f"result has not been posted yet. {turnout}; no ballot was accepted after the "
+                "close time. Run the close now? The result is posted at once."
+            )
+        await interaction.response.send_message(ask, view=close_view(chosen.id), ephemeral=True)
 
     async def confirm_close(self, interaction: discord.Interaction, vote_id: int) -> None:
         config = await require_committee(interaction, "close a vote")
         vote = await service.get(self.bot.db, config.guild_id, vote_id)
-        await service.request_close(
+        close = await service.request_close(
             self.bot.db,
             self.bot.scheduler,
             vote,
             actor_id=interaction.user.id,
             now=self.bot.clock(),
         )
-        await interaction.response.edit_message(
-            content=f"Closed. The result of **{vote.title}** is being posted in "
-            f"<#{vote.channel_id}>.",
-            view=None,
-        )
+        if close.early:
+            done = (
+                f"Closed. The result of **{vote.title}** is being posted in <#{vote.channel_id}>."
+            )
+        else:
+            done = (
+                f"**{vote.title}** stopped taking ballots at its close time "
+                f"{_render.ts(vote.closes_at)}; its close runs now and the result is being "
+                f"posted in <#{vote.channel_id}>."
+            )
+        await interaction.response.edit_message(content=done, view=None)
 
     @group.command(name="status", description="Where a vote stands: times and turnout")
     @app_commands.describe(vote="The vote")
