@@ -223,8 +223,9 @@ def _footnotes(vote: Vote) -> list[str]:
     lines = []
     if vote.closed_late:
         lines.append(
-            "_This vote closed late: the bot was not running at the close time. No ballot "
-            "was accepted after the close time._"
+            "_This vote closed late: its close could not run at the close time (the bot was "
+            "down, or the close failed and was run again). No ballot was accepted after the "
+            "close time._"
         )
     if vote.closed_by:
         lines.append(f"_Closed early by <@{vote.closed_by}>._")
