@@ -353,16 +353,12 @@ async def run(
             announcement = await wait_announcement(world, vote.id, timeout=60)
             floor_ids = await prepare(world, vote, announcement, members)
             await asyncio.sleep(4)
-    except BaseException:
-        await bot.stop()
-        await db.close()
-        await fake.stop()
-        raise
-    code = await bot.stop()
-    try:
+        code = await bot.stop()
         if floor:
             results += await bare_client_runs(world, members, floor_ids, bot.env)
     finally:
+        if bot.proc is not None and bot.proc.returncode is None:  # a run above failed
+            await bot.stop()
         await db.close()
         await fake.stop()
 
