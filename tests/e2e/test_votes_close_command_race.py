@@ -21,13 +21,13 @@ import pytest
 from bot.services import votes as vote_service
 from bot.store import jobs
 from bot.store import votes as vote_store
-from tests.e2e.test_votes_closing_race import (
+from tests.e2e.votes_helpers import (
     HeldClose,
     audit_text,
     open_vote_with_a_ballot,
     result_posts,
+    wait_result,
 )
-from tests.e2e.votes_helpers import wait_result
 from tests.fakediscord import message_text
 
 pytestmark = pytest.mark.asyncio

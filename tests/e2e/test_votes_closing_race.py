@@ -20,62 +20,17 @@ import asyncio
 
 import pytest
 
-from bot.services import votes as vote_service
 from bot.store import jobs
 from bot.store import votes as vote_store
 from tests.e2e.votes_helpers import (
-    cast,
-    create_vote,
-    make_race,
-    recorded,
-    wait_announcement,
+    HeldClose,
+    audit_text,
+    open_vote_with_a_ballot,
+    result_posts,
     wait_result,
 )
 
 pytestmark = pytest.mark.asyncio
-
-
-class HeldClose:
-    """Stops the close job's handler inside the close step until `release()`.
-
-    `before_freeze=True` holds it before `close_vote` runs (job claimed, vote still open);
-    otherwise after it returns (ballots frozen and counted, result not yet posted). No
-    database transaction is open while it waits, so commands can run meanwhile.
-    """
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, before_freeze: bool) -> None:
-        self.entered = asyncio.Event()
-        self._release = asyncio.Event()
-        self.calls = 0
-        original = vote_service.close_vote
-
-        async def held(*args, **kwargs):
-            self.calls += 1
-            if before_freeze:
-                self.entered.set()
-                await self._release.wait()
-                return await original(*args, **kwargs)
-            counted = await original(*args, **kwargs)
-            self.entered.set()
-            await self._release.wait()
-            return counted
-
-        # The cog calls `service.close_vote` through the module, so this is what it runs.
-        monkeypatch.setattr(vote_service, "close_vote", held)
-
-    async def wait_entered(self) -> None:
-        await asyncio.wait_for(self.entered.wait(), 5)
-
-    def release(self) -> None:
-        self._release.set()
-
-
-async def open_vote_with_a_ballot(world):
-    race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
-    vote = await create_vote(world, race, closes="in 1h")
-    announcement = await wait_announcement(world, vote.id)
-    assert recorded(await cast(world, world.alice, announcement, vote.id, ["Ada Ruiz"]))
-    return vote
 
 
 async def start_close(world, vote, held: HeldClose) -> asyncio.Task:
@@ -88,21 +43,6 @@ async def start_close(world, vote, held: HeldClose) -> asyncio.Task:
     assert job.state == "running" and job.due_at == vote.closes_at
     assert not result_posts(world, vote.id)
     return closing
-
-
-async def audit_text(world, vote) -> str:
-    shown = await world.organiser.slash("vote audit", vote=str(vote.id))
-    assert shown.ephemeral and f"Audit: vote #{vote.id}" in shown.text, shown.text
-    return shown.text
-
-
-def result_posts(world, vote_id: int) -> list[dict]:
-    return [
-        m
-        for m in world.votes.messages
-        if any((e.get("title") or "").startswith("Result") for e in m.get("embeds", []))
-        and any(a["filename"] == f"vote-{vote_id}.blt" for a in m.get("attachments", []))
-    ]
 
 
 async def open_ballots(world, vote) -> int:

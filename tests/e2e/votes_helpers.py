@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
+
+import pytest
 
 from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, RaceDraft
 from bot.services import races as race_service
+from bot.services import votes as vote_service
 from bot.store import votes as vote_store
 from tests.fakediscord import custom_ids, walk_components
 
@@ -70,16 +74,21 @@ async def wait_announcement(world, vote_id, timeout=10.0):
     return await world.fake.wait_for(find, timeout)
 
 
-async def wait_result(world, vote_id, timeout=15.0):
-    def find():
-        for m in world.votes.messages:
-            if any(
-                (e.get("title") or "").startswith("Result") for e in m.get("embeds", [])
-            ) and any(a["filename"] == f"vote-{vote_id}.blt" for a in m.get("attachments", [])):
-                return m
-        return None
+def result_posts(world, vote_id: int) -> list[dict]:
+    """The vote's result posts in the votes channel (an embed "Result..." with its BLT)."""
+    return [
+        m
+        for m in world.votes.messages
+        if any((e.get("title") or "").startswith("Result") for e in m.get("embeds", []))
+        and any(a["filename"] == f"vote-{vote_id}.blt" for a in m.get("attachments", []))
+    ]
 
-    return await world.fake.wait_for(find, timeout)
+
+async def wait_result(world, vote_id, timeout=15.0):
+    def first():
+        return next(iter(result_posts(world, vote_id)), None)
+
+    return await world.fake.wait_for(first, timeout)
 
 
 async def open_ballot(member, announcement, vote_id):
@@ -120,3 +129,55 @@ async def cast(world, member, announcement, vote_id, names):
 def recorded(result) -> bool:
     msg = result.message or {}
     return "Your ballot is recorded" in (msg.get("content") or "")
+
+
+# --- holding a vote's close mid-run ----------------------------------------------------------
+
+
+class HeldClose:
+    """Stops the close job's handler inside the close step until `release()`.
+
+    `before_freeze=True` holds it before `close_vote` runs (job claimed, vote still open);
+    otherwise after it returns (ballots frozen and counted, result not yet posted). No
+    database transaction is open while it waits, so commands can run meanwhile.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, before_freeze: bool) -> None:
+        self.entered = asyncio.Event()
+        self._release = asyncio.Event()
+        self.calls = 0
+        original = vote_service.close_vote
+
+        async def held(*args, **kwargs):
+            self.calls += 1
+            if before_freeze:
+                self.entered.set()
+                await self._release.wait()
+                return await original(*args, **kwargs)
+            counted = await original(*args, **kwargs)
+            self.entered.set()
+            await self._release.wait()
+            return counted
+
+        # The cog calls `service.close_vote` through the module, so this is what it runs.
+        monkeypatch.setattr(vote_service, "close_vote", held)
+
+    async def wait_entered(self) -> None:
+        await asyncio.wait_for(self.entered.wait(), 5)
+
+    def release(self) -> None:
+        self._release.set()
+
+
+async def open_vote_with_a_ballot(world):
+    race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
+    vote = await create_vote(world, race, closes="in 1h")
+    announcement = await wait_announcement(world, vote.id)
+    assert recorded(await cast(world, world.alice, announcement, vote.id, ["Ada Ruiz"]))
+    return vote
+
+
+async def audit_text(world, vote) -> str:
+    shown = await world.organiser.slash("vote audit", vote=str(vote.id))
+    assert shown.ephemeral and f"Audit: vote #{vote.id}" in shown.text, shown.text
+    return shown.text
