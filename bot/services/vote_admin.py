@@ -39,6 +39,13 @@ def _still_running(vote: Vote, now: datetime, doing: str) -> None:
         raise InvalidInput(f"Vote #{vote.id} has closed; you cannot {doing} it any more.")
 
 
+def _changed_meanwhile(vote: Vote, doing: str) -> str:
+    return (
+        f"Vote #{vote.id} was closed, extended or cancelled while you were doing this, so "
+        f"nothing was changed; see `/vote status` before you {doing} it."
+    )
+
+
 # --- extend and cancel --------------------------------------------------------------------
 
 
@@ -60,8 +67,8 @@ async def extend(
     except (TimeInputError, rules.VoteRuleError) as error:
         raise InvalidInput(str(error)) from None
     async with db.transaction() as conn:
-        if not await store.extend(conn, vote.id, new_close):
-            raise InvalidInput(f"Vote #{vote.id} has closed; you cannot extend it any more.")
+        if not await store.extend(conn, vote.id, new_close, seen=vote):
+            raise InvalidInput(_changed_meanwhile(vote, "extend"))
         if vote.close_job_id is not None and not await scheduler.reschedule(
             vote.close_job_id, new_close, conn=conn
         ):  # the close is running: nothing is changed (the transaction rolls back)
@@ -90,7 +97,7 @@ async def cancel(
     _still_running(vote, now, "cancel")
     async with db.transaction() as conn:
         if not await store.cancel(conn, vote, actor_id=actor_id, reason=reason, now=now):
-            raise InvalidInput(f"Vote #{vote.id} has closed; you cannot cancel it any more.")
+            raise InvalidInput(_changed_meanwhile(vote, "cancel"))
         reason_note = f"vote {vote.id} cancelled"
         if vote.open_job_id is not None:  # done already if the vote is open
             await scheduler.cancel(vote.open_job_id, reason=reason_note, conn=conn)
@@ -256,6 +263,13 @@ async def set_retention(db: Database, guild_id: int, days: int, *, actor_id: int
         )
 
 
+def _still_counting(vote: Vote) -> str:
+    return (
+        f"Vote #{vote.id} is still being counted; its ballots can be purged once its result "
+        "is recorded. Nothing was deleted."
+    )
+
+
 async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vote:
     """Delete a closed vote's ballots once the chapter's retention period has passed; the
     published result (and its SHA-256) stays."""
@@ -265,6 +279,8 @@ async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vo
         raise InvalidInput("Only a closed vote's ballots can be purged.")
     if vote.purged_at is not None:
         raise InvalidInput(f"Vote #{vote.id}'s ballots were already purged.")
+    if vote.result is None:
+        raise InvalidInput(_still_counting(vote))
     days = await retention_days(db, vote.guild_id)
     allowed = rules.purge_allowed_from(vote.closed_at, days)
     if now < allowed:
@@ -274,6 +290,9 @@ async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vo
         )
     async with db.transaction() as conn:
         if not await store.purge(conn, vote.id, actor_id=actor_id, now=now):
+            current = await store.get_vote_by_id(conn, vote.id)
+            if current is not None and current.result is None:
+                raise InvalidInput(_still_counting(vote))
             raise InvalidInput(f"Vote #{vote.id}'s ballots were already purged.")
         await audit.record(
             conn,

@@ -512,12 +512,15 @@ async def retarget_options(
 # --- part 2: extend, cancel, paper ballots, purge, retention ---------------------------------
 
 
-async def extend(conn: aiosqlite.Connection, vote_id: int, closes_at: datetime) -> bool:
-    """Move a scheduled or open vote's close; False if it is closed or cancelled."""
+async def extend(
+    conn: aiosqlite.Connection, vote_id: int, closes_at: datetime, *, seen: Vote
+) -> bool:
+    """Move a scheduled or open vote's close; False if it is closed or cancelled, or its close
+    moved since the caller read `seen` (an early close or another extend won the race)."""
     cur = await conn.execute(
         "UPDATE votes SET closes_at = ? WHERE id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL",
-        (closes_at.isoformat(), vote_id),
+        " AND cancelled_at IS NULL AND closes_at = ?",
+        (closes_at.isoformat(), vote_id, seen.closes_at.isoformat()),
     )
     return cur.rowcount > 0
 
@@ -527,14 +530,15 @@ async def cancel(
 ) -> bool:
     """Cancel a scheduled or open vote: discard its ballots (online and paper) with its key.
 
-    The roll stays (its turnout flags say nothing about content). False if already closed.
+    The roll stays (its turnout flags say nothing about content). False if already closed,
+    or if its close moved since the caller read `vote` (an early close won the race).
     """
     await _secure(conn)
     cur = await conn.execute(
         "UPDATE votes SET state = 'closed', closed_at = ?, cancelled_at = ?, cancelled_by = ?,"
         " cancel_reason = ? WHERE id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL",
-        (now.isoformat(), now.isoformat(), actor_id, reason, vote.id),
+        " AND cancelled_at IS NULL AND closes_at = ?",
+        (now.isoformat(), now.isoformat(), actor_id, reason, vote.id, vote.closes_at.isoformat()),
     )
     if cur.rowcount == 0:
         return False
@@ -568,11 +572,13 @@ async def paper_count(source: Source, vote_id: int) -> int:
 
 
 async def purge(conn: aiosqlite.Connection, vote_id: int, *, actor_id: int, now: datetime) -> bool:
-    """Delete a closed vote's ballots, keeping its result; False unless closed and unpurged."""
+    """Delete a closed vote's ballots, keeping its result; False unless closed, counted (its
+    result recorded: a close between its freeze and its count still needs them) and
+    unpurged."""
     await _secure(conn)
     cur = await conn.execute(
         "UPDATE votes SET purged_at = ?, purged_by = ? WHERE id = ? AND state = 'closed'"
-        " AND cancelled_at IS NULL AND purged_at IS NULL",
+        " AND cancelled_at IS NULL AND purged_at IS NULL AND result IS NOT NULL",
         (now.isoformat(), actor_id, vote_id),
     )
     if cur.rowcount == 0:

@@ -44,7 +44,7 @@ async def test_cancel_discards_ballots_and_key_and_reads_back_cancelled(db):  # 
         await store.add_paper(conn, vote, encode_ranking([1]), 1)
         assert await store.cancel(conn, vote, actor_id=7, reason="withdrew", now=NOW)
         assert not await store.cancel(conn, vote, actor_id=7, reason="again", now=NOW)
-        assert not await store.extend(conn, vote.id, NOW + timedelta(days=3))
+        assert not await store.extend(conn, vote.id, NOW + timedelta(days=3), seen=vote)
     cancelled = await store.get_vote(db, GUILD, vote.id)
     assert cancelled.state == "cancelled" and cancelled.cancel_reason == "withdrew"
     for table in ("vote_open_ballots", "vote_paper_ballots", "vote_keys", "vote_ballots"):
