@@ -181,3 +181,14 @@ async def for_guild(db: Database, guild_id: int, kind: str | None = None) -> lis
         (guild_id, kind, kind),
     )
     return [_job(r) for r in rows]
+
+
+async def pending_of_kind(conn: aiosqlite.Connection, guild_id: int, kind: str) -> list[Job]:
+    """A chapter's pending jobs of one kind, inside the caller's transaction: for a feature
+    that keeps at most one of a kind pending (a debounced summary)."""
+    async with conn.execute(
+        "SELECT * FROM scheduled_jobs WHERE guild_id = ? AND kind = ? AND state = 'pending'"
+        " ORDER BY due_at, id",
+        (guild_id, kind),
+    ) as cur:
+        return [_job(r) for r in await cur.fetchall()]

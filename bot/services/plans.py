@@ -1,0 +1,414 @@
+"""The cadre race plan: create it, change its milestones, and keep their reminders in step.
+
+Every change is one transaction: the milestone, its reminder jobs (cancelled and made anew
+through the scheduler, in the same transaction) and the audit entry commit together, so a
+moved milestone never keeps a reminder for its old date. Reminders are `plan.reminder`
+jobs (one per milestone and "days before"); a reminder past its grace window is not posted
+on its own but listed in one `plan.missed_reminders` summary per chapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+import aiosqlite
+
+from bot.db import Database
+from bot.domain import plans as rules
+from bot.domain.plan_reminders import behind, reminder_times
+from bot.domain.plans import Milestone, MilestoneDraft, Plan, PlanInputError
+from bot.domain.races import Race, local_today, name_key
+from bot.errors import InvalidInput, NotFound, UserError
+from bot.scheduler import Scheduler
+from bot.services import races as race_service
+from bot.store import audit, jobs
+from bot.store import plans as store
+from bot.store.plans import ReminderLink
+
+REMINDER_JOB = "plan.reminder"
+SUMMARY_JOB = "plan.missed_reminders"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    race: Race
+    plan: Plan
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderNote:
+    """What one reminder says: the milestone, how far off, and what is already behind."""
+
+    race: Race
+    plan: Plan
+    milestone: Milestone
+    days_before: int
+    behind: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MissedReminder:
+    race_label: str
+    milestone_name: str
+    days_before: int
+    due_at: datetime
+
+
+class PlanExists(UserError):
+    def __init__(self, race: Race) -> None:
+        super().__init__(
+            f"**{race.label}** already has a plan: see it with `/plan show`, and change its "
+            "milestones with `/plan milestone`."
+        )
+
+
+class NoPlan(NotFound):
+    def __init__(self, race: Race) -> None:
+        super().__init__(
+            f"**{race.label}** has no plan yet: the committee makes one with `/plan create`."
+        )
+
+
+def _checked(call, *args, **kwargs):  # type: ignore[no-untyped-def]
+    try:
+        return call(*args, **kwargs)
+    except PlanInputError as error:
+        raise InvalidInput(str(error)) from None
+
+
+# ------------------------------------------------------------------------------- reading
+
+
+async def view(db: Database, guild_id: int, race_id: int) -> PlanView:
+    """The race's plan and milestones; `NoPlan` if the committee has not made one."""
+    race = await race_service.get_race(db, guild_id, race_id)
+    plan = await store.plan_for_race(db, guild_id, race_id)
+    if plan is None:
+        raise NoPlan(race)
+    return PlanView(race, plan, tuple(await store.milestones(db, guild_id, plan.id)))
+
+
+async def find_view(db: Database, guild_id: int, race_id: int) -> PlanView | None:
+    """The race's plan, or None: for the race page."""
+    try:
+        return await view(db, guild_id, race_id)
+    except NoPlan:
+        return None
+
+
+def resolve_milestone(plan: PlanView, typed: str) -> Milestone:
+    """The milestone a member named: an autocomplete choice (its id) or its name."""
+    text = " ".join(typed.split())
+    for milestone in plan.milestones:
+        if text.isdigit() and milestone.id == int(text):
+            return milestone
+    named = [m for m in plan.milestones if name_key(m.name) == name_key(text)]
+    if len(named) == 1:
+        return named[0]
+    raise NotFound(
+        f"The plan for **{plan.race.label}** has no milestone called “{text}”: pick one from "
+        "the list as you type."
+    )
+
+
+# ------------------------------------------------------------------------------ changing
+
+
+async def create(
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    tz: str,
+    now: datetime,
+    reminder_days: Sequence[int] | None = None,
+    reminder_time: time | None = None,
+) -> PlanView:
+    """Build the race's default plan back from its decisive election and schedule its
+    reminders. Refused when the race already has a plan or its election has passed."""
+    race = await race_service.get_race(db, guild_id, race_id)
+    draft = _checked(rules.build_default, race.decisive_date, today=local_today(now, tz))
+    draft = replace(
+        draft,
+        reminder_days=tuple(reminder_days or draft.reminder_days),
+        reminder_time=reminder_time or draft.reminder_time,
+    )
+    async with db.transaction() as conn:
+        if await store.plan_for_race(conn, guild_id, race_id) is not None:
+            raise PlanExists(race)
+        plan_id = await store.insert_plan(
+            conn, guild_id=guild_id, race_id=race_id, draft=draft, now=now
+        )
+        plan = await store.get_plan(conn, guild_id, plan_id)
+        assert plan is not None
+        for m in draft.milestones:
+            mid = await store.insert_milestone(
+                conn, guild_id=guild_id, plan_id=plan_id, draft=m, now=now
+            )
+            milestone = await store.get_milestone(conn, guild_id, mid)
+            assert milestone is not None
+            await _schedule(conn, scheduler, plan, milestone, tz, now)
+        detail = "compressed" if draft.compressed else "default timeline"
+        await _audit(conn, plan, actor_id, "plan.create", detail, now)
+    return await view(db, guild_id, race_id)
+
+
+async def add_milestone(
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    name: str,
+    on: date,
+    until: date | None,
+    tz: str,
+    now: datetime,
+) -> Milestone:
+    """Add a milestone of the committee's own, with its reminders."""
+    current = await view(db, guild_id, race_id)
+    name = _checked(rules.check_name, name)
+    _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
+    if len(current.milestones) >= rules.MILESTONES_MAX:
+        raise InvalidInput(f"A plan can have at most {rules.MILESTONES_MAX} milestones.")
+    async with db.transaction() as conn:
+        mid = await store.insert_milestone(
+            conn,
+            guild_id=guild_id,
+            plan_id=current.plan.id,
+            draft=MilestoneDraft("custom", name, on, until),
+            now=now,
+        )
+        milestone = await store.get_milestone(conn, guild_id, mid)
+        assert milestone is not None
+        await _schedule(conn, scheduler, current.plan, milestone, tz, now)
+        await _audit(conn, current.plan, actor_id, "plan.milestone.add", f"{name}: {on}", now)
+    return milestone
+
+
+async def move_milestone(
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    milestone: Milestone,
+    on: date,
+    until: date | None,
+    tz: str,
+    now: datetime,
+) -> Milestone:
+    """Give the milestone new dates; its pending reminders are replaced by ones for them."""
+    current = await view(db, guild_id, race_id)
+    _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
+    if until is None and milestone.until is not None:
+        until = on + (milestone.until - (milestone.on or milestone.until))
+        _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
+    moved = replace(milestone, on=on, until=until)
+    async with db.transaction() as conn:
+        await store.update_milestone(conn, moved, now=now)
+        await _cancel(conn, scheduler, milestone.id, "milestone moved")
+        await _schedule(conn, scheduler, current.plan, moved, tz, now)
+        await _audit(
+            conn,
+            current.plan,
+            actor_id,
+            "plan.milestone.move",
+            f"{milestone.name}: {milestone.on} -> {on}",
+            now,
+        )
+    return moved
+
+
+async def rename_milestone(
+    db: Database,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    milestone: Milestone,
+    name: str,
+    now: datetime,
+) -> Milestone:
+    """Rename the milestone; its reminders use the new name when they post."""
+    current = await view(db, guild_id, race_id)
+    renamed = replace(milestone, name=_checked(rules.check_name, name))
+    async with db.transaction() as conn:
+        await store.update_milestone(conn, renamed, now=now)
+        await _audit(
+            conn,
+            current.plan,
+            actor_id,
+            "plan.milestone.rename",
+            f"{milestone.name} -> {renamed.name}",
+            now,
+        )
+    return renamed
+
+
+async def mark_done(
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    milestone: Milestone,
+    done_on: date,
+    tz: str,
+    now: datetime,
+) -> Milestone:
+    """Record the milestone achieved on `done_on` (a past day is fine); no more reminders."""
+    current = await view(db, guild_id, race_id)
+    _checked(rules.check_done_date, done_on, today=local_today(now, tz))
+    done = replace(milestone, done_on=done_on)
+    async with db.transaction() as conn:
+        await store.update_milestone(conn, done, now=now)
+        await _cancel(conn, scheduler, milestone.id, "milestone done")
+        await _audit(
+            conn, current.plan, actor_id, "plan.milestone.done", f"{milestone.name}: {done_on}", now
+        )
+    return done
+
+
+async def remove_milestone(
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    milestone: Milestone,
+    now: datetime,
+) -> None:
+    """Remove the milestone and its pending reminders."""
+    current = await view(db, guild_id, race_id)
+    async with db.transaction() as conn:
+        await _cancel(conn, scheduler, milestone.id, "milestone removed")
+        await store.delete_milestone(conn, guild_id, milestone.id)
+        await _audit(conn, current.plan, actor_id, "plan.milestone.remove", milestone.name, now)
+
+
+async def _schedule(
+    conn: aiosqlite.Connection,
+    scheduler: Scheduler,
+    plan: Plan,
+    milestone: Milestone,
+    tz: str,
+    now: datetime,
+) -> None:
+    for reminder in reminder_times(milestone, plan.reminder_days, plan.reminder_time, tz, now=now):
+        job_id = await scheduler.schedule(
+            conn,
+            guild_id=plan.guild_id,
+            kind=REMINDER_JOB,
+            due_at=reminder.due_at,
+            payload={"milestone_id": milestone.id, "days_before": reminder.days_before},
+        )
+        await store.link_reminder(
+            conn,
+            job_id=job_id,
+            guild_id=plan.guild_id,
+            milestone_id=milestone.id,
+            days_before=reminder.days_before,
+        )
+
+
+async def _cancel(
+    conn: aiosqlite.Connection, scheduler: Scheduler, milestone_id: int, reason: str
+) -> None:
+    for link in await store.reminders_of(conn, milestone_id):
+        if link.state == "pending":
+            await scheduler.cancel(link.job_id, reason=reason, conn=conn)
+
+
+async def _audit(
+    conn: aiosqlite.Connection, plan: Plan, actor_id: int, action: str, detail: str, at: datetime
+) -> None:
+    await audit.record(
+        conn,
+        guild_id=plan.guild_id,
+        actor_id=actor_id,
+        action=action,
+        at=at,
+        subject=race_service.subject(plan.race_id),
+        detail=detail,
+    )
+
+
+# ------------------------------------------------------------------------------ reminders
+
+
+async def reminder_note(db: Database, job_id: int, *, today: date) -> ReminderNote | None:
+    """What reminder job `job_id` should say, or None when there is nothing to remind of
+    (the milestone was removed or marked done since the job was made)."""
+    link = await store.reminder(db, job_id)
+    if link is None:
+        return None
+    milestone = await store.get_milestone(db, link.guild_id, link.milestone_id)
+    if milestone is None or milestone.done_on is not None:
+        return None
+    plan = await store.get_plan(db, link.guild_id, milestone.plan_id)
+    assert plan is not None
+    race = await race_service.get_race(db, link.guild_id, plan.race_id)
+    late = behind(await store.milestones(db, link.guild_id, plan.id), today)
+    return ReminderNote(race, plan, milestone, link.days_before, tuple(late))
+
+
+async def record_missed(
+    db: Database, scheduler: Scheduler, job_id: int, *, now: datetime, delay: timedelta
+) -> bool:
+    """A reminder too late to post: make sure one summary job for its chapter is pending,
+    due after `delay` (so every reminder missed while the bot was down lands in the same
+    summary). False when a summary already listed this reminder."""
+    async with db.transaction() as conn:
+        link = await store.reminder(conn, job_id)
+        if link is None or link.summarised_by is not None:
+            return False
+        if not await jobs.pending_of_kind(conn, link.guild_id, SUMMARY_JOB):
+            await scheduler.schedule(
+                conn, guild_id=link.guild_id, kind=SUMMARY_JOB, due_at=now + delay
+            )
+    return True
+
+
+async def gather_missed(
+    db: Database, summary_job_id: int, guild_id: int, *, now: datetime, grace: timedelta
+) -> list[MissedReminder]:
+    """The reminders summary job `summary_job_id` lists: those it listed before (a summary
+    recovered after a crash lists the same ones) and every reminder of the chapter past its
+    grace window that no summary has listed, settling those that never ran as missed."""
+    async with db.transaction() as conn:
+        fresh = await store.unsummarised_missed(conn, guild_id, before=now - grace, also_unrun=True)
+        for link in fresh:
+            if link.state == "pending":
+                await jobs.settle(
+                    conn,
+                    link.job_id,
+                    "missed",
+                    f"listed in the summary job:{summary_job_id}",
+                    now,
+                    expect="pending",
+                )
+        await store.mark_summarised(conn, [link.job_id for link in fresh], summary_job_id)
+        links = await store.summarised_by(conn, summary_job_id)
+    return [await _described(db, link) for link in links]
+
+
+async def _described(db: Database, link: ReminderLink) -> MissedReminder:
+    milestone = await store.get_milestone(db, link.guild_id, link.milestone_id)
+    plan = await store.get_plan(db, link.guild_id, milestone.plan_id) if milestone else None
+    race = await race_service.get_race(db, link.guild_id, plan.race_id) if plan else None
+    return MissedReminder(
+        race_label=race.label if race else "a removed plan",
+        milestone_name=milestone.name if milestone else "a removed milestone",
+        days_before=link.days_before,
+        due_at=link.due_at,
+    )

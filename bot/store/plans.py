@@ -1,0 +1,255 @@
+"""Race plans, their milestones and their reminder jobs (`migrations/0006_plans.sql`).
+
+Writers take the connection of the caller's transaction; readers take the `Database` or, to
+read inside a transaction, its connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import aiosqlite
+
+from bot.db import Database
+from bot.domain.plans import Milestone, MilestoneDraft, Plan, PlanDraft
+from bot.store.jobs import to_text
+
+Source = Database | aiosqlite.Connection
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderLink:
+    """A reminder job and what it reminds of."""
+
+    job_id: int
+    guild_id: int
+    milestone_id: int
+    days_before: int
+    due_at: datetime
+    state: str
+    summarised_by: int | None
+
+
+async def _rows(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    if isinstance(source, Database):
+        return await source.fetchall(sql, params)
+    async with source.execute(sql, tuple(params)) as cur:
+        return list(await cur.fetchall())
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _plan(row: sqlite3.Row) -> Plan:
+    return Plan(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        race_id=row["race_id"],
+        starts=date.fromisoformat(row["starts"]),
+        election=date.fromisoformat(row["election"]),
+        compressed=bool(row["compressed"]),
+        reminder_days=tuple(int(d) for d in row["reminder_days"].split(",") if d),
+        reminder_time=time.fromisoformat(row["reminder_time"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+def _milestone(row: sqlite3.Row) -> Milestone:
+    return Milestone(
+        id=row["id"],
+        plan_id=row["plan_id"],
+        key=row["key"],
+        name=row["name"],
+        on=_day(row["on_day"]),
+        until=_day(row["until_day"]),
+        done_on=_day(row["done_on"]),
+    )
+
+
+def _link(row: sqlite3.Row) -> ReminderLink:
+    return ReminderLink(
+        job_id=row["job_id"],
+        guild_id=row["guild_id"],
+        milestone_id=row["milestone_id"],
+        days_before=row["days_before"],
+        due_at=datetime.fromisoformat(row["due_at"]),
+        state=row["state"],
+        summarised_by=row["summarised_by"],
+    )
+
+
+async def insert_plan(
+    conn: aiosqlite.Connection, *, guild_id: int, race_id: int, draft: PlanDraft, now: datetime
+) -> int:
+    async with conn.execute(
+        "INSERT INTO plans (guild_id, race_id, starts, election, compressed, reminder_days,"
+        " reminder_time, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id,
+            race_id,
+            draft.starts.isoformat(),
+            draft.election.isoformat(),
+            int(draft.compressed),
+            ",".join(str(d) for d in draft.reminder_days),
+            draft.reminder_time.strftime("%H:%M"),
+            to_text(now),
+            to_text(now),
+        ),
+    ) as cur:
+        plan_id = cur.lastrowid
+    assert plan_id is not None
+    return plan_id
+
+
+async def plan_for_race(source: Source, guild_id: int, race_id: int) -> Plan | None:
+    rows = await _rows(
+        source, "SELECT * FROM plans WHERE guild_id = ? AND race_id = ?", (guild_id, race_id)
+    )
+    return _plan(rows[0]) if rows else None
+
+
+async def get_plan(source: Source, guild_id: int, plan_id: int) -> Plan | None:
+    rows = await _rows(
+        source, "SELECT * FROM plans WHERE guild_id = ? AND id = ?", (guild_id, plan_id)
+    )
+    return _plan(rows[0]) if rows else None
+
+
+async def insert_milestone(
+    conn: aiosqlite.Connection, *, guild_id: int, plan_id: int, draft: MilestoneDraft, now: datetime
+) -> int:
+    async with conn.execute(
+        "INSERT INTO plan_milestones (guild_id, plan_id, key, name, on_day, until_day,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id,
+            plan_id,
+            draft.key,
+            draft.name,
+            _iso(draft.on),
+            _iso(draft.until),
+            to_text(now),
+            to_text(now),
+        ),
+    ) as cur:
+        milestone_id = cur.lastrowid
+    assert milestone_id is not None
+    return milestone_id
+
+
+async def milestones(source: Source, guild_id: int, plan_id: int) -> list[Milestone]:
+    """The plan's milestones by date (undated last), then in the order they were added."""
+    rows = await _rows(
+        source,
+        "SELECT * FROM plan_milestones WHERE guild_id = ? AND plan_id = ?"
+        " ORDER BY on_day IS NULL, on_day, id",
+        (guild_id, plan_id),
+    )
+    return [_milestone(r) for r in rows]
+
+
+async def get_milestone(source: Source, guild_id: int, milestone_id: int) -> Milestone | None:
+    rows = await _rows(
+        source,
+        "SELECT * FROM plan_milestones WHERE guild_id = ? AND id = ?",
+        (guild_id, milestone_id),
+    )
+    return _milestone(rows[0]) if rows else None
+
+
+async def update_milestone(
+    conn: aiosqlite.Connection, milestone: Milestone, *, now: datetime
+) -> None:
+    """Write the milestone's name, dates and done day as given."""
+    await conn.execute(
+        "UPDATE plan_milestones SET name = ?, on_day = ?, until_day = ?, done_on = ?,"
+        " updated_at = ? WHERE id = ?",
+        (
+            milestone.name,
+            _iso(milestone.on),
+            _iso(milestone.until),
+            _iso(milestone.done_on),
+            to_text(now),
+            milestone.id,
+        ),
+    )
+
+
+async def delete_milestone(conn: aiosqlite.Connection, guild_id: int, milestone_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM plan_milestones WHERE guild_id = ? AND id = ?", (guild_id, milestone_id)
+    )
+
+
+async def link_reminder(
+    conn: aiosqlite.Connection, *, job_id: int, guild_id: int, milestone_id: int, days_before: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO plan_reminders (job_id, guild_id, milestone_id, days_before)"
+        " VALUES (?, ?, ?, ?)",
+        (job_id, guild_id, milestone_id, days_before),
+    )
+
+
+_LINKS = (
+    "SELECT r.*, j.due_at, j.state FROM plan_reminders r JOIN scheduled_jobs j ON j.id = r.job_id"
+)
+
+
+async def reminders_of(source: Source, milestone_id: int) -> list[ReminderLink]:
+    """Every reminder job ever made for the milestone, earliest first."""
+    rows = await _rows(
+        source, _LINKS + " WHERE r.milestone_id = ? ORDER BY j.due_at, j.id", (milestone_id,)
+    )
+    return [_link(r) for r in rows]
+
+
+async def reminder(source: Source, job_id: int) -> ReminderLink | None:
+    rows = await _rows(source, _LINKS + " WHERE r.job_id = ?", (job_id,))
+    return _link(rows[0]) if rows else None
+
+
+_MISSED = (
+    _LINKS + " WHERE r.guild_id = ? AND r.summarised_by IS NULL AND j.due_at < ?"
+    " AND j.state = 'missed' ORDER BY j.due_at, j.id"
+)
+_MISSED_OR_UNRUN = (
+    _LINKS + " WHERE r.guild_id = ? AND r.summarised_by IS NULL AND j.due_at < ?"
+    " AND j.state IN ('missed', 'pending', 'running') ORDER BY j.due_at, j.id"
+)
+
+
+async def unsummarised_missed(
+    source: Source, guild_id: int, *, before: datetime, also_unrun: bool
+) -> list[ReminderLink]:
+    """The chapter's reminders due before `before` that no summary listed yet: those settled
+    `missed`, and (with `also_unrun`) pending or running ones that never got to post."""
+    sql = _MISSED_OR_UNRUN if also_unrun else _MISSED
+    rows = await _rows(source, sql, (guild_id, to_text(before)))
+    return [_link(r) for r in rows]
+
+
+async def mark_summarised(
+    conn: aiosqlite.Connection, job_ids: Iterable[int], summary_job_id: int
+) -> None:
+    await conn.executemany(
+        "UPDATE plan_reminders SET summarised_by = ? WHERE job_id = ?",
+        [(summary_job_id, job_id) for job_id in job_ids],
+    )
+
+
+async def summarised_by(source: Source, summary_job_id: int) -> list[ReminderLink]:
+    """The reminders one summary lists, earliest first (for a summary recovered after a crash)."""
+    rows = await _rows(
+        source, _LINKS + " WHERE r.summarised_by = ? ORDER BY j.due_at, j.id", (summary_job_id,)
+    )
+    return [_link(r) for r in rows]

@@ -1,0 +1,172 @@
+"""The plan service on a real SQLite file: milestones and their reminder jobs move together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.db import Database, migrate
+from bot.domain.races import BallotLine, OfficeKind, RaceDraft
+from bot.errors import InvalidInput
+from bot.scheduler import JobOutcome, Scheduler
+from bot.services import plans as service
+from bot.services import races as race_service
+from bot.store import jobs
+
+pytestmark = pytest.mark.asyncio
+
+GUILD = 77
+NY = "America/New_York"
+# The scheduler is never started here, so no real timer fires: the clock is only passed in.
+NOW = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
+
+
+@pytest_asyncio.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "plans.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+@pytest_asyncio.fixture
+async def scheduler(db: Database) -> Scheduler:
+    async def nothing(job, ctx):  # type: ignore[no-untyped-def]
+        return JobOutcome.done()
+
+    s = Scheduler(db, lambda: NOW)
+    s.register(service.REMINDER_JOB, nothing)
+    s.register(service.SUMMARY_JOB, nothing)
+    return s
+
+
+async def race(db: Database, election: date = date(2028, 6, 27)) -> int:
+    made = await race_service.add_race(
+        db,
+        guild_id=GUILD,
+        actor_id=1,
+        draft=RaceDraft(
+            "Assembly 36",
+            OfficeKind.LEGISLATIVE,
+            BallotLine.PARTISAN_PRIMARY,
+            general_date=date(2028, 11, 7),
+            primary_date=election,
+            decided_in_primary=True,
+        ),
+        now=NOW,
+        tz=NY,
+    )
+    return made.id
+
+
+async def pending(db: Database) -> list[jobs.Job]:
+    return [
+        j for j in await jobs.for_guild(db, GUILD, service.REMINDER_JOB) if j.state == "pending"
+    ]
+
+
+async def create(db: Database, scheduler: Scheduler, race_id: int) -> service.PlanView:
+    return await service.create(
+        db, scheduler, guild_id=GUILD, race_id=race_id, actor_id=1, tz=NY, now=NOW
+    )
+
+
+async def test_a_plan_schedules_three_reminders_for_every_dated_future_milestone(
+    db: Database, scheduler: Scheduler
+) -> None:
+    made = await create(db, scheduler, await race(db))
+    reminded = {m.id for m in made.milestones if m.on is not None and m.on > NOW.date()}
+    assert len(reminded) == 9  # the invisible-primary window starts today; petitions undated
+    # the district is chosen 26 days from now: its 30-day reminder would be in the past
+    assert len(await pending(db)) == 2 + 3 * 8
+    assert {j.payload["milestone_id"] for j in await pending(db)} == reminded
+    with pytest.raises(service.PlanExists):
+        await create(db, scheduler, made.race.id)
+
+
+async def test_moving_done_and_remove_keep_reminders_in_step(
+    db: Database, scheduler: Scheduler
+) -> None:
+    made = await create(db, scheduler, await race(db))
+    announcement = next(m for m in made.milestones if m.key == "announcement")
+    before = {j.id for j in await pending(db)}
+    kw = {"guild_id": GUILD, "race_id": made.race.id, "actor_id": 1}
+    moved = await service.move_milestone(
+        db,
+        scheduler,
+        **kw,
+        milestone=announcement,
+        on=date(2027, 9, 10),
+        until=None,
+        tz=NY,
+        now=NOW,
+    )
+    after = await pending(db)
+    assert len(after) == len(before)
+    new = [j for j in after if j.id not in before]
+    assert sorted(j.due_at.date() for j in new) == [
+        date(2027, 8, 11),
+        date(2027, 9, 3),
+        date(2027, 9, 9),
+    ]
+    assert all(j.payload["milestone_id"] == moved.id for j in new)
+
+    await service.mark_done(
+        db, scheduler, **kw, milestone=moved, done_on=date(2026, 5, 1), tz=NY, now=NOW
+    )
+    assert not [j for j in await pending(db) if j.payload["milestone_id"] == moved.id]
+
+    sio = next(m for m in made.milestones if m.key == "sio")
+    await service.remove_milestone(db, scheduler, **kw, milestone=sio, now=NOW)
+    assert not [j for j in await pending(db) if j.payload["milestone_id"] == sio.id]
+    assert len(await pending(db)) == len(before) - 6
+    shown = await service.view(db, GUILD, made.race.id)
+    assert "SIO structure established" not in [m.name for m in shown.milestones]
+
+
+async def test_a_refused_date_changes_nothing(db: Database, scheduler: Scheduler) -> None:
+    made = await create(db, scheduler, await race(db))
+    gotv = next(m for m in made.milestones if m.key == "gotv")
+    before = await pending(db)
+    with pytest.raises(InvalidInput, match="after the election"):
+        await service.move_milestone(
+            db, scheduler, guild_id=GUILD, race_id=made.race.id, actor_id=1, milestone=gotv,
+            on=date(2028, 7, 1), until=None, tz=NY, now=NOW,
+        )  # fmt: skip
+    assert await pending(db) == before
+    assert (await service.view(db, GUILD, made.race.id)).milestones == made.milestones
+
+
+async def test_missed_reminders_are_listed_once_in_one_summary(
+    db: Database, scheduler: Scheduler
+) -> None:
+    made = await create(db, scheduler, await race(db))
+    reminders = await pending(db)
+    later = reminders[2].due_at + timedelta(days=3)  # the first three are long overdue
+    assert await service.record_missed(
+        db, scheduler, reminders[0].id, now=later, delay=timedelta(seconds=10)
+    )
+    assert await service.record_missed(
+        db, scheduler, reminders[1].id, now=later, delay=timedelta(seconds=10)
+    )
+    summaries = await jobs.for_guild(db, GUILD, service.SUMMARY_JOB)
+    assert len(summaries) == 1  # one summary pending for the chapter, not one per reminder
+    listed = await service.gather_missed(
+        db, summaries[0].id, GUILD, now=later, grace=timedelta(hours=6)
+    )
+    assert [m.due_at for m in listed] == [r.due_at for r in reminders[:3]]
+    assert listed[0].race_label == made.race.label
+    # the third never ran: it is settled missed, so its own timer finds nothing to do
+    assert (await jobs.get(db, reminders[2].id)).state == "missed"
+    # a summary recovered after a crash lists the same reminders, and no more
+    again = await service.gather_missed(
+        db, summaries[0].id, GUILD, now=later + timedelta(days=1), grace=timedelta(hours=6)
+    )
+    assert again[:3] == listed
+    assert not await service.record_missed(
+        db, scheduler, reminders[0].id, now=later, delay=timedelta(seconds=10)
+    )
