@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.db import Database
-from bot.errors import EndorseTree
+from bot.discord_errors import EndorseTree
 from bot.scheduler import Scheduler
 
 log = logging.getLogger("endorsebot")

@@ -1,19 +1,12 @@
-"""Errors a member can understand, and the one place every app-command error is handled.
+"""Errors a member can understand. No Discord here: services raise these, and
+`bot.discord_errors` (beside the client) shows them to the member.
 
 A `UserError` carries a message in plain words that is shown to the member, ephemerally,
-and changes nothing. Anything else is a bug: it is logged with a traceback and an error id,
-and the member gets a short apology quoting the same id.
+and changes nothing. A subclass keeps the facts it was raised with as attributes, so a
+caller can act on them without parsing the text.
 """
 
 from __future__ import annotations
-
-import logging
-import secrets
-
-import discord
-from discord import app_commands
-
-log = logging.getLogger("endorsebot.errors")
 
 
 class UserError(Exception):
@@ -30,6 +23,8 @@ class NotConfigured(UserError):
 
 class MissingRole(UserError):
     def __init__(self, role_name: str, action: str) -> None:
+        self.role_name = role_name
+        self.action = action
         super().__init__(f"Only members with the **{role_name}** role can {action}.")
 
 
@@ -39,85 +34,3 @@ class InvalidInput(UserError):
 
 class NotFound(UserError):
     """The thing the member named does not exist in this chapter."""
-
-
-def unwrap(error: BaseException) -> BaseException:
-    """The error a command raised, without discord.py's wrappers."""
-    if isinstance(error, app_commands.CommandInvokeError):
-        error = error.original
-    return error
-
-
-async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
-    """Answer ephemerally whether or not the interaction was already acknowledged."""
-    if interaction.response.is_done():
-        await interaction.followup.send(message, ephemeral=True)
-    else:
-        await interaction.response.send_message(message, ephemeral=True)
-
-
-def _where(interaction: discord.Interaction) -> str:
-    command = getattr(interaction.command, "qualified_name", None)
-    if command:
-        return f"/{command}"
-    # A component's custom_id can carry state (a ballot's ranking so far): log its namespace.
-    custom_id = str((interaction.data or {}).get("custom_id", "?"))
-    return "component " + ":".join(custom_id.split(":")[:2])
-
-
-async def report(
-    interaction: discord.Interaction,
-    error: BaseException,
-    *,
-    where: str | None = None,
-    traceback: bool = True,
-) -> None:
-    """Turn any error raised while handling `interaction` into an answer the member sees.
-
-    A bug is logged, as happening in `where` (default: the command, or the component's
-    namespace), with an error id the member is given. `traceback=False` logs only the
-    error's type, for handlers whose exception text could quote what a member chose.
-    """
-    error = unwrap(error)
-    if isinstance(error, UserError):
-        message = str(error)
-    elif isinstance(error, app_commands.CommandOnCooldown):
-        message = f"Slow down: try again in {error.retry_after:.0f} seconds."
-    elif isinstance(error, app_commands.NoPrivateMessage):
-        message = "This command only works inside the chapter's server."
-    else:
-        error_id = secrets.token_hex(4)
-        where = where or _where(interaction)
-        if traceback:
-            log.error(
-                "error %s handling %s in guild %s",
-                error_id,
-                where,
-                interaction.guild_id,
-                exc_info=error,
-            )
-        else:
-            log.error(
-                "error %s handling %s in guild %s: %s",
-                error_id,
-                where,
-                interaction.guild_id,
-                type(error).__name__,
-            )
-        message = (
-            "Sorry, something went wrong on our side and nothing was changed. "
-            f"Please tell the committee's tech volunteer: error id `{error_id}`."
-        )
-    try:
-        await send_ephemeral(interaction, message)
-    except discord.HTTPException:
-        log.warning("could not deliver an error message for interaction %s", interaction.id)
-
-
-class EndorseTree(app_commands.CommandTree):
-    """The command tree: every app-command error reaches the member through `report`."""
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await report(interaction, error)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.chapters import ChapterConfig
 from bot.errors import MissingRole, NotConfigured, UserError
 from bot.services import chapters as chapter_service
-from bot.store.chapters import ChapterConfig
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot

@@ -33,7 +33,6 @@ from zoneinfo import ZoneInfo, available_timezones
 __all__ = [
     "BARE_DATE_TIME",
     "TimeInputError",
-    "discord_timestamp",
     "format_local",
     "parse_when",
     "validate_timezone",
@@ -47,7 +46,6 @@ ACCEPTED_FORMS = (
     "`in 3d`, `72h`, `in 90m`, `2w`, `in 1d 12h` or `now`"
 )
 
-_DISCORD_STYLES = frozenset("tTdDfFR")
 # Files in the zone database that are not places: `localtime` is the server's own zone.
 _NOT_CHAPTER_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
@@ -276,15 +274,6 @@ def format_local(dt: datetime, tz: str | ZoneInfo) -> str:
     zone = tz if isinstance(tz, ZoneInfo) else validate_timezone(tz)
     local = dt.astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-
-
-def discord_timestamp(dt: datetime, style: str = "F") -> str:
-    """A Discord timestamp tag, which each member's client shows in their own timezone."""
-    if dt.tzinfo is None:
-        raise ValueError("dt must be an aware datetime")
-    if style not in _DISCORD_STYLES:
-        raise ValueError(f"unknown Discord timestamp style {style!r}")
-    return f"<t:{int(dt.timestamp())}:{style}>"
 
 
 @lru_cache(maxsize=1)

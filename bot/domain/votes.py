@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from bot.domain.tally.endorsement import parse_threshold
+from bot.domain.vote_types import VoteMethod, VoteState
 
 NO_ENDORSEMENT = "No endorsement"
 LAYOUT_VERSION = "1"  # bump when the meaning of a custom_id's ranking changes
@@ -195,9 +196,9 @@ def check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None
 
 def accepting(state: str, closes_at: datetime, now: datetime) -> None:
     """BallotRejected unless a ballot submitted at `now` can count (open and before close)."""
-    if state == "scheduled":
+    if state == VoteState.SCHEDULED:
         raise BallotRejected("This vote is not open yet. Nothing was recorded.")
-    if state != "open" or now >= closes_at:
+    if state != VoteState.OPEN or now >= closes_at:
         raise BallotRejected("This vote is closed. Nothing was recorded.")
 
 
@@ -239,12 +240,12 @@ def rules_text(
     quorum: Fraction,
     no_endorsement: bool,
     options: int,
-    method: str = "irv",
+    method: VoteMethod = VoteMethod.IRV,
     seats: int = 1,
     several_pass: str = "all",
 ) -> str:
     """The method and rules in plain words, for the announcement."""
-    if method != "irv":
+    if method != VoteMethod.IRV:
         return _other_rules_text(threshold, quorum, no_endorsement, method, seats, several_pass)
     parts = [
         "**Instant-runoff.** Rank as many options as you like, first choice first. Each round "
@@ -270,13 +271,8 @@ def rules_text(
 
 # --- part 2: methods, yes/no ballots, paper ballots, lifecycle --------------------------------
 
-METHODS = ("irv", "yes-no", "stv", "schulze")
-METHOD_NAMES = {
-    "irv": "Instant-runoff",
-    "yes-no": "Yes/no per candidate",
-    "stv": "Single transferable vote",
-    "schulze": "Condorcet (Schulze)",
-}
+METHODS = tuple(VoteMethod)
+METHOD_NAMES = {method: method.label for method in VoteMethod}
 # A yes/no answer as the digit stored for it: the ballot is one digit per candidate.
 ABSTAIN, YES, NO = 0, 1, 2
 ANSWER_WORDS = ("abstain", "yes", "no")
@@ -289,11 +285,11 @@ def check_method(method: str, seats: int, candidates: int) -> None:
         raise VoteRuleError(f"Unknown method {method!r}; use one of {', '.join(METHODS)}.")
     if seats < 1:
         raise VoteRuleError("A vote fills at least one seat.")
-    if seats > 1 and method not in ("stv", "yes-no"):
+    if seats > 1 and method not in (VoteMethod.STV, VoteMethod.YES_NO):
         raise VoteRuleError(
             f"{METHOD_NAMES[method]} fills one seat; use `method:stv` for {seats} seats."
         )
-    if method == "stv" and seats >= candidates:
+    if method == VoteMethod.STV and seats >= candidates:
         raise VoteRuleError(
             f"{seats} seats need more than {seats} options on the ballot (there are "
             f"{candidates}); with fewer, every option is elected."
@@ -398,7 +394,7 @@ def _other_rules_text(
     several_pass: str,
 ) -> str:
     share = share_text(threshold)
-    if method == "yes-no":
+    if method == VoteMethod.YES_NO:
         parts = [
             "**Yes/no per candidate.** Answer yes, no or abstain for each candidate. A "
             f"candidate is endorsed when at least {share} of the yes + no answers are yes; "
@@ -411,7 +407,7 @@ def _other_rules_text(
             )
         else:
             parts.append("Every candidate who passes is endorsed (dual endorsement is allowed).")
-    elif method == "stv":
+    elif method == VoteMethod.STV:
         parts = [
             f"**Single transferable vote, {seats} seats.** Rank as many options as you like. "
             "A candidate reaching the quota is elected and their surplus moves on; the lowest "

@@ -7,16 +7,22 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.db import Database
+from bot.domain.chapters import ChapterConfig
 from bot.store import audit, chapters
-from bot.store.chapters import ChapterConfig
 
 
 class ChapterNotConfigured(Exception):
     """The guild has no configuration yet: everything but `/setup` waits for it."""
 
 
+async def find(db: Database, guild_id: int) -> ChapterConfig | None:
+    """The chapter's configuration, or None before `/setup chapter` has run."""
+    return await chapters.get(db, guild_id)
+
+
 async def require(db: Database, guild_id: int) -> ChapterConfig:
-    config = await chapters.get(db, guild_id)
+    """The chapter's configuration; `ChapterNotConfigured` before `/setup chapter` has run."""
+    config = await find(db, guild_id)
     if config is None:
         raise ChapterNotConfigured(guild_id)
     return config

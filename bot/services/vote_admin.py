@@ -16,13 +16,13 @@ from bot.domain import votes as rules
 from bot.domain.races import RaceStatus
 from bot.domain.tally.io.csv import write_csv
 from bot.domain.timeparse import TimeInputError, parse_when
+from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
 from bot.services import races as race_service
 from bot.services import votes as vote_service
 from bot.store import audit
 from bot.store import votes as store
-from bot.store.votes import Vote
 
 log = logging.getLogger("endorsebot.votes")
 
@@ -33,9 +33,9 @@ MAX_PAPER_COPIES = 1000
 
 def _still_running(vote: Vote, now: datetime, doing: str) -> None:
     """InvalidInput unless the vote is scheduled or open and before its close."""
-    if vote.state == "cancelled":
+    if vote.state == VoteState.CANCELLED:
         raise InvalidInput(f"Vote #{vote.id} was cancelled; you cannot {doing} it.")
-    if vote.state == "closed" or now >= vote.closes_at:
+    if vote.state == VoteState.CLOSED or now >= vote.closes_at:
         raise InvalidInput(f"Vote #{vote.id} has closed; you cannot {doing} it any more.")
 
 
@@ -162,14 +162,14 @@ async def add_paper(
     The ranking is stored like an online one, grouped with identical paper ballots; the
     audit log records the teller and the count, never the ranking.
     """
-    if vote.state == "scheduled":
+    if vote.state == VoteState.SCHEDULED:
         raise InvalidInput(f"Vote #{vote.id} is not open yet; enter paper ballots once it opens.")
     _still_running(vote, now, "add paper ballots to")
     if not 1 <= copies <= MAX_PAPER_COPIES:
         raise InvalidInput(f"`copies` must be 1 to {MAX_PAPER_COPIES}.")
     options = await vote_service.option_names(db, vote.id)
     try:
-        if vote.method == "yes-no":
+        if vote.method == VoteMethod.YES_NO:
             indexes = rules.parse_paper_answers(ranking, options)
         else:
             indexes = rules.parse_paper_ranking(ranking, options)
@@ -177,7 +177,7 @@ async def add_paper(
         raise InvalidInput(f"{error} Nothing was recorded.") from None
     async with db.transaction() as conn:
         current = await store.get_vote_by_id(conn, vote.id)
-        if current is None or current.state != "open" or now >= current.closes_at:
+        if current is None or current.state != VoteState.OPEN or now >= current.closes_at:
             raise InvalidInput(f"Vote #{vote.id} has closed; nothing was recorded.")
         total = await store.add_paper(conn, vote, rules.encode_ranking(indexes), copies)
         await audit.record(
@@ -194,7 +194,7 @@ async def add_paper(
 
 
 async def paper_count(db: Database, vote: Vote) -> int:
-    if vote.state == "closed" and vote.paper_cast is not None:
+    if vote.state == VoteState.CLOSED and vote.paper_cast is not None:
         return vote.paper_cast
     return await store.paper_count(db, vote.id)
 
@@ -213,9 +213,9 @@ class Export:
 
 
 async def export(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Export:
-    if vote.state == "cancelled":
+    if vote.state == VoteState.CANCELLED:
         raise InvalidInput(f"Vote #{vote.id} was cancelled: its ballots were discarded.")
-    if vote.state != "closed":
+    if vote.state != VoteState.CLOSED:
         raise InvalidInput("Ballots can be exported only after the vote closes.")
     if vote.purged_at is not None:
         raise InvalidInput(
@@ -273,9 +273,9 @@ def _still_counting(vote: Vote) -> str:
 async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vote:
     """Delete a closed vote's ballots once the chapter's retention period has passed; the
     published result (and its SHA-256) stays."""
-    if vote.state == "cancelled":
+    if vote.state == VoteState.CANCELLED:
         raise InvalidInput(f"Vote #{vote.id} was cancelled: its ballots are already gone.")
-    if vote.state != "closed" or vote.closed_at is None:
+    if vote.state != VoteState.CLOSED or vote.closed_at is None:
         raise InvalidInput("Only a closed vote's ballots can be purged.")
     if vote.purged_at is not None:
         raise InvalidInput(f"Vote #{vote.id}'s ballots were already purged.")

@@ -26,6 +26,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.domain import votes as rules
+from bot.domain.audit import BOT_ACTOR_ID, AuditEntry
 from bot.domain.races import CandidateDraft, RaceStatus, name_key
 from bot.domain.tally.count import count_vote
 from bot.domain.tally.io.blt import write_blt
@@ -33,13 +34,13 @@ from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
 from bot.domain.tally.report import result_to_json
 from bot.domain.tally.yesno import count_yes_no
 from bot.domain.timeparse import TimeInputError, parse_when
+from bot.domain.vote_types import NewVote, Vote, VoteMethod, VoteOption, VoteState
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.scheduler import Scheduler
 from bot.services import races as race_service
 from bot.store import audit, jobs
 from bot.store import votes as store
 from bot.store.jobs import Job
-from bot.store.votes import NewVote, Vote, VoteOption
 
 log = logging.getLogger("endorsebot.votes")
 
@@ -71,7 +72,7 @@ class VoteRequest:
     opens: str = "now"
     closes: str = "in 3d"
     no_endorsement: bool = True
-    method: str = "irv"
+    method: VoteMethod = VoteMethod.IRV
     seats: int = 1
     several_pass: str = "all"  # yes/no: "all" who pass are endorsed, or only the "highest"
 
@@ -131,7 +132,7 @@ async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan
         ):
             known.add(name_key(tidy))
             extra.append(tidy)
-    if request.method == "yes-no":  # each candidate is its own question: no option to add
+    if request.method == VoteMethod.YES_NO:  # each candidate is its own question: no option to add
         request = dataclasses.replace(request, no_endorsement=False)
     try:
         options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)
@@ -278,7 +279,7 @@ async def option_names(db: Database, vote_id: int) -> tuple[str, ...]:
 
 async def turnout(db: Database, vote: Vote) -> tuple[int, int]:
     """(ballots submitted, roll size); while scheduled, (0, 0)."""
-    if vote.state == "closed" and vote.ballots_cast is not None:
+    if vote.state == VoteState.CLOSED and vote.ballots_cast is not None:
         return vote.ballots_cast, vote.roll_size or 0
     return await store.turnout(db, vote.id), vote.roll_size or 0
 
@@ -287,7 +288,7 @@ async def list_votes(db: Database, guild_id: int) -> list[Vote]:
     return await store.list_votes(db, guild_id)
 
 
-async def audit_trail(db: Database, vote: Vote) -> list[audit.AuditEntry]:
+async def audit_trail(db: Database, vote: Vote) -> list[AuditEntry]:
     return await audit.for_subject(db, vote.guild_id, vote.subject)
 
 
@@ -308,7 +309,7 @@ async def open_vote(db: Database, vote_id: int, roll: Sequence[int], *, now: dat
             await audit.record(
                 conn,
                 guild_id=vote.guild_id,
-                actor_id=0,
+                actor_id=BOT_ACTOR_ID,
                 action="vote.open",
                 subject=vote.subject,
                 detail=f"roll frozen: {size} members",
@@ -354,7 +355,7 @@ def _acceptable(
     `BallotRefused` with the reason."""
     try:
         rules.accepting(vote.state, vote.closes_at, now)
-        if vote.method == "yes-no":  # one answer per candidate, stored like a ranking
+        if vote.method == VoteMethod.YES_NO:  # one answer per candidate, stored like a ranking
             return rules.validate_answers(
                 draft.ranking,
                 candidates=option_count,
@@ -512,7 +513,7 @@ def _close_request(vote: Vote, job: Job | None, now: datetime) -> CloseRequest:
         # The close is under way (ballots maybe frozen, result not yet posted): changing the
         # close time or who closed it now would rewrite a close that is already happening.
         raise InvalidInput(closing_now_text(vote))
-    if vote.state != "open":
+    if vote.state != VoteState.OPEN:
         raise InvalidInput("Only an open vote can be closed.")
     return CloseRequest(
         vote, early=now < vote.closes_at, new_job=job is None or job.state != "pending"
@@ -605,7 +606,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
         vote = await store.get_vote_by_id(conn, vote_id)
         if vote is None:
             raise NotFound(f"vote {vote_id} does not exist")
-        if vote.state == "scheduled":
+        if vote.state == VoteState.SCHEDULED:
             # The open job never ran (its handler failed): open with an empty roll so the
             # close can go ahead and say so rather than hang.
             await store.open_vote(conn, vote, [], now=now)
@@ -638,7 +639,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
                 guild_id=counted.vote.guild_id,
                 race_id=counted.vote.race_id,
                 status=status,
-                actor_id=0,
+                actor_id=BOT_ACTOR_ID,
                 now=now,
             )
         except Exception as error:  # the result must still post; the committee can fix this
@@ -669,12 +670,12 @@ def profile_of(vote: Vote, options: Sequence[str], ballots: Sequence[tuple[str, 
 async def count(db: Database, vote_id: int) -> Counted:
     """Count a closed vote from its frozen ballots."""
     vote = await store.get_vote_by_id(db, vote_id)
-    if vote is None or vote.state != "closed":
+    if vote is None or vote.state != VoteState.CLOSED:
         raise InvalidInput("Results exist only after the vote closes.")
     options = await option_names(db, vote_id)
     ballots = await store.final_ballots(db, vote_id)
     paper = vote.paper_cast or 0
-    if vote.method == "yes-no":
+    if vote.method == VoteMethod.YES_NO:
         return _count_yes_no(vote, options, ballots, paper)
     profile = profile_of(vote, options, ballots)
     blt = write_blt(profile)

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from bot.db import Database
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    guild_id: int
-    actor_id: int
-    action: str
-    subject: str
-    detail: str
-    at: datetime
+from bot.domain.audit import AuditEntry
 
 
 async def record(

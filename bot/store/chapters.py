@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from bot.db import Database
-
-
-@dataclass(frozen=True, slots=True)
-class ChapterConfig:
-    guild_id: int
-    member_role_ids: tuple[int, ...]
-    committee_role_id: int
-    candidate_role_id: int | None
-    announcements_channel_id: int
-    review_channel_id: int
-    votes_channel_id: int
-    reminders_channel_id: int
-    timezone: str
-    updated_at: datetime
-    updated_by: int
+from bot.domain.chapters import ChapterConfig
 
 
 async def get(db: Database, guild_id: int) -> ChapterConfig | None:

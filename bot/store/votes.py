@@ -27,82 +27,9 @@ from typing import Any
 import aiosqlite
 
 from bot.db import Database
+from bot.domain.vote_types import NewVote, Vote, VoteMethod, VoteOption, VoteState
 
 Source = Database | aiosqlite.Connection
-
-
-@dataclass(frozen=True, slots=True)
-class VoteOption:
-    position: int
-    name: str
-    candidate_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Vote:
-    id: int
-    guild_id: int
-    race_id: int
-    title: str
-    method: str
-    layout: str
-    eligible_role_ids: tuple[int, ...]
-    quorum: Fraction
-    threshold: Fraction
-    no_endorsement: bool
-    opens_at: datetime
-    closes_at: datetime
-    state: str
-    channel_id: int
-    message_id: int | None
-    roll_size: int | None
-    ballots_cast: int | None
-    opened_at: datetime | None
-    closed_at: datetime | None
-    closed_late: bool
-    closed_by: int | None
-    result: dict | None
-    blt_sha256: str | None
-    result_message_id: int | None
-    open_job_id: int | None
-    close_job_id: int | None
-    created_by: int
-    created_at: datetime
-    seats: int = 1
-    several_pass: str = "all"  # yes/no, one seat: "all" pass are endorsed, or the "highest"
-    paper_cast: int | None = None  # frozen at the close
-    cancelled_at: datetime | None = None
-    cancelled_by: int | None = None
-    cancel_reason: str | None = None
-    purged_at: datetime | None = None
-    # The race's status before this vote moved it to endorsement_open; None: not known.
-    race_status_before: str | None = None
-
-    @property
-    def subject(self) -> str:
-        """The audit log's subject for this vote."""
-        return f"vote:{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class NewVote:
-    guild_id: int
-    race_id: int
-    title: str
-    layout: str
-    options: tuple[VoteOption, ...]
-    eligible_role_ids: tuple[int, ...]
-    quorum: Fraction
-    threshold: Fraction
-    no_endorsement: bool
-    opens_at: datetime
-    closes_at: datetime
-    channel_id: int
-    created_by: int
-    method: str = "irv"
-    seats: int = 1
-    several_pass: str = "all"
-    race_status_before: str | None = None
 
 
 def _time(text: str | None) -> datetime | None:
@@ -119,7 +46,7 @@ def _vote(row: sqlite3.Row) -> Vote:
         guild_id=row["guild_id"],
         race_id=row["race_id"],
         title=row["title"],
-        method=row["method"],
+        method=VoteMethod(row["method"]),
         layout=row["layout"],
         eligible_role_ids=tuple(json.loads(row["eligible_role_ids"])),
         quorum=Fraction(row["quorum"]),
@@ -128,7 +55,7 @@ def _vote(row: sqlite3.Row) -> Vote:
         opens_at=datetime.fromisoformat(row["opens_at"]),
         closes_at=datetime.fromisoformat(row["closes_at"]),
         # A cancelled vote is stored 'closed' (0003's CHECK); it reads back as 'cancelled'.
-        state="cancelled" if row["cancelled_at"] is not None else row["state"],
+        state=VoteState.CANCELLED if row["cancelled_at"] is not None else VoteState(row["state"]),
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         roll_size=row["roll_size"],

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import chapters as chapter_service
-from bot.store import chapters
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
@@ -35,7 +34,7 @@ class HelpCog(commands.Cog):
         config = None
         committee = member_ok = False
         if interaction.guild is not None and isinstance(member, discord.Member):
-            config = await chapters.get(self.bot.db, interaction.guild.id)
+            config = await chapter_service.find(self.bot.db, interaction.guild.id)
             roles = {role.id for role in member.roles}
             committee = chapter_service.is_committee(
                 config, roles, member.guild_permissions.manage_guild

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.chapters import ChapterConfig
 from bot.domain.races import (
     OFFICE_MAX,
     BallotLine,
@@ -29,8 +30,8 @@ from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
 from bot.services import chapters as chapter_service
 from bot.services import races as race_service
-from bot.store.chapters import ChapterConfig
 from cogs._common import require_committee, require_member
+from cogs._text import clip
 from cogs.races import _render
 from cogs.races.sections import RaceViewer, collect_sections
 
@@ -83,7 +84,7 @@ def race_choice(race: Race) -> app_commands.Choice[str]:
     name = f"{race.label} · {race.status.label}"
     if race.archived:
         name += " · archived"
-    return app_commands.Choice(name=_render.clip(name, CHOICE_NAME_MAX), value=str(race.id))
+    return app_commands.Choice(name=clip(name, CHOICE_NAME_MAX), value=str(race.id))
 
 
 class _RaceAware(commands.Cog):
@@ -493,7 +494,7 @@ class CandidateCog(_RaceAware):
         )
         return [
             app_commands.Choice(
-                name=_render.clip(f"{c.name} · {c.status.label}", CHOICE_NAME_MAX),
+                name=clip(f"{c.name} · {c.status.label}", CHOICE_NAME_MAX),
                 value=str(c.id),
             )
             for c in found

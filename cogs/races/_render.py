@@ -8,7 +8,7 @@ from datetime import date
 import discord
 
 from bot.domain.races import Candidate, Race, election_day_end, election_day_noon
-from bot.domain.timeparse import discord_timestamp
+from cogs._text import clip, timestamp
 from cogs.races.sections import SECTION_BODY_MAX, SECTION_TITLE_MAX, RaceSection
 
 COLOUR = discord.Colour.red()
@@ -22,13 +22,9 @@ EMBED_TOTAL_MAX = 6000
 def when(day: date, tz: str) -> str:
     """`November 7, 2028 (in 2 years)` in each member's own client."""
     return (
-        f"{discord_timestamp(election_day_noon(day, tz), 'D')} "
-        f"({discord_timestamp(election_day_end(day, tz), 'R')})"
+        f"{timestamp(election_day_noon(day, tz), 'D')} "
+        f"({timestamp(election_day_end(day, tz), 'R')})"
     )
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def lines_within(lines: Sequence[str], limit: int) -> str:
@@ -122,7 +118,7 @@ def race_list(races: Sequence[Race], *, tz: str, archived_too: bool) -> discord.
         archived = " · archived" if race.archived else ""
         lines.append(
             f"**{race.label}** — {race.status.label}{archived} · "
-            f"{discord_timestamp(election_day_noon(race.decisive_date, tz), 'D')}"
+            f"{timestamp(election_day_noon(race.decisive_date, tz), 'D')}"
         )
     embed.description = lines_within(lines, DESCRIPTION_MAX)
     embed.set_footer(text="See one with /race show")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.store.chapters import ChapterConfig
+from bot.domain.chapters import ChapterConfig
 
 # What the bot does in its channels: post and edit messages with embeds and charts, and read
 # recent history to find its own earlier post after a crash (so it never posts twice).

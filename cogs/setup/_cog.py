@@ -9,12 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.chapters import ChapterConfig
 from bot.domain.timeparse import TimeInputError, validate_timezone
 from bot.errors import InvalidInput, MissingRole, UserError
 from bot.services import chapters as chapter_service
 from bot.services import vote_admin
-from bot.store import chapters
-from bot.store.chapters import ChapterConfig
 from cogs._common import require_committee, role_name
 from cogs.setup._check import channel_purposes, check
 
@@ -174,7 +173,7 @@ class SetupCog(commands.Cog):
         member = interaction.user
         if interaction.guild is None or not isinstance(member, discord.Member):
             raise UserError("This only works inside the chapter's server.")
-        config = await chapters.get(self.bot.db, interaction.guild.id)
+        config = await chapter_service.find(self.bot.db, interaction.guild.id)
         roles = {role.id for role in member.roles}
         if chapter_service.is_committee(config, roles, member.guild_permissions.manage_guild):
             return

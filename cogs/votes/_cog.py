@@ -20,15 +20,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_errors import report
 from bot.domain import votes as rules
+from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.domain.votes import Draft
-from bot.errors import UserError, report
+from bot.errors import UserError
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import races as race_service
 from bot.services import vote_admin
 from bot.services import votes as service
-from bot.store.votes import Vote
 from cogs._common import require_committee, require_member, role_name
+from cogs._text import clip, timestamp
 from cogs.votes import _render
 from cogs.votes._views import (
     DYNAMIC_ITEMS,
@@ -178,7 +180,7 @@ class VotesCog(commands.Cog, name="Votes"):
             opens=opens,
             closes=closes,
             no_endorsement=no_endorsement,
-            method=method,
+            method=VoteMethod(method),
             seats=seats,
             several_pass=several_pass,
         )
@@ -201,7 +203,7 @@ class VotesCog(commands.Cog, name="Votes"):
         request = dataclasses.replace(request, extra_candidates=names)
         plan = await service.plan(self.bot.db, request, now=self.bot.clock())
         embed = discord.Embed(title=f"Preview: endorsement vote on {plan.title}"[:256])
-        embed.description = _render.clip(
+        embed.description = clip(
             rules.rules_text(
                 threshold=plan.threshold,
                 quorum=plan.quorum,
@@ -216,18 +218,18 @@ class VotesCog(commands.Cog, name="Votes"):
         )
         embed.add_field(
             name=f"Ballot ({len(plan.options)} options)",
-            value=_render.clip("\n".join(f"• {n}" for n in plan.options), 1024, "\n…"),
+            value=clip("\n".join(f"• {n}" for n in plan.options), 1024, "\n…"),
             inline=False,
         )
         if plan.new_candidates:
             embed.add_field(
                 name="Added to the race",
-                value=_render.clip(", ".join(plan.new_candidates), 1024, "…"),
+                value=clip(", ".join(plan.new_candidates), 1024, "…"),
                 inline=False,
             )
         embed.add_field(name="Who votes", value=_render.roles_text(request.eligible_role_ids))
-        embed.add_field(name="Opens", value=_render.ts(plan.opens_at))
-        embed.add_field(name="Closes", value=_render.ts(plan.closes_at))
+        embed.add_field(name="Opens", value=timestamp(plan.opens_at))
+        embed.add_field(name="Closes", value=timestamp(plan.closes_at))
         await interaction.response.send_message(
             "Check the vote, then create it. The announcement is posted in "
             f"<#{request.channel_id}> when it opens.",
@@ -246,7 +248,7 @@ class VotesCog(commands.Cog, name="Votes"):
         await interaction.edit_original_response(
             content=(
                 f"Vote **#{vote.id}** on **{vote.title}** is set: it opens "
-                f"{_render.ts(vote.opens_at)} and closes {_render.ts(vote.closes_at)}. "
+                f"{timestamp(vote.opens_at)} and closes {timestamp(vote.closes_at)}. "
                 f"The announcement goes to <#{vote.channel_id}> at the open."
             ),
             embed=None,
@@ -266,12 +268,12 @@ class VotesCog(commands.Cog, name="Votes"):
         if close.early:
             ask = (
                 f"Close **{chosen.title}** now, before its close time "
-                f"{_render.ts(chosen.closes_at)}? {turnout}. No ballot is accepted after this "
+                f"{timestamp(chosen.closes_at)}? {turnout}. No ballot is accepted after this "
                 "and the result is posted at once."
             )
         else:
             ask = (
-                f"**{chosen.title}** was due to close {_render.ts(chosen.closes_at)} and its "
+                f"**{chosen.title}** was due to close {timestamp(chosen.closes_at)} and its "
                 f"result has not been posted yet. {turnout}; no ballot was accepted after the "
                 "close time. Run the close now? The result is posted at once."
             )
@@ -294,7 +296,7 @@ class VotesCog(commands.Cog, name="Votes"):
         else:
             done = (
                 f"**{vote.title}** stopped taking ballots at its close time "
-                f"{_render.ts(vote.closes_at)}; its close runs now and the result is being "
+                f"{timestamp(vote.closes_at)}; its close runs now and the result is being "
                 f"posted in <#{vote.channel_id}>."
             )
         await interaction.response.edit_message(content=done, view=None)
@@ -306,43 +308,36 @@ class VotesCog(commands.Cog, name="Votes"):
         chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
         voted, _ = await service.turnout(self.bot.db, chosen)
         lines = [_render.vote_line(chosen, voted)]
-        if chosen.state == "cancelled":
+        if chosen.state == VoteState.CANCELLED:
             lines.append(f"Cancelled by <@{chosen.cancelled_by}>: {chosen.cancel_reason}")
         elif chosen.purged_at is not None:
             lines.append("The ballots were purged; the result posted at the close stands.")
-        elif chosen.state == "closed" and chosen.result is not None:
+        elif chosen.state == VoteState.CLOSED and chosen.result is not None:
             counted = await service.count(self.bot.db, chosen.id)
             lines.append(_render.verdict(counted))
-        await interaction.response.send_message(
-            _render.clip("\n".join(lines), 2000, "…"), ephemeral=True
-        )
+        await interaction.response.send_message(clip("\n".join(lines), 2000, "…"), ephemeral=True)
 
     @group.command(name="list", description="Open, scheduled and closed votes")
     async def list_command(self, interaction: discord.Interaction) -> None:
         config = await require_member(interaction, "list votes")
         found = await service.list_votes(self.bot.db, config.guild_id)
         sections = []
-        for state, heading in (
-            ("open", "Open"),
-            ("scheduled", "Scheduled"),
-            ("closed", "Closed"),
-            ("cancelled", "Cancelled"),
-        ):
+        for state in (VoteState.OPEN, VoteState.SCHEDULED, VoteState.CLOSED, VoteState.CANCELLED):
             these = [v for v in found if v.state == state]
             if these:
                 body = []
                 for v in these[:15]:
                     voted = (
                         (await service.turnout(self.bot.db, v))[0]
-                        if state in ("open", "closed")
+                        if state in (VoteState.OPEN, VoteState.CLOSED)
                         else None
                     )
                     body.append(_render.vote_line(v, voted))
-                sections.append(f"**{heading}**\n" + "\n".join(body))
+                sections.append(f"**{state.label}**\n" + "\n".join(body))
         text = (
             "\n\n".join(sections) or "No votes yet. The committee starts one with `/vote create`."
         )
-        await interaction.response.send_message(_render.clip(text, 2000, "…"), ephemeral=True)
+        await interaction.response.send_message(clip(text, 2000, "…"), ephemeral=True)
 
     @group.command(
         name="audit",
@@ -355,14 +350,11 @@ class VotesCog(commands.Cog, name="Votes"):
         chosen = await service.get(self.bot.db, config.guild_id, _vote_id(vote))
         entries = await service.audit_trail(self.bot.db, chosen)
         lines = [
-            f"{_render.ts(e.at, 'f')} · {'the bot' if e.actor_id == 0 else f'<@{e.actor_id}>'} · "
-            f"`{e.action}` {e.detail}"
+            f"{timestamp(e.at, 'f')} · {_render.actor(e.actor_id)} · `{e.action}` {e.detail}"
             for e in entries
         ]
         await interaction.response.send_message(
-            _render.clip(
-                f"**Audit: vote #{chosen.id} {chosen.title}**\n" + "\n".join(lines), 2000, "…"
-            ),
+            clip(f"**Audit: vote #{chosen.id} {chosen.title}**\n" + "\n".join(lines), 2000, "…"),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
@@ -391,13 +383,14 @@ class VotesCog(commands.Cog, name="Votes"):
             now=self.bot.clock(),
         )
         await interaction.response.send_message(
-            f"Vote **#{extended.id}** now closes {_render.ts(extended.closes_at)}.", ephemeral=True
+            f"Vote **#{extended.id}** now closes {timestamp(extended.closes_at)}.",
+            ephemeral=True,
         )
         await self._announce(
             extended,
             f"**The vote on {extended.title} is extended** by <@{interaction.user.id}>: it now "
-            f"closes {_render.ts(extended.closes_at)} ({_render.ts(extended.closes_at, 'R')}), "
-            f"not {_render.ts(was)}. Ballots already cast still count.",
+            f"closes {timestamp(extended.closes_at)} ({timestamp(extended.closes_at, 'R')}), "
+            f"not {timestamp(was)}. Ballots already cast still count.",
         )
 
     @group.command(
@@ -564,7 +557,7 @@ class VotesCog(commands.Cog, name="Votes"):
             self.bot.clock(),
         )
         options = await service.option_names(self.bot.db, vote.id)
-        if vote.method == "yes-no":
+        if vote.method == VoteMethod.YES_NO:
             draft = Draft(vote.layout, 0, (rules.ABSTAIN,) * len(options))
             await interaction.response.send_message(
                 _render.yes_no_ballot_text(vote, options, draft.ranking, 0),
@@ -618,7 +611,7 @@ class VotesCog(commands.Cog, name="Votes"):
         if recorded.replaced:
             message += " Your new ballot replaces the one you cast earlier."
         message += (
-            f" You can vote again until the close ({_render.ts(vote.closes_at, 'R')}); "
+            f" You can vote again until the close ({timestamp(vote.closes_at, 'R')}); "
             "only your last ballot counts."
         )
         await interaction.response.edit_message(content=message, view=None)
@@ -638,7 +631,7 @@ class VotesCog(commands.Cog, name="Votes"):
         try:
             await asyncio.sleep(self.turnout_debounce)
             vote = await service.get_by_id(self.bot.db, vote_id)
-            if vote.state == "open":
+            if vote.state == VoteState.OPEN:
                 await self._edit_announcement(vote)
         except Exception as error:  # a turnout line is cosmetic: never crash on it
             log.warning(
@@ -663,7 +656,7 @@ class VotesCog(commands.Cog, name="Votes"):
             marker=marker or (f"job:{vote.open_job_id}" if vote.open_job_id else None),
             capacity_warning=await self._capacity_warning(vote),
         )
-        closed = vote.state in ("closed", "cancelled")
+        closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
         await channel.get_partial_message(vote.message_id).edit(
             embed=embed, view=announcement_view(vote.id, closed=closed)
         )
@@ -700,9 +693,9 @@ class VotesCog(commands.Cog, name="Votes"):
 
     async def run_open(self, job: Job, ctx: JobContext) -> JobOutcome:
         vote = await service.get_by_id(self.bot.db, int(job.payload["vote_id"]))
-        if vote.state == "cancelled":
+        if vote.state == VoteState.CANCELLED:
             return JobOutcome.done("the vote was cancelled")
-        if vote.state == "scheduled":
+        if vote.state == VoteState.SCHEDULED:
             guild = self.bot.get_guild(vote.guild_id)
             if guild is None:
                 raise RuntimeError(f"guild {vote.guild_id} is not available")
@@ -738,7 +731,7 @@ class VotesCog(commands.Cog, name="Votes"):
 
     async def run_close(self, job: Job, ctx: JobContext) -> JobOutcome:
         vote_id = int(job.payload["vote_id"])
-        if (await service.get_by_id(self.bot.db, vote_id)).state == "cancelled":
+        if (await service.get_by_id(self.bot.db, vote_id)).state == VoteState.CANCELLED:
             return JobOutcome.done("the vote was cancelled")
         counted = await service.close_vote(self.bot.db, vote_id, now=ctx.now, late=ctx.late)
         vote = counted.vote
@@ -774,7 +767,7 @@ class VotesCog(commands.Cog, name="Votes"):
             log.warning(
                 "result embed of vote %s refused (%s); posting plain", counted.vote.id, error.status
             )
-            text = _render.clip(
+            text = clip(
                 f"**Result: {counted.vote.title}**\n{_render.verdict(counted)}\n-# vote "
                 f"{counted.vote.id} · {marker}",
                 2000,

@@ -13,23 +13,24 @@ from fractions import Fraction
 import discord
 
 from bot.domain import votes as rules
+from bot.domain.audit import is_bot
 from bot.domain.tally.report import render_text
+from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.services.votes import Counted
-from bot.store.votes import Vote
+from cogs._text import clip, timestamp
 
 COLOUR = discord.Colour(0xEC1F27)
 FIELD_MAX = 1024
 DESCRIPTION_MAX = 4096
 
 
-def clip(text: str, limit: int, more: str = "\n… (see the attached report)") -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - len(more)] + more
+# What a field clipped in the result embed ends with: the attached report has it all.
+SEE_REPORT = "\n… (see the attached report)"
 
 
-def ts(vote_time, style: str = "F") -> str:
-    return f"<t:{int(vote_time.timestamp())}:{style}>"
+def actor(actor_id: int) -> str:
+    """Who did something in the audit trail: a member's mention, or the bot itself."""
+    return "the bot" if is_bot(actor_id) else f"<@{actor_id}>"
 
 
 def roles_text(role_ids: Sequence[int]) -> str:
@@ -49,7 +50,7 @@ def announcement(
     paper: int = 0,
 ) -> discord.Embed:
     """The public announcement: what is decided, the rules, the close, the turnout."""
-    closed = vote.state in ("closed", "cancelled")
+    closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
     embed = discord.Embed(
         title=clip(f"Endorsement vote: {vote.title}", 256, "…"),
         colour=COLOUR,
@@ -76,15 +77,15 @@ def announcement(
     embed.add_field(
         name="Who votes",
         value=f"Members holding {roles_text(vote.eligible_role_ids)} when the vote opened "
-        f"({ts(vote.opened_at or vote.opens_at)}).",
+        f"({timestamp(vote.opened_at or vote.opens_at)}).",
         inline=False,
     )
     when = "Closed" if closed else "Closes"
     embed.add_field(
         name=when,
-        value=f"{ts(vote.closed_at or vote.closes_at)} ({ts(vote.closes_at, 'R')})"
+        value=f"{timestamp(vote.closed_at or vote.closes_at)} ({timestamp(vote.closes_at, 'R')})"
         if not closed
-        else ts(vote.closed_at or vote.closes_at),
+        else timestamp(vote.closed_at or vote.closes_at),
         inline=False,
     )
     embed.add_field(
@@ -93,7 +94,7 @@ def announcement(
         + (". Results are posted below." if closed else ". Results only after the close."),
         inline=False,
     )
-    if vote.state == "cancelled":
+    if vote.state == VoteState.CANCELLED:
         embed.add_field(
             name="Cancelled",
             value=clip(
@@ -124,7 +125,7 @@ def ballot_text(vote: Vote, options: Sequence[str], ranking: Sequence[int]) -> s
         body = ""
     tail = (
         f"Pick your {rules.ordinal(len(ranking) + 1)} choice below, or **Submit**. "
-        f"The vote closes {ts(vote.closes_at, 'R')}."
+        f"The vote closes {timestamp(vote.closes_at, 'R')}."
         if len(ranking) < len(options)
         else "Everything is ranked: **Submit** to record it."
     )
@@ -149,7 +150,7 @@ def yes_no_ballot_text(
         ),
         f"Page {page + 1} of {pages}: candidates {first}–{last} below. Unanswered means "
         f"abstain. **Submit all answers** records every page at once; the vote closes "
-        f"{ts(vote.closes_at, 'R')}.",
+        f"{timestamp(vote.closes_at, 'R')}.",
     ]
     return clip("\n".join(lines), 2000, "\n…")
 
@@ -193,14 +194,14 @@ def verdict(counted: Counted) -> str:
         f"Quorum: {turnout_words(counted)} of {vote.roll_size or 0} on the roll; "
         f"{counted.quorum_needed} needed: **{'met' if counted.quorum_met else 'not met'}**."
     )
-    if vote.method == "yes-no" or vote.seats > 1:
+    if vote.method == VoteMethod.YES_NO or vote.seats > 1:
         return _verdict_several(counted, quorum)
     winner = counted.winner
     lines = []
     if winner is None:
         lines.append("No option received a valid ballot.")
     else:
-        method = "Instant-runoff" if vote.method == "irv" else rules.METHOD_NAMES[vote.method]
+        method = rules.METHOD_NAMES[vote.method]
         lines.append(f"{method} winner: **{winner}**.")
     if counted.result.endorsement is not None:
         e = counted.result.endorsement
@@ -237,7 +238,7 @@ def _verdict_several(counted: Counted, quorum: str) -> str:
     vote = counted.vote
     result = counted.result
     lines = []
-    if vote.method == "yes-no":
+    if vote.method == VoteMethod.YES_NO:
         rule = "all who pass" if vote.several_pass == "all" else "only the highest shares"
         lines.append(
             f"Yes/no, threshold {rules.share_text(vote.threshold)} of yes + no ({rule} endorsed):"
@@ -280,8 +281,10 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
         colour=COLOUR,
         description=clip(verdict(counted), DESCRIPTION_MAX, "…"),
     )
-    if vote.method != "yes-no":
-        embed.add_field(name="Rounds", value=clip(rounds_text(counted), FIELD_MAX), inline=False)
+    if vote.method != VoteMethod.YES_NO:
+        embed.add_field(
+            name="Rounds", value=clip(rounds_text(counted), FIELD_MAX, SEE_REPORT), inline=False
+        )
     ties = counted.result.tie_breaks
     embed.add_field(
         name="Ties",
@@ -291,6 +294,7 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
             )
             or "No tie had to be broken.",
             FIELD_MAX,
+            SEE_REPORT,
         ),
         inline=False,
     )
@@ -314,10 +318,10 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
 def recount_command(counted: Counted) -> str:
     """The command line that recounts the attached BLT to the same rounds."""
     vote = counted.vote
-    if vote.method == "yes-no":
+    if vote.method == VoteMethod.YES_NO:
         return f"vote-{vote.id}.csv: count yes / (yes + no) per candidate"
     command = f"endorsebot tally vote-{vote.id}.blt"
-    if vote.method != "irv":
+    if vote.method != VoteMethod.IRV:
         command += f" --method {vote.method}"
     if vote.no_endorsement:
         no_endorsement = next(
@@ -348,7 +352,7 @@ def report_text(counted: Counted) -> str:
         f"Recount: {recount_command(counted)}",
         "",
     ]
-    if vote.method == "yes-no":
+    if vote.method == VoteMethod.YES_NO:
         head.extend(line.replace("**", "") for line in yes_no_lines(counted))
         head.append("")
     return "\n".join(head) + render_text(counted.result) + _pairwise_text(counted)
@@ -416,17 +420,17 @@ def result_files(counted: Counted, chart: bytes | None) -> list[discord.File]:
 
 
 def vote_line(vote: Vote, voted: int | None = None) -> str:
-    if vote.state == "scheduled":
-        when = f"opens {ts(vote.opens_at, 'f')}, closes {ts(vote.closes_at, 'f')}"
-    elif vote.state == "open":
-        when = f"closes {ts(vote.closes_at, 'R')}"
-    elif vote.state == "cancelled":
-        when = f"cancelled {ts(vote.cancelled_at or vote.closes_at, 'f')}"
+    if vote.state == VoteState.SCHEDULED:
+        when = f"opens {timestamp(vote.opens_at, 'f')}, closes {timestamp(vote.closes_at, 'f')}"
+    elif vote.state == VoteState.OPEN:
+        when = f"closes {timestamp(vote.closes_at, 'R')}"
+    elif vote.state == VoteState.CANCELLED:
+        when = f"cancelled {timestamp(vote.cancelled_at or vote.closes_at, 'f')}"
     else:
-        when = f"closed {ts(vote.closed_at or vote.closes_at, 'f')}"
+        when = f"closed {timestamp(vote.closed_at or vote.closes_at, 'f')}"
         if vote.purged_at is not None:
             when += "; ballots purged, result kept"
     line = f"**#{vote.id}** {vote.title}: {when}"
-    if voted is not None and vote.state in ("open", "closed"):
+    if voted is not None and vote.state in (VoteState.OPEN, VoteState.CLOSED):
         line += f"; {rules.turnout_line(voted, vote.roll_size or 0, vote.quorum)}"
     return line

@@ -18,7 +18,7 @@ them, while a select keeps the name and the answer on one line and opens a nativ
 `draft` is `domain.votes.Draft.encode()`: layout, page and the ranking so far (for a yes/no
 ballot, one answer digit per candidate: 0 abstain, 1 yes, 2 no).
 
-Errors: a `UserError` goes through `bot.errors.report`. Anything else is logged here without
+Errors: a `UserError` goes through `bot.discord_errors.report`. Anything else is logged here without
 the custom_id (which holds a ranking) and the member gets the usual apology.
 """
 
@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.discord_errors import report
 from bot.domain import votes as rules
 from bot.domain.votes import Draft
-from bot.errors import UserError, report
+from bot.errors import UserError
 
 if TYPE_CHECKING:
     from cogs.votes._cog import VotesCog

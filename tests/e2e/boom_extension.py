@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import InvalidInput, report
+from bot.discord_errors import report
+from bot.errors import InvalidInput
 
 
 class SecretButton(discord.ui.DynamicItem[discord.ui.Button], template=r"boom:item:(?P<state>.+)"):

@@ -26,8 +26,8 @@ import pytest_asyncio
 from bot.client import EXTENSIONS, EndorseBot, point_at
 from bot.config import Settings
 from bot.db import Database, migrate
+from bot.domain.chapters import ChapterConfig
 from bot.services import chapters as chapter_service
-from bot.store.chapters import ChapterConfig
 from tests.fakediscord.server import FakeDiscord
 from tests.fakediscord.state import Channel, Guild, Member, Perm, Role, overwrite
 

@@ -12,9 +12,9 @@ import pytest
 import pytest_asyncio
 
 from bot.db import Database, migrate
+from bot.domain.vote_types import NewVote, Vote, VoteOption
 from bot.domain.votes import encode_ranking, layout_of
 from bot.store import votes as store
-from bot.store.votes import NewVote, VoteOption
 
 pytestmark = pytest.mark.asyncio
 
@@ -38,7 +38,7 @@ async def db(tmp_path: Path):
     await database.close()
 
 
-async def make_vote(db: Database) -> store.Vote:
+async def make_vote(db: Database) -> Vote:
     new = NewVote(
         guild_id=GUILD,
         race_id=1,

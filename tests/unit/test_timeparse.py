@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from bot.domain.timeparse import (
     TimeInputError,
-    discord_timestamp,
     format_local,
     parse_when,
     validate_timezone,
@@ -199,21 +198,6 @@ def test_unknown_timezone_in_parse_when() -> None:
 )
 def test_format_local(dt: datetime, tz: str, expected: str) -> None:
     assert format_local(dt, tz) == expected
-
-
-@pytest.mark.parametrize(
-    ("style", "expected"), [("F", "<t:1795755600:F>"), ("R", "<t:1795755600:R>")]
-)
-def test_discord_timestamp(style: str, expected: str) -> None:
-    assert discord_timestamp(NOW, style) == expected
-
-
-def test_discord_timestamp_default_style_and_errors() -> None:
-    assert discord_timestamp(NOW) == "<t:1795755600:F>"
-    with pytest.raises(ValueError, match="style"):
-        discord_timestamp(NOW, "x")
-    with pytest.raises(ValueError, match="aware"):
-        discord_timestamp(datetime(2026, 1, 1))
 
 
 ZONES = [
