@@ -1,6 +1,7 @@
 """The one place every app-command and component error reaches the member.
 
-A `bot.errors.UserError` is shown to the member, ephemerally, as it is. Anything else is a
+A `bot.errors.UserError` is shown to the member, ephemerally, as it is or as the cog that
+registered a wording for its type (`word_as`) words it. Anything else is a
 bug: it is logged with a traceback and an error id, and the member gets a short apology
 quoting the same id. This module sits beside the client because it needs discord.py; the
 error classes themselves (`bot.errors`) do not, so services never load discord.
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -17,6 +20,25 @@ from discord import app_commands
 from bot.errors import UserError
 
 log = logging.getLogger("endorsebot.errors")
+
+E = TypeVar("E", bound=UserError)
+Wording = Callable[[Any, discord.Interaction], str]
+_wordings: dict[type[UserError], Wording] = {}
+
+
+def word_as(kind: type[E], wording: Callable[[E, discord.Interaction], str]) -> None:
+    """Show errors of `kind` (and its subclasses) to the member as `wording(error,
+    interaction)` says: how a cog words an error that carries data (times as `<t:…>`,
+    role names from the guild). Other `UserError`s are shown as `str(error)`."""
+    _wordings[kind] = wording
+
+
+def _worded(error: UserError, interaction: discord.Interaction) -> str:
+    for kind in type(error).__mro__:
+        wording = _wordings.get(kind)
+        if wording is not None:
+            return wording(error, interaction)
+    return str(error)
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -58,7 +80,7 @@ async def report(
     """
     error = unwrap(error)
     if isinstance(error, UserError):
-        message = str(error)
+        message = _worded(error, interaction)
     elif isinstance(error, app_commands.CommandOnCooldown):
         message = f"Slow down: try again in {error.retry_after:.0f} seconds."
     elif isinstance(error, app_commands.NoPrivateMessage):

@@ -194,12 +194,21 @@ def check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None
         raise VoteRuleError("The close time has already passed.")
 
 
+def not_accepting_reason(state: str, closes_at: datetime, now: datetime) -> str | None:
+    """Why a ballot submitted at `now` cannot count (not open yet, or closed); None if it
+    can."""
+    if state == VoteState.SCHEDULED:
+        return "This vote is not open yet."
+    if state != VoteState.OPEN or now >= closes_at:
+        return "This vote is closed."
+    return None
+
+
 def accepting(state: str, closes_at: datetime, now: datetime) -> None:
     """BallotRejected unless a ballot submitted at `now` can count (open and before close)."""
-    if state == VoteState.SCHEDULED:
-        raise BallotRejected("This vote is not open yet. Nothing was recorded.")
-    if state != VoteState.OPEN or now >= closes_at:
-        raise BallotRejected("This vote is closed. Nothing was recorded.")
+    reason = not_accepting_reason(state, closes_at, now)
+    if reason is not None:
+        raise BallotRejected(f"{reason} Nothing was recorded.")
 
 
 # --- words -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.db import Database
 from bot.domain import votes as rules
@@ -29,6 +29,19 @@ log = logging.getLogger("endorsebot.votes")
 DEFAULT_RETENTION_DAYS = 90  # until a chapter sets its own with `/setup retention`
 MAX_RETENTION_DAYS = 3650
 MAX_PAPER_COPIES = 1000
+
+
+class PurgeTooEarly(InvalidInput):
+    """The chapter's retention period has not passed since the vote closed."""
+
+    def __init__(self, vote: Vote, retention_days: int, allowed_from: datetime) -> None:
+        self.vote_id = vote.id
+        self.retention_days = retention_days
+        self.allowed_from = allowed_from
+        super().__init__(
+            f"The chapter keeps ballots {retention_days} days after the close: vote "
+            f"#{vote.id}'s can be purged from {allowed_from.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+        )
 
 
 def _still_running(vote: Vote, now: datetime, doing: str) -> None:
@@ -284,10 +297,7 @@ async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vo
     days = await retention_days(db, vote.guild_id)
     allowed = rules.purge_allowed_from(vote.closed_at, days)
     if now < allowed:
-        raise InvalidInput(
-            f"The chapter keeps ballots {days} days after the close (`/setup retention`): "
-            f"vote #{vote.id}'s can be purged from <t:{int(allowed.timestamp())}:f>."
-        )
+        raise PurgeTooEarly(vote, days, allowed)
     async with db.transaction() as conn:
         if not await store.purge(conn, vote.id, actor_id=actor_id, now=now):
             current = await store.get_vote_by_id(conn, vote.id)

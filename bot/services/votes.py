@@ -53,7 +53,17 @@ class BallotRefused(UserError):
 
 
 class NotOnRoll(BallotRefused):
-    pass
+    """The member is not on the vote's roll, frozen when it opened. Carries what the cog
+    needs to word it: the vote, when its roll was frozen and which roles it took.
+    `submitted`: the member pressed Submit (so "nothing was recorded" is worth saying)."""
+
+    def __init__(self, vote: Vote, *, submitted: bool) -> None:
+        self.vote_id = vote.id
+        self.roll_frozen_at = vote.opened_at or vote.opens_at
+        self.eligible_role_ids = vote.eligible_role_ids
+        self.submitted = submitted
+        recorded = ", so nothing was recorded" if submitted else ""
+        super().__init__(f"You are not on the roll of vote #{vote.id}{recorded}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,16 +346,14 @@ async def submit(
     vote_id: int,
     member_id: int,
     draft: rules.Draft,
-    role_names: str,
     now: datetime,
 ) -> Recorded:
     """Record the member's ballot (replacing an earlier one); returns after the COMMIT.
 
-    Raises `BallotRefused` with the reason, recording nothing. `role_names` names the
-    eligible roles for the not-on-the-roll message.
+    Raises `BallotRefused` with the reason (`NotOnRoll` off the roll), recording nothing.
     """
     async with db.transaction() as conn:
-        return await _take(conn, guild_id, vote_id, member_id, draft, role_names, now)
+        return await _take(conn, guild_id, vote_id, member_id, draft, now)
 
 
 def _acceptable(
@@ -389,7 +397,6 @@ async def _take(
     vote_id: int,
     member_id: int,
     draft: rules.Draft,
-    role_names: str,
     now: datetime,
 ) -> Recorded:
     """One ballot inside the caller's transaction. Every refusal is raised before any write,
@@ -408,7 +415,7 @@ async def _take(
             "online ballots. Nothing was recorded; a teller can enter a paper ballot."
         )
     if not context.on_roll:
-        raise NotOnRoll(not_on_roll_text(vote, role_names))
+        raise NotOnRoll(vote, submitted=True)
     replaced = await store.write_ballot(conn, context, member_id, rules.encode_ranking(ranking))
     return Recorded(vote, replaced)
 
@@ -463,24 +470,13 @@ class BallotBox:
                     future.set_result(recorded)  # type: ignore[arg-type]
 
 
-def not_on_roll_text(vote: Vote, role_names: str) -> str:
-    opened = vote.opened_at or vote.opens_at
-    return (
-        "You are not on this vote's roll, so nothing was recorded. The roll was frozen when "
-        f"the vote opened (<t:{int(opened.timestamp())}:F>): it lists the members who held "
-        f"**{role_names}** then. Someone who gained the role later votes next time; if you "
-        "held it then, ask the committee."
-    )
-
-
-async def check_can_vote(db: Database, vote: Vote, member_id: int, role_names: str, now: datetime):
+async def check_can_vote(db: Database, vote: Vote, member_id: int, now: datetime) -> None:
     """Raise `BallotRefused` before showing a ballot the member could not submit."""
-    try:
-        rules.accepting(vote.state, vote.closes_at, now)
-    except rules.BallotRejected as error:
-        raise BallotRefused(str(error).replace(" Nothing was recorded.", "")) from None
+    reason = rules.not_accepting_reason(vote.state, vote.closes_at, now)
+    if reason is not None:
+        raise BallotRefused(reason)
     if not await store.on_roll(db, vote.id, member_id):
-        raise NotOnRoll(not_on_roll_text(vote, role_names).replace(", so nothing was recorded", ""))
+        raise NotOnRoll(vote, submitted=False)
 
 
 # --- close ------------------------------------------------------------------------------------

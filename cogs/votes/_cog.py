@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_errors import report
+from bot.discord_errors import report, word_as
 from bot.domain import votes as rules
 from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.domain.votes import Draft
@@ -29,7 +29,7 @@ from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import races as race_service
 from bot.services import vote_admin
 from bot.services import votes as service
-from cogs._common import require_committee, require_member, role_name
+from cogs._common import require_committee, require_member
 from cogs._text import clip, timestamp
 from cogs.votes import _render
 from cogs.votes._views import (
@@ -107,10 +107,11 @@ class VotesCog(commands.Cog, name="Votes"):
         self.bot = bot
         self.capacity_provider: CapacityProvider | None = None
         self._turnout_tasks: dict[int, asyncio.Task[None]] = {}
-        self._eligible: dict[int, tuple[int, ...]] = {}  # vote id -> eligible roles (fixed)
         self.ballot_box = service.BallotBox(bot.db)
 
     async def cog_load(self) -> None:
+        word_as(service.NotOnRoll, _render.not_on_roll)
+        word_as(vote_admin.PurgeTooEarly, _render.purge_too_early)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.OPEN_JOB, self.run_open)
         self.bot.scheduler.register(service.CLOSE_JOB, self.run_close)
@@ -534,28 +535,9 @@ class VotesCog(commands.Cog, name="Votes"):
 
     # --- the ballot ----------------------------------------------------------------------------
 
-    def _role_names(self, guild: discord.Guild | None, vote: Vote) -> str:
-        if guild is None:
-            return "an eligible role"
-        return " or ".join(role_name(guild, r, "an eligible role") for r in vote.eligible_role_ids)
-
-    def _role_names_by_id(self, guild: discord.Guild | None, vote_id: int) -> str:
-        # Only shown when the member is not on the roll; the roles never change after create.
-        roles = self._eligible.get(vote_id, ())
-        if guild is None or not roles:
-            return "an eligible role"
-        return " or ".join(role_name(guild, r, "an eligible role") for r in roles)
-
     async def start_ballot(self, interaction: discord.Interaction, vote_id: int) -> None:
         vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
-        self._eligible[vote.id] = vote.eligible_role_ids
-        await service.check_can_vote(
-            self.bot.db,
-            vote,
-            interaction.user.id,
-            self._role_names(interaction.guild, vote),
-            self.bot.clock(),
-        )
+        await service.check_can_vote(self.bot.db, vote, interaction.user.id, self.bot.clock())
         options = await service.option_names(self.bot.db, vote.id)
         if vote.method == VoteMethod.YES_NO:
             draft = Draft(vote.layout, 0, (rules.ABSTAIN,) * len(options))
@@ -602,7 +584,6 @@ class VotesCog(commands.Cog, name="Votes"):
             vote_id=vote_id,
             member_id=interaction.user.id,
             draft=draft,
-            role_names=self._role_names_by_id(interaction.guild, vote_id),
             now=self.bot.clock(),
         )
         vote = recorded.vote

@@ -16,7 +16,9 @@ from bot.domain import votes as rules
 from bot.domain.audit import is_bot
 from bot.domain.tally.report import render_text
 from bot.domain.vote_types import Vote, VoteMethod, VoteState
-from bot.services.votes import Counted
+from bot.services.vote_admin import PurgeTooEarly
+from bot.services.votes import Counted, NotOnRoll
+from cogs._common import role_name
 from cogs._text import clip, timestamp
 
 COLOUR = discord.Colour(0xEC1F27)
@@ -35,6 +37,32 @@ def actor(actor_id: int) -> str:
 
 def roles_text(role_ids: Sequence[int]) -> str:
     return ", ".join(f"<@&{r}>" for r in role_ids) or "nobody"
+
+
+# --- errors carrying data, worded for the member (bot.discord_errors.word_as) ---------------
+
+
+def not_on_roll(error: NotOnRoll, interaction: discord.Interaction) -> str:
+    guild = interaction.guild
+    roles = " or ".join(
+        role_name(guild, r, "an eligible role") if guild else "an eligible role"
+        for r in error.eligible_role_ids
+    )
+    recorded = ", so nothing was recorded" if error.submitted else ""
+    return (
+        f"You are not on this vote's roll{recorded}. The roll was frozen when the vote opened "
+        f"({timestamp(error.roll_frozen_at)}): it lists the members who held "
+        f"**{roles or 'an eligible role'}** then. Someone who gained the role later votes next "
+        "time; if you held it then, ask the committee."
+    )
+
+
+def purge_too_early(error: PurgeTooEarly, interaction: discord.Interaction) -> str:
+    return (
+        f"The chapter keeps ballots {error.retention_days} days after the close "
+        f"(`/setup retention`): vote #{error.vote_id}'s can be purged from "
+        f"{timestamp(error.allowed_from, 'f')}."
+    )
 
 
 # --- announcement ------------------------------------------------------------------------------

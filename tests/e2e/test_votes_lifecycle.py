@@ -164,6 +164,8 @@ async def test_purge_only_after_the_retention_period(chapter):
 
     too_soon = await world.organiser.slash("vote purge", vote=str(vote.id))
     assert too_soon.ephemeral and "keeps ballots 30 days" in too_soon.text
+    allowed = closed.closed_at + timedelta(days=30)
+    assert f"purged from <t:{int(allowed.timestamp())}:f>" in too_soon.text
     assert await vote_store.final_ballots(world.db, vote.id)
 
     world.clock.advance(timedelta(days=30, minutes=1))

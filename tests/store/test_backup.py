@@ -83,7 +83,6 @@ async def test_a_vote_restored_from_a_backup_refuses_online_ballots_clearly(
                     vote_id=vote.id,
                     member_id=member,
                     draft=draft,
-                    role_names="Member",
                     now=NOW,
                 )
         assert (await restored.fetchone("SELECT count(*) FROM vote_open_ballots"))[0] == 1
