@@ -1,0 +1,288 @@
+"""The strategy's endorsement criteria, applied to a candidate: a proposed category and why.
+
+Pure: answers (the questionnaire), the race register's facts and the committee's assessment
+go in; a `CriteriaReport` comes out listing every criterion as met / not met / unknown with
+the answer or input it came from. The rules are those of the seed strategy (DOMAIN.md
+section 1), in this order:
+
+1. Red lines: crossing any red line means "do not endorse", whatever else holds.
+2. Independents in partisan races are generally not endorsed ("Ballot Line"); a
+   non-partisan race is not an "independent race".
+3. Cadre: DSA member rooted in the chapter's internal life, accountable (commits to the
+   SIO structure), running for a non-symbolic (executive or legislative) office, with a
+   viable path to victory ("Cadre Elections").
+4. Incumbent re-endorsement: a previously endorsed incumbent who worked with the chapter
+   ("the one exception to the no-paper-endorsements policy").
+5. Class struggle: a prominent race, a candidate who coheres labor and the progressive
+   movement, actively solicits the endorsement, is a DSA member and publicly identifies as
+   a democratic socialist. Joining the SIO committee is shown but never gates.
+6. Otherwise: undecided while a criterion is unknown, else "should not be endorsed".
+
+The bot advises; members decide by vote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.questionnaire import NO, YES, RedLine
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not met"
+    UNKNOWN = "unknown"
+
+
+class Category(StrEnum):
+    CADRE = "cadre"
+    INCUMBENT = "incumbent"
+    CLASS_STRUGGLE = "class_struggle"
+    UNDECIDED = "undecided"
+    NEITHER = "neither"
+    DO_NOT_ENDORSE = "do_not_endorse"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Category.CADRE: "Cadre candidate",
+    Category.INCUMBENT: "Incumbent re-endorsement",
+    Category.CLASS_STRUGGLE: "Class-struggle candidate",
+    Category.UNDECIDED: "Undecided: inputs missing",
+    Category.NEITHER: "Should not be endorsed",
+    Category.DO_NOT_ENDORSE: "Do not endorse: a red line is crossed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the committee judges and a candidate cannot answer (`/candidate assess`);
+    None where the committee has not said."""
+
+    prominent: bool | None = None
+    coheres_labor: bool | None = None
+    rooted: bool | None = None
+    viable: bool | None = None
+    worked_with_chapter: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the classification reads. `answers` holds valid answers by question key;
+    `capacity_fits` is the capacity ledger's verdict (None: no ledger for this race)."""
+
+    answers: Mapping[str, str]
+    red_lines: Sequence[RedLine]
+    office_kind: str
+    incumbent: bool
+    previously_endorsed: bool
+    assessment: Assessment = Assessment()
+    capacity_fits: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    label: str
+    status: Status
+    source: str
+    gating: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCheck:
+    category: Category
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def met(self) -> bool:
+        return all(c.status is Status.MET for c in self.criteria if c.gating)
+
+    @property
+    def failed(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.gating and c.status is Status.NOT_MET)
+
+    @property
+    def unknown(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.gating and c.status is Status.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class CriteriaReport:
+    category: Category
+    reason: str
+    checks: tuple[CategoryCheck, ...]
+    red_lines_crossed: tuple[RedLine, ...]
+    red_lines_unanswered: tuple[RedLine, ...]
+
+
+def _answered(facts: Facts, key: str, label: str, source_label: str) -> Criterion:
+    value = facts.answers.get(key)
+    if value is None:
+        return Criterion(label, Status.UNKNOWN, f"not answered: “{source_label}”")
+    status = Status.MET if value == YES else Status.NOT_MET
+    return Criterion(label, status, f"answered {value}: “{source_label}”")
+
+
+def _assessed(value: bool | None, label: str) -> Criterion:
+    if value is None:
+        return Criterion(label, Status.UNKNOWN, "committee has not assessed it (/candidate assess)")
+    status = Status.MET if value else Status.NOT_MET
+    return Criterion(label, status, f"committee's assessment: {'yes' if value else 'no'}")
+
+
+def _member(facts: Facts) -> Criterion:
+    return _answered(facts, "dsa_member", "DSA member", "Are you a DSA member?")
+
+
+def _office(facts: Facts) -> Criterion:
+    kind = facts.answers.get("office_kind")
+    source = f"answered {kind}" if kind else f"race register: {facts.office_kind}"
+    kind = kind or facts.office_kind
+    status = Status.MET if kind in ("executive", "legislative") else Status.NOT_MET
+    return Criterion("Non-symbolic office (executive or legislative)", status, source)
+
+
+def _viable(facts: Facts) -> Criterion:
+    label = "Viable path to victory"
+    if facts.capacity_fits is not None:
+        status = Status.MET if facts.capacity_fits else Status.NOT_MET
+        verdict = "fits" if facts.capacity_fits else "does not fit"
+        return Criterion(label, status, f"capacity ledger: the race {verdict} the chapter's doors")
+    return _assessed(facts.assessment.viable, label)
+
+
+def _incumbent(facts: Facts) -> Criterion:
+    seat = facts.answers.get("seat")
+    if facts.incumbent:
+        return Criterion("Incumbent", Status.MET, "race register: incumbent")
+    if seat is not None:
+        status = Status.MET if seat == "incumbent" else Status.NOT_MET
+        return Criterion("Incumbent", status, f"answered {seat}: “Is the seat open?”")
+    return Criterion("Incumbent", Status.NOT_MET, "race register: not the incumbent")
+
+
+def _previously_endorsed(facts: Facts) -> Criterion:
+    label = "Previously endorsed by the chapter"
+    if facts.previously_endorsed:
+        return Criterion(label, Status.MET, "race register: previously endorsed")
+    answer = facts.answers.get("previously_endorsed")
+    if answer == YES:
+        return Criterion(label, Status.MET, "answered yes (not in the register)")
+    return Criterion(label, Status.NOT_MET, "race register: not previously endorsed")
+
+
+def cadre_check(facts: Facts) -> CategoryCheck:
+    """The strategy's "Cadre Elections": a member, rooted, accountable (SIO), running for a
+    non-symbolic office, with a viable path."""
+    return CategoryCheck(
+        Category.CADRE,
+        (
+            _member(facts),
+            _assessed(facts.assessment.rooted, "Rooted in the chapter's internal life"),
+            _answered(
+                facts,
+                "join_sio",
+                "Accountable: commits to the SIO structure",
+                "Will you join our Socialists-in-Office?",
+            ),
+            _office(facts),
+            _viable(facts),
+        ),
+    )
+
+
+def incumbent_check(facts: Facts) -> CategoryCheck:
+    """A previously endorsed incumbent who worked with the chapter is re-endorsed, even
+    without a credible challenger."""
+    return CategoryCheck(
+        Category.INCUMBENT,
+        (
+            _incumbent(facts),
+            _previously_endorsed(facts),
+            _assessed(facts.assessment.worked_with_chapter, "Worked with the chapter in office"),
+        ),
+    )
+
+
+def class_struggle_check(facts: Facts) -> CategoryCheck:
+    """The strategy's "Class Struggle Elections"; SIO willingness is "an important, though
+    not definitive, test": shown, never gating."""
+    sio = _answered(
+        facts,
+        "join_sio",
+        "Will join the SIO committee (weighed, not required)",
+        "Will you join our Socialists-in-Office?",
+    )
+    return CategoryCheck(
+        Category.CLASS_STRUGGLE,
+        (
+            _assessed(facts.assessment.prominent, "Prominent race able to move working people"),
+            _assessed(facts.assessment.coheres_labor, "Coheres labor and the progressive movement"),
+            _answered(
+                facts,
+                "seeks_endorsement",
+                "Actively solicits the endorsement",
+                "Are you seeking our chapter's endorsement?",
+            ),
+            _member(facts),
+            _answered(
+                facts,
+                "identifies_socialist",
+                "Publicly a democratic socialist",
+                "Do you call yourself a democratic socialist?",
+            ),
+            Criterion(sio.label, sio.status, sio.source, gating=False),
+        ),
+    )
+
+
+def red_lines_crossed(facts: Facts) -> tuple[tuple[RedLine, ...], tuple[RedLine, ...]]:
+    """The red lines whose answer differs from the required one, and those not answered."""
+    crossed = tuple(
+        line
+        for line in facts.red_lines
+        if facts.answers.get(line.key) in (YES, NO) and facts.answers[line.key] != line.required
+    )
+    unanswered = tuple(line for line in facts.red_lines if line.key not in facts.answers)
+    return crossed, unanswered
+
+
+def classify(facts: Facts) -> CriteriaReport:
+    """The proposed category with a one-line reason, and every criterion with its source."""
+    checks = (cadre_check(facts), incumbent_check(facts), class_struggle_check(facts))
+    crossed, unanswered = red_lines_crossed(facts)
+    category, reason = _decide(facts, checks, crossed)
+    return CriteriaReport(category, reason, checks, crossed, unanswered)
+
+
+def _decide(
+    facts: Facts, checks: Sequence[CategoryCheck], crossed: Sequence[RedLine]
+) -> tuple[Category, str]:
+    if crossed:
+        names = "; ".join(f"“{line.question}”" for line in crossed)
+        return Category.DO_NOT_ENDORSE, f"Crossed the chapter's red line(s): {names}."
+    if facts.answers.get("ballot_line") == "independent":
+        return Category.NEITHER, (
+            "Runs as an independent in a partisan race: such candidates are generally not endorsed."
+        )
+    for check in checks:
+        if check.met:
+            return check.category, f"Meets every {check.category.label.lower()} criterion."
+    open_ = [c for c in checks if not c.failed]
+    if open_:
+        missing = ", ".join(c.label.lower() for c in open_[0].unknown)
+        return Category.UNDECIDED, (
+            f"Could be a {open_[0].category.label.lower()} once these are known: {missing}."
+        )
+    failed = [c for c in checks if c.category is not Category.INCUMBENT]
+    reasons = dict.fromkeys(c.label.lower() for check in failed for c in check.failed)
+    return Category.NEITHER, (
+        "Meets neither the cadre nor the class-struggle criteria; not met: "
+        + "; ".join(reasons)
+        + "."
+    )
