@@ -21,12 +21,12 @@ import math
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from bot.domain.races import local_today
+from bot.domain.races import Race, local_today
 
 
 class CapacityInputError(ValueError):
@@ -371,3 +371,48 @@ def pace_check(
 ) -> PaceCheck:
     """How a race stands: `needed` doors in all, `knocked` logged so far."""
     return PaceCheck(max(needed - knocked, 0), weeks_left, averaged)
+
+
+@dataclass(frozen=True, slots=True)
+class CanvassShift:
+    """Doors logged for one shift (or, by the committee, a whole shift of canvassers)."""
+
+    id: int
+    guild_id: int
+    race_id: int | None
+    member_id: int  # who logged it
+    canvassers: int
+    doors: int
+    day: date  # the chapter's local calendar
+    logged_at: datetime
+
+
+# The weekly pace job: Monday 10:00 in the chapter's timezone (issue 16).
+PACE_WEEKDAY = 0
+PACE_TIME = time(10, 0)
+
+
+def next_pace_run(now: datetime, tz: str | ZoneInfo) -> datetime:
+    """The first Monday 10:00 in the chapter's timezone strictly after `now`."""
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    local = now.astimezone(zone)
+    day = local.date() + timedelta(days=(PACE_WEEKDAY - local.weekday()) % 7)
+    run = datetime.combine(day, PACE_TIME, tzinfo=zone)
+    if run <= now:
+        run = datetime.combine(day + timedelta(days=7), PACE_TIME, tzinfo=zone)
+    return run
+
+
+def require_election(race: Race, today: date) -> date:
+    """The race's decisive election day, if it has one still ahead of `today`."""
+    if race.general_date is None and not (race.decided_in_primary and race.primary_date):
+        raise CapacityInputError(
+            f"**{race.office}** has no election date: set it with `/race edit` first."
+        )
+    day = race.decisive_date
+    if day < today:
+        raise CapacityInputError(
+            f"The election of **{race.office}** ({day.isoformat()}) is already past: there are "
+            "no doors left to plan for it."
+        )
+    return day

@@ -19,9 +19,11 @@ from bot.domain.capacity import (
     doors_funnel,
     estimate,
     measured_pace,
+    next_pace_run,
     pace_check,
     parse_rate,
     parse_turnouts,
+    require_election,
     validate_chapter,
     validate_figures,
     validate_shift,
@@ -222,3 +224,33 @@ def test_renewable_races_are_listed_apart_and_not_counted():
     assert [line.demand.race_id for line in found.lines] == [1]
     assert [d.race_id for d in found.renewable] == [2]
     assert found.over == 0
+
+
+def _race(general, primary=None, decided=False):
+    from bot.domain.races import BallotLine, OfficeKind, Race, RaceStatus
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    kind, line, status = OfficeKind.LEGISLATIVE, BallotLine.GENERAL, RaceStatus.EXPLORING
+    return Race(
+        1, 1, "Council D1", kind, line, general, primary, decided, "", 1, status, "", None,
+        moment, moment,
+    )  # fmt: skip
+
+
+def test_a_race_needs_an_election_ahead():
+    today = date(2026, 3, 1)
+    assert require_election(_race(date(2026, 11, 3)), today) == date(2026, 11, 3)
+    with pytest.raises(CapacityInputError, match="no election date"):
+        require_election(_race(None), today)
+    with pytest.raises(CapacityInputError, match="already past"):
+        require_election(_race(date(2026, 2, 28)), today)
+
+
+def test_the_pace_job_runs_monday_ten_chapter_time():
+    monday_before = datetime(2026, 3, 2, 14, 59, tzinfo=UTC)  # 09:59 in New York
+    assert next_pace_run(monday_before, "America/New_York") == datetime(
+        2026, 3, 2, 15, 0, tzinfo=UTC
+    )
+    at_ten = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    assert next_pace_run(at_ten, "America/New_York") == datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
+    assert next_pace_run(at_ten, "Europe/Berlin") == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
