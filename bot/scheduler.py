@@ -8,7 +8,10 @@ Running a job:
 1. claim: `pending` -> `running` in its own committed transaction, only if the row is
    still pending and due, so two firings (timer, sweep, `run_due`) cannot both run it;
 2. call the handler with a `JobContext` (how late, whether this is a recovery);
-3. settle: `done` / `missed` as the handler says, `failed` (with the error) if it raised.
+3. settle: `done` / `missed` as the handler says, `failed` (with the error) if it raised,
+   or back to `pending` at a later time when the handler asks for a retry
+   (`JobOutcome.retry`: a post Discord refused, a clean-up another program blocks); the
+   row keeps its id, so its marker, and counts its attempts in `ctx.attempt`.
 
 A handler that posts to Discord puts `job.marker` (`"job:{id}"`) in the post (footer or
 nonce). If the process dies after the post but before step 3, the row is still `running`
@@ -42,7 +45,7 @@ from bot.db import Database
 from bot.store import jobs
 from bot.store.jobs import Job
 
-__all__ = ["Job", "JobContext", "JobHandler", "JobOutcome", "Scheduler"]
+__all__ = ["Job", "JobContext", "JobHandler", "JobOutcome", "Scheduler", "backoff"]
 
 log = logging.getLogger("endorsebot.scheduler")
 
@@ -55,8 +58,9 @@ ON_TIME_SLACK = timedelta(seconds=60)
 class JobOutcome:
     """What a handler reports; build it with `JobOutcome.done(...)` or `.missed(...)`."""
 
-    state: Literal["done", "missed"]
+    state: Literal["done", "missed", "retry"]
     note: str | None = None
+    retry_at: datetime | None = None
 
     @classmethod
     def done(cls, note: str | None = None) -> JobOutcome:
@@ -65,6 +69,16 @@ class JobOutcome:
     @classmethod
     def missed(cls, note: str | None = None) -> JobOutcome:
         return cls("missed", note)
+
+    @classmethod
+    def retry(cls, at: datetime, note: str) -> JobOutcome:
+        """Run the same job again at `at` (it survives restarts like any pending row)."""
+        return cls("retry", note, at)
+
+
+def backoff(attempt: int, *, first: timedelta, cap: timedelta) -> timedelta:
+    """The wait before retry number `attempt + 1`: `first`, doubling, at most `cap`."""
+    return min(first * (2 ** min(attempt, 32)), cap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +90,7 @@ class JobContext:
     late: bool  # lateness beyond ON_TIME_SLACK: e.g. the bot was down at the due time
     grace: timedelta | None  # the kind's grace window, as registered
     recovering: bool  # found `running` at start-up: look for job.marker before posting
+    attempt: int = 0  # how many times this job asked for a retry before this run
 
     @property
     def past_grace(self) -> bool:
@@ -303,6 +318,19 @@ class Scheduler:
                 ran[job.id] = state
         return ran
 
+    async def run_kind_now(self, kind: str, now: datetime | None = None) -> dict[int, str]:
+        """Run every due pending job of `kind` now, in this task; {job id: final state}. For
+        a step another job must see finished before it goes on (the close waits for its
+        clean-up); a row the timer claimed first is left to it."""
+        now = now or self._clock()
+        ran: dict[int, str] = {}
+        for job in await jobs.due(self._db, now):
+            if job.kind == kind:
+                state = await self._fire(job.id, now)
+                if state is not None:
+                    ran[job.id] = state
+        return ran
+
     async def _fire(self, job_id: int, now: datetime | None = None) -> str | None:
         """Claim job `job_id` and run it; its final state, or None if it was not ours to run."""
         now = now or self._clock()
@@ -336,6 +364,7 @@ class Scheduler:
             late=lateness > ON_TIME_SLACK,
             grace=registration.grace,
             recovering=recovering,
+            attempt=int(job.payload.get("attempt", 0)),
         )
         try:
             outcome = await registration.handler(job, ctx) or JobOutcome.done()
@@ -343,6 +372,12 @@ class Scheduler:
             log.exception("job %d (%s, guild %d) failed", job.id, job.kind, job.guild_id)
             await self._settle(job, "failed", f"{type(exc).__name__}: {exc}")
             return "failed"
+        if outcome.state == "retry":
+            assert outcome.retry_at is not None
+            async with self._db.transaction() as conn:
+                await jobs.retry(conn, job.id, outcome.retry_at, outcome.note, self._clock())
+            self.arm(job.id, outcome.retry_at)
+            return "retry"
         if outcome.state == "missed":
             log.warning("job %d (%s) missed: %s", job.id, job.kind, outcome.note)
         await self._settle(job, outcome.state, outcome.note)

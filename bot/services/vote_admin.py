@@ -127,7 +127,8 @@ async def cancel(
             detail=f"reason: {reason[:500]}; ballots discarded with the key",
             at=now,
         )
-    await store.scrub(db)
+        await vote_service.note_cleanup(conn, vote, now=now)
+    await scheduler.run_kind_now(vote_service.SCRUB_JOB, now)
     try:
         await _restore_race(db, vote, actor_id=actor_id, now=now)
     except Exception as error:  # the cancel stands; the committee can fix the race by hand

@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import io
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from fractions import Fraction
 
 import aiosqlite
 
+from bot import faults
 from bot.db import Database
 from bot.domain import votes as rules
 from bot.domain.audit import BOT_ACTOR_ID, AuditEntry
@@ -46,6 +48,10 @@ log = logging.getLogger("endorsebot.votes")
 
 OPEN_JOB = "vote.open"
 CLOSE_JOB = "vote.close"
+# Scrubs the file and its WAL after a close or cancel deleted a key and keyed ballots. Its
+# row is written in the same transaction as the deletion, so a crash before the scrub
+# leaves it pending and the next start runs it; it retries until the WAL really is empty.
+SCRUB_JOB = "vote.scrub"
 
 
 class BallotRefused(UserError):
@@ -593,10 +599,11 @@ async def request_close(
 
 
 async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -> Counted:
-    """Freeze the ballots, destroy the key, scrub the file, count and record the result.
+    """Freeze the ballots, destroy the key, count and record the result.
 
     Idempotent: a vote closed earlier is recounted from its frozen ballots (the count is
-    deterministic), so a close interrupted after the freeze completes at the next run.
+    deterministic), so a close interrupted after the freeze completes at the next run. The
+    freeze records a `SCRUB_JOB` in its own transaction; the caller runs it (`clean_up`).
     """
     async with db.transaction() as conn:
         vote = await store.get_vote_by_id(conn, vote_id)
@@ -608,6 +615,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
             await store.open_vote(conn, vote, [], now=now)
         cast = await store.freeze(conn, vote, now=now, closed_by=None, late=late)
         if cast is not None:
+            await note_cleanup(conn, vote, now=now)
             await audit.record(
                 conn,
                 guild_id=vote.guild_id,
@@ -617,8 +625,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
                 detail=f"{cast} ballots" + ("; closed late" if late else ""),
                 at=now,
             )
-    if cast is not None:
-        await store.scrub(db)
+    faults.crash_point("close:after_freeze")
     counted = await count(db, vote_id)
     if counted.vote.result is None:
         async with db.transaction() as conn:
@@ -628,6 +635,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
                 result=result_to_json(counted.result),
                 blt_sha256=counted.seed,
             )
+        faults.crash_point("close:after_count")
         status = RaceStatus.ENDORSED if counted.endorsed else RaceStatus.NOT_ENDORSED
         try:
             await race_service.set_race_status(
@@ -648,6 +656,38 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
             )
         counted = await count(db, vote_id)
     return counted
+
+
+async def note_cleanup(conn: aiosqlite.Connection, vote: Vote, *, now: datetime) -> None:
+    """Record, in the transaction that deletes a vote's key and keyed ballots, that the file
+    must be scrubbed: a pending `SCRUB_JOB`, due at once, run by the caller or at the next
+    start. Not armed here, so the caller decides when (the close: before its post)."""
+    await jobs.insert(
+        conn,
+        guild_id=vote.guild_id,
+        kind=SCRUB_JOB,
+        due_at=now,
+        payload={"vote_id": vote.id},
+        now=now,
+    )
+
+
+async def clean_up(db: Database) -> str | None:
+    """Scrub deleted keys and keyed ballots out of the database file and its WAL.
+
+    None when done; otherwise why not (a reader holds the WAL, the disk is full), for the
+    committee and the log; nothing is lost by trying again later.
+    """
+    try:
+        if not await store.scrub(db):
+            return (
+                "another program holds a read transaction on the database, so its "
+                "write-ahead log cannot be emptied"
+            )
+    except sqlite3.Error as error:
+        return f"SQLite refused to rewrite the database file ({error})"
+    faults.crash_point("close:after_scrub")
+    return None
 
 
 def profile_of(vote: Vote, options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> Profile:

@@ -134,6 +134,21 @@ async def cancel(conn: aiosqlite.Connection, job_id: int, now: datetime, reason:
     return await settle(conn, job_id, "done", f"cancelled: {reason}", now, expect="pending")
 
 
+async def retry(
+    conn: aiosqlite.Connection, job_id: int, due_at: datetime, note: str | None, now: datetime
+) -> bool:
+    """Put a running job back to pending at `due_at`, counting the attempt in its payload;
+    False if it was not running."""
+    async with conn.execute(
+        "UPDATE scheduled_jobs SET state = 'pending', due_at = ?, outcome = ?, updated_at = ?,"
+        " payload = json_set(payload, '$.attempt',"
+        " coalesce(json_extract(payload, '$.attempt'), 0) + 1)"
+        " WHERE id = ? AND state = 'running'",
+        (to_text(due_at), note, to_text(now), job_id),
+    ) as cur:
+        return cur.rowcount == 1
+
+
 async def move(conn: aiosqlite.Connection, job_id: int, due_at: datetime, now: datetime) -> bool:
     """Change a pending job's due time; False if it was no longer pending."""
     async with conn.execute(

@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import faults
 from bot.discord_errors import report, word_as
 from bot.domain import votes as rules
 from bot.domain.vote_types import Vote, VoteMethod, VoteState
@@ -32,6 +33,7 @@ from bot.services import votes as service
 from cogs._common import require_committee, require_member
 from cogs._text import clip, timestamp
 from cogs.votes import _render
+from cogs.votes._cleanup import CleanupJob
 from cogs.votes._views import (
     DYNAMIC_ITEMS,
     announcement_view,
@@ -115,11 +117,13 @@ class VotesCog(commands.Cog, name="Votes"):
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.OPEN_JOB, self.run_open)
         self.bot.scheduler.register(service.CLOSE_JOB, self.run_close)
+        self.bot.scheduler.register(service.SCRUB_JOB, CleanupJob(self.bot))
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.unregister(service.OPEN_JOB)
         self.bot.scheduler.unregister(service.CLOSE_JOB)
+        self.bot.scheduler.unregister(service.SCRUB_JOB)
         for task in self._turnout_tasks.values():
             task.cancel()
 
@@ -715,6 +719,7 @@ class VotesCog(commands.Cog, name="Votes"):
         if (await service.get_by_id(self.bot.db, vote_id)).state == VoteState.CANCELLED:
             return JobOutcome.done("the vote was cancelled")
         counted = await service.close_vote(self.bot.db, vote_id, now=ctx.now, late=ctx.late)
+        await self.bot.scheduler.run_kind_now(service.SCRUB_JOB, ctx.now)  # key gone first
         vote = counted.vote
         if vote.result_message_id is not None:
             return JobOutcome.done("result already posted")
@@ -722,6 +727,7 @@ class VotesCog(commands.Cog, name="Votes"):
         found = await self._find_marker(channel, job.marker) if ctx.recovering else None
         if found is None:
             found = await self._post_result(channel, counted, job.marker)
+        faults.crash_point("close:after_post")
         await service.record_result_message(self.bot.db, vote, found.id)
         log.info("vote %s closed with %s ballots; result posted", vote.id, counted.ballots_cast)
         try:

@@ -396,3 +396,38 @@ async def test_registering_a_kind_twice_is_refused(
     scheduler.register("vote.close", Recorder())
     with pytest.raises(ValueError, match="already registered"):
         scheduler.register("vote.close", Recorder())
+
+
+async def test_a_retry_keeps_the_row_and_its_marker_and_survives_a_restart(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    """A handler that cannot finish now (Discord refused its post) asks for a retry: the same
+    row goes back to pending at the later time, counts the attempt, and a new process runs
+    it at that time."""
+    job_id = await add_row(db, "vote.close", T0, vote_id=7)
+    clock = Clock(T0)
+    seen: list[tuple[str, int]] = []
+
+    async def flaky(job: Job, ctx: JobContext) -> JobOutcome:
+        seen.append((job.marker, ctx.attempt))
+        if ctx.attempt < 2:
+            return JobOutcome.retry(ctx.now + timedelta(seconds=30), "Discord said 503")
+        return JobOutcome.done("posted")
+
+    first = make_scheduler(clock)
+    first.register("vote.close", flaky)
+    await first.start()
+    assert await first.run_due() == {job_id: "retry"}
+    assert await state_of(db, job_id) == ("pending", "Discord said 503")
+    assert await first.run_due() == {}  # not due again before its retry time
+    await first.shutdown(wait=1)
+
+    clock.now = T0 + timedelta(seconds=31)
+    second = make_scheduler(clock)  # a restart between the attempts
+    second.register("vote.close", flaky)
+    await second.start()
+    assert await second.run_due() == {job_id: "retry"}
+    clock.now += timedelta(seconds=31)
+    assert await second.run_due() == {job_id: "done"}
+    assert seen == [(f"job:{job_id}", 0), (f"job:{job_id}", 1), (f"job:{job_id}", 2)]
+    assert await state_of(db, job_id) == ("done", "posted")

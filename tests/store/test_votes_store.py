@@ -4,6 +4,7 @@ no way back from a ranking to a voter, checked on the file's raw bytes."""
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -131,7 +132,7 @@ async def test_closed_vote_leaves_nothing_to_link_voters_to_rankings(db, tmp_pat
 
     async with db.transaction() as conn:
         await store.freeze(conn, vote, now=NOW, closed_by=None, late=False)
-    await store.scrub(db)
+    assert await store.scrub(db)
 
     raw = _raw(db.path)
     assert key not in raw
@@ -152,3 +153,27 @@ def _raw(path: Path) -> bytes:
     data = path.read_bytes()
     wal = path.with_name(path.name + "-wal")
     return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_scrub_reports_a_reader_holding_the_wal_and_finishes_once_it_lets_go(db):
+    """A read transaction of another program (an `sqlite3` shell, a backup tool) keeps the
+    WAL's frames, key included: the scrub says it is not done, and a later one is."""
+    vote = await make_vote(db)
+    async with db.transaction() as conn:
+        await store.open_vote(conn, vote, [101, 102], now=NOW)
+        await store.put_ballot(conn, vote, 101, encode_ranking((1, 0)))
+    key = (await db.fetchone("SELECT hmac_key FROM vote_keys WHERE vote_id = ?", (vote.id,)))[0]
+    reader = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM vote_open_ballots").fetchall()
+        async with db.transaction() as conn:
+            await store.freeze(conn, vote, now=NOW, closed_by=None, late=False)
+        assert await store.scrub(db) is False
+        assert await store.scrub(db) is False  # and again, changing nothing
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+    assert await store.scrub(db) is True
+    assert key not in _raw(db.path)
+    assert await store.scrub(db) is True  # idempotent

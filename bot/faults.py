@@ -1,0 +1,33 @@
+"""Fault injection for tests: NOT a feature. Inert unless ENDORSEBOT_FAULT is set.
+
+`ENDORSEBOT_FAULT=<point>` makes `crash_point(point)` SIGKILL this process right there (what
+a power cut or an OOM kill does), and `fail_point(point)` raise the error SQLite gives when
+the disk is full. The points sit at the close's step boundaries (close:after_freeze,
+close:after_count, close:after_post, close:after_scrub) and in the scrub
+(scrub:disk_full), so tests/e2e/test_close_faults.py can check that a close interrupted
+anywhere finishes exactly once after a restart. Nothing sets the variable in production.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+
+ENV = "ENDORSEBOT_FAULT"
+
+
+def _armed(point: str) -> bool:
+    return os.environ.get(ENV) == point
+
+
+def crash_point(point: str) -> None:
+    """Kill the process with SIGKILL here if the tests asked for `point`."""
+    if _armed(point):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def fail_point(point: str) -> None:
+    """Raise SQLite's disk-full error here if the tests asked for `point`."""
+    if _armed(point):
+        raise sqlite3.OperationalError("database or disk is full")

@@ -1,0 +1,70 @@
+"""The "vote.scrub" job: after a close or a cancel deleted a vote's key and keyed ballots,
+scrub them out of the database file and its WAL, and keep trying until that is done.
+
+A scrub that cannot finish (another program holds a read transaction, the disk is full)
+is logged at ERROR on every attempt, told once to the committee's review channel, and
+retried by the scheduler with a growing wait; the same row survives restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.scheduler import Job, JobContext, JobOutcome, backoff
+from bot.services import chapters as chapter_service
+from bot.services import votes as service
+
+if TYPE_CHECKING:
+    from bot.client import EndorseBot
+
+log = logging.getLogger("endorsebot.votes")
+
+FIRST_RETRY = timedelta(seconds=2)
+LONGEST_WAIT = timedelta(minutes=5)
+
+
+class CleanupJob:
+    """The scheduler's handler for `service.SCRUB_JOB`."""
+
+    def __init__(self, bot: EndorseBot) -> None:
+        self.bot = bot
+
+    async def __call__(self, job: Job, ctx: JobContext) -> JobOutcome:
+        vote_id = job.payload.get("vote_id")
+        why = await service.clean_up(self.bot.db)
+        if why is None:
+            if ctx.attempt:
+                log.info("vote %s: clean-up finished after %d retries", vote_id, ctx.attempt)
+                await self._tell(job, f"Clean-up after vote #{vote_id} has now finished.")
+            return JobOutcome.done("scrubbed")
+        wait = backoff(ctx.attempt, first=FIRST_RETRY, cap=LONGEST_WAIT)
+        log.error(
+            "vote %s: clean-up pending: %s; retry %d in %d s",
+            vote_id,
+            why,
+            ctx.attempt + 1,
+            wait.total_seconds(),
+        )
+        if ctx.attempt == 0:
+            await self._tell(
+                job,
+                f"**Clean-up after vote #{vote_id} is pending**: {why}. Until it finishes, the "
+                "database's write-ahead log may still hold what linked ballots to voters. "
+                "The result stands and the bot keeps retrying on its own; close any program "
+                "that holds the database open (an `sqlite3` shell, a backup or replication "
+                "tool). This channel is told when it is done.",
+            )
+        return JobOutcome.retry(ctx.now + wait, f"clean-up pending: {why}")
+
+    async def _tell(self, job: Job, text: str) -> None:
+        try:
+            config = await chapter_service.require(self.bot.db, job.guild_id)
+            channel = self.bot.get_channel(config.review_channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except Exception as error:  # the log line above already says it; never block retries
+            log.warning("could not tell guild %s's committee: %s", job.guild_id, error)
