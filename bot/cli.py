@@ -161,10 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a MigrationError or DatabaseTooNew reads as one line too
-        from bot.db import MigrationError
+    except Exception as exc:  # a MigrationError, DatabaseTooNew or bad file reads as one line
+        from bot.db import DatabaseUnusable, MigrationError
 
-        if isinstance(exc, MigrationError):
+        if isinstance(exc, MigrationError | DatabaseUnusable):
             print(f"endorsebot: {exc}", file=sys.stderr)
             return 2
         raise

@@ -29,6 +29,53 @@ PRAGMAS = (
 )
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be used; the message names the file and what to do."""
+
+
+def _explain(path: Path, exc: Exception) -> str:
+    reason = str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in reason:
+        return (
+            f"{path} is not an SQLite database (or is damaged): point DATABASE_PATH at the "
+            "bot's database, or restore a backup there"
+        )
+    if isinstance(exc, sqlite3.Error):
+        return (
+            f"cannot write to {path} ({reason}): check that the bot's user owns it and its "
+            "folder, and that the disk is not mounted read-only"
+        )
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else reason
+    return (
+        f"cannot create {path} ({detail}): check the path, that the bot's user may write its "
+        "folder, and that the disk is not mounted read-only"
+    )
+
+
+def _probe(path: Path) -> None:
+    """Open `path` once, synchronously, and take the write lock, so a file that is not a
+    database or a read-only folder fails here rather than inside aiosqlite's thread (which,
+    failing at connect, outlives the event loop and hangs the process)."""
+    if path.is_dir():
+        raise DatabaseUnusable(
+            f"{path} is a folder: set DATABASE_PATH to a file, e.g. {path / 'endorsebot.sqlite3'}"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseUnusable(_explain(path, exc)) from exc
+    try:
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise DatabaseUnusable(_explain(path, exc)) from exc
+    finally:
+        conn.close()
+
+
 class Database:
     """The bot's SQLite database. Open with `await Database.open(path)`; close with `close()`."""
 
@@ -41,14 +88,18 @@ class Database:
     async def open(cls, path: str | Path) -> Database:
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(_probe, path)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a migration's DDL and
         # its user_version bump are one transaction (the sqlite3 module would otherwise
         # commit implicitly before DDL).
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = sqlite3.Row
-        for pragma in PRAGMAS:
-            await conn.execute(pragma)
+        try:
+            for pragma in PRAGMAS:
+                await conn.execute(pragma)
+        except sqlite3.Error as exc:
+            await conn.close()  # its thread would otherwise keep the process alive
+            raise DatabaseUnusable(_explain(path, exc)) from exc
         return cls(conn, path)
 
     async def close(self) -> None:
@@ -88,7 +139,7 @@ class Database:
     async def backup_to(self, target: str | Path) -> None:
         """A consistent copy of the live database via SQLite's online backup API."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(_probe, target)
         async with self.reading() as conn:
             dest = await aiosqlite.connect(str(target))
             try:
