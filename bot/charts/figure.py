@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+from PIL import Image
 
 from bot.charts.palette import LINE_COLOUR
 
@@ -32,6 +36,9 @@ NAME_CHARS = 22
 """Names longer than this are clipped with an ellipsis (a 22-character name fits a bar label)."""
 ROW_PX = 56
 """Height of one horizontal bar row, label included."""
+BAR_HEIGHT = 0.72
+"""A bar's share of its row."""
+SWATCH_PX = 22
 
 
 def pt(px: float) -> float:
@@ -103,6 +110,77 @@ def style_axes(axes: Axes) -> None:
     axes.yaxis.label.set_fontsize(pt(TEXT_PX))
 
 
+def name_axis(axes: Axes, names: Sequence[str], colours: Sequence[str]) -> None:
+    """One row per name, top to bottom, each name clipped and keyed by a square of its colour.
+
+    The square is the series' key: a segment in that colour anywhere in the chart belongs to
+    that name, so no legend is needed however many names there are.
+    """
+    # Texts, not tick labels: a tick is five artists, and 60 of them cost more than the chart.
+    rows = range(len(names))
+    axes.set_yticks([])
+    axes.set_ylim(len(names) - 0.5, -0.5)
+    key = blended_transform_factory(axes.transAxes, axes.transData)
+    scale = axes.figure.dpi_scale_trans
+    for row, name in zip(rows, names, strict=True):
+        axes.text(
+            0, row, clip_name(name), ha="right", va="center", fontsize=pt(TEXT_PX),
+            transform=key + ScaledTranslation(-SWATCH_PX * 1.8 / DPI, 0, scale),
+        )  # fmt: skip
+    axes.scatter(
+        [0] * len(names),
+        list(rows),
+        s=pt(SWATCH_PX) ** 2,
+        marker="s",
+        c=list(colours),
+        edgecolors=LINE_COLOUR,
+        linewidths=0.8,
+        transform=key + ScaledTranslation(-SWATCH_PX * 0.8 / DPI, 0, scale),
+        clip_on=False,
+        zorder=3,
+        gid="swatches",
+    )
+
+
+def room_for_labels(ends: Sequence[float], labels: Sequence[str], *also: float) -> float:
+    """An x limit that leaves room right of every bar (ending at `ends`) for its label.
+
+    Estimates: the plot is about `WIDTH_PX - 400` px wide (names take the rest) and a
+    character of `SMALL_PX` type about 0.6 of its size.
+    """
+    plot_px = WIDTH_PX - 400
+    limit = max([1.0, *also]) * 1.05
+    for end, label in zip(ends, labels, strict=True):
+        share = min(0.8, (len(label) * SMALL_PX * 0.6 + 24) / plot_px)
+        limit = max(limit, end / (1 - share))
+    return limit
+
+
+def end_label(axes: Axes, value: float, row: float, text: str) -> Text:
+    """`text` just right of the end of the bar in `row` that ends at `value`."""
+    shift = ScaledTranslation(10 / DPI, 0, axes.figure.dpi_scale_trans)
+    return axes.text(
+        value, row, text, va="center", fontsize=pt(SMALL_PX), transform=axes.transData + shift,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )  # fmt: skip
+
+
+def segments(
+    axes: Axes, bars: Sequence[tuple[float, float, float]], colours: Sequence[str], **style
+) -> PolyCollection:
+    """Horizontal bar segments (row, left, width) drawn as one collection: fast at 1,000s."""
+    half = BAR_HEIGHT / 2
+    polygons = [
+        ((left, row - half), (left + width, row - half), (left + width, row + half),
+         (left, row + half))
+        for row, left, width in bars
+    ]  # fmt: skip
+    style = {"edgecolors": "white", "linewidths": 1, **style}
+    collection = PolyCollection(polygons, facecolors=list(colours), **style)
+    axes.add_collection(collection)
+    return collection
+
+
 def reference_line(axes: Axes, value: float, label: str, *, kind: str) -> Line2D:
     """A dashed vertical line at `value` (majority, quota, threshold...) labelled above the plot.
 
@@ -148,7 +226,13 @@ def smallest_font_px(figure: Figure) -> float:
 
 
 def png_bytes(figure: Figure) -> bytes:
-    """The figure as PNG bytes, at exactly its pixel size."""
+    """The figure as PNG bytes, at exactly its pixel size.
+
+    One draw, then the pixels straight to PNG: `savefig` would lay out and draw twice.
+    """
+    canvas = figure.canvas
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
+    image.convert("RGB").save(out, format="png", compress_level=6)
     return out.getvalue()

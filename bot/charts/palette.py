@@ -1,26 +1,26 @@
 """Series colours: every candidate (or race, or milestone) its own colour, colour-blind safe.
 
-The list starts with Okabe & Ito's eight (minus black), the set most charts for colour-blind
+The colours come from Okabe & Ito's eight (minus black), the set most charts for colour-blind
 readers use, then Paul Tol's bright, vibrant, muted, high- and medium-contrast, light, dark
-and rainbow schemes. It was built once by walking those schemes in that order and keeping a
-colour only when it differs from every colour already kept by at least 10 CIELAB units
-(CIE76) and is clearly apart from white and from the greys below, which mean "out" and
-"exhausted". The first colours are the most distinct: give them to the series that matter
-most. Past `len(PALETTE)` series, colours repeat and a chart must label its bars directly
-(`needs_direct_labels`).
+and rainbow schemes. The list was built once by walking those schemes in that order four
+times, keeping a colour when it is at least 30, then 22, then 16, then 10 CIELAB units (CIE76)
+from every colour already kept, and clearly apart from white and from the greys below (which
+mean "out" and "exhausted"). So the first 17 are the most distinct of all: give them to the
+series that matter most (the winners, the top of a list). Past `len(PALETTE)` series,
+colours repeat and a chart must label its bars directly (`needs_direct_labels`).
 """
 
 from __future__ import annotations
 
 PALETTE: tuple[str, ...] = (
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#EE6677",
-    "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#EE7733", "#EE3377", "#CC3311", "#009988",
-    "#332288", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499", "#004488",
-    "#DDAA33", "#6699CC", "#EECC66", "#994455", "#997700", "#EE99AA", "#EE8866", "#99DDFF",
-    "#44BB99", "#BBCC33", "#AAAA00", "#222255", "#225555", "#225522", "#666633", "#663333",
-    "#D9CCE3", "#CAACCB", "#BA8DB4", "#AA6F9E", "#994F88", "#882E72", "#1965B0", "#4EB265",
-    "#90C987", "#CAE0AB", "#F7CB45", "#F1932D", "#E65518", "#DC050C", "#A5170E", "#72190E",
-    "#42150A", "#FCF7D5", "#D0E7CA", "#B5DDD8",
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#D55E00", "#CC79A7", "#EE6677", "#332288",
+    "#999933", "#882255", "#004488", "#225555", "#225522", "#D9CCE3", "#CAE0AB", "#72190E",
+    "#684957", "#4477AA", "#228833", "#EE3377", "#DDCC77", "#AA4499", "#EE8866", "#FFAABB",
+    "#666633", "#DC050C", "#A5170E", "#42150A", "#B5DDD8", "#9B8AC4", "#CCBB44", "#44AA99",
+    "#BB5566", "#997700", "#99DDFF", "#BBCC33", "#222255", "#4EB265", "#90C987", "#FCF7D5",
+    "#88A5DD", "#906388", "#FFCCCC", "#66CCEE", "#AA3377", "#EE7733", "#0077BB", "#CC3311",
+    "#117733", "#DDAA33", "#EECC66", "#994455", "#44BB99", "#AAAA00", "#663333", "#CAACCB",
+    "#BA8DB4", "#994F88", "#882E72", "#1965B0",
 )  # fmt: skip
 
 OUT_GREY = "#BBBBBB"

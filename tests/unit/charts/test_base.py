@@ -52,6 +52,11 @@ def test_sixty_colours_all_visibly_different_and_none_a_grey() -> None:
         assert math.dist(lab(a), lab(b)) >= 10, (a, b)
 
 
+def test_the_first_seventeen_are_the_most_distinct() -> None:
+    for a, b in itertools.combinations(PALETTE[:17], 2):
+        assert math.dist(lab(a), lab(b)) >= 30, (a, b)
+
+
 @pytest.mark.parametrize("n", [2, 5, 12, 60])
 def test_every_series_its_own_colour_up_to_sixty(n: int) -> None:
     assert len(set(colours(n))) == n
