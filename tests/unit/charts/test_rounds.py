@@ -1,0 +1,75 @@
+"""The instant-runoff and STV round charts, for 2, 5, 12 and 60 options."""
+
+from __future__ import annotations
+
+import struct
+from fractions import Fraction
+
+import pytest
+from matplotlib.colors import to_hex
+
+from bot.charts import MAX_WIDTH_PX, MIN_FONT_PX, OUT_GREY, png_bytes, smallest_font_px
+from bot.charts.endorsement import verdicts_of
+from bot.charts.figure import reference_kinds
+from bot.charts.rounds import EXHAUSTED_ROW, rounds_figure
+from tests.unit.charts.elections import all_axes, count, texts
+
+
+def chart(n: int, method: str = "irv", seats: int | None = None):
+    result = count(n, method, seats)
+    figure = rounds_figure(
+        result,
+        title="City Council District 3 (2027)",
+        verdict="Bo Diaz wins in round 4.",
+        endorsement=verdicts_of(result, Fraction(2, 3)),
+    )
+    return result, figure
+
+
+def swatch_colours(axes) -> list[str]:
+    (swatches,) = [c for c in axes.collections if c.get_gid() == "swatches"]
+    return [to_hex(c) for c in swatches.get_facecolors()]
+
+
+@pytest.mark.parametrize("n", [2, 5, 12, 60])
+@pytest.mark.parametrize(
+    ("method", "seats", "line"), [("irv", None, "majority"), ("stv", 2, "quota")]
+)
+def test_round_chart_reads_on_a_phone(n: int, method: str, seats: int | None, line: str) -> None:
+    if seats and n <= seats:
+        seats = 1
+        line = "majority" if method == "irv" else "quota"
+    result, figure = chart(n, method, seats)
+    width, height = struct.unpack(">II", png_bytes(figure)[16:24])
+    assert width <= MAX_WIDTH_PX and height >= 400
+    assert smallest_font_px(figure) >= MIN_FONT_PX
+    main, *panel = all_axes(figure)
+    rows = swatch_colours(main)
+    assert len(rows) == n + 1  # every option and the exhausted pile
+    assert len(set(rows[:-1])) == n, "two options share a colour"
+    assert reference_kinds(main) == [line]
+    if verdicts_of(result, Fraction(2, 3)):
+        assert reference_kinds(panel[0]) == ["threshold"]
+    else:
+        assert not panel
+    words = texts(figure)
+    assert EXHAUSTED_ROW in words
+    out = [r for r in result.rounds if r.eliminated]
+    assert sum("out in round" in w for w in words) == sum(len(r.eliminated) for r in out)
+
+
+def test_the_winners_bar_shows_transfers_in_the_givers_colour() -> None:
+    result, figure = chart(12)
+    main = all_axes(figure)[0]
+    colours = swatch_colours(main)
+    (bars,) = [c for c in main.collections if c.get_gid() == "bars"]
+    in_row_0 = [
+        to_hex(c)
+        for path, c in zip(bars.get_paths(), bars.get_facecolors(), strict=True)
+        if abs(path.vertices[:, 1].mean()) < 0.5
+    ]
+    assert in_row_0[0] == colours[0]  # own first choices first
+    assert set(in_row_0[1:]) and set(in_row_0[1:]) <= set(colours[1:])
+    greyed = {to_hex(c) for c in bars.get_facecolors()}
+    assert OUT_GREY.lower() in greyed
+    assert result.winners[0] in " ".join(texts(figure))
