@@ -402,33 +402,36 @@ def _pairwise_text(counted: Counted) -> str:
 
 
 def chart_png(counted: Counted) -> bytes:
-    """A bar chart, one group of bars per round (matplotlib, Agg; no pyplot, thread-safe)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    """The result chart for the method counted (bot.charts; no pyplot, so thread-safe)."""
+    from bot.charts import votes as charts  # matplotlib loads at the first close, not at start
 
-    result = counted.result
-    rounds = result.rounds or ()
-    names = [c for c in result.candidates if any(c in r.tallies for r in rounds)]
-    width_in = min(4 + 0.5 * len(rounds) * max(1, len(names)) / 4, 16)
-    figure = Figure(figsize=(width_in, 4.5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    group = 0.8
-    bar = group / max(1, len(names))
-    for i, name in enumerate(names):
-        xs = [r.number - group / 2 + bar * (i + 0.5) for r in rounds]
-        ys = [float(r.tallies.get(name, 0)) for r in rounds]
-        axes.bar(xs, ys, width=bar, label=name[:30])
-    axes.set_xticks([r.number for r in rounds])
-    axes.set_xlabel("Round")
-    axes.set_ylabel("Ballots")
-    axes.set_title(f"{counted.vote.title[:60]}: votes per round")
-    if len(names) <= 20:
-        axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1, 1))
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    vote = counted.vote
+    return charts.result_png(
+        counted.result,
+        title=vote.title,
+        verdict=chart_verdict(counted),
+        threshold=vote.threshold if vote.no_endorsement else None,
+    )
+
+
+def chart_verdict(counted: Counted) -> str:
+    """The chart's one-line verdict: who won, and whom the chapter endorses."""
+    vote, result = counted.vote, counted.result
+    if vote.method == VoteMethod.YES_NO:
+        head = (
+            f"{len(result.winners)} of {len(result.candidates)} pass the "
+            f"{rules.share_text(vote.threshold)} threshold"
+        )
+    elif vote.seats > 1:
+        head = f"{vote.seats} seats: elected {', '.join(result.winners) or 'nobody'}"
+    elif counted.winner is None:
+        head = "No option received a valid ballot"
+    else:
+        rounds = f" in round {len(result.rounds)}" if vote.method == VoteMethod.IRV else ""
+        head = f"{counted.winner} wins{rounds}"
+    endorsed = ", ".join(counted.endorsed_all) or counted.endorsed
+    tail = f"the chapter endorses {endorsed}." if endorsed else "no endorsement."
+    return f"{head}; {tail}" + ("" if counted.quorum_met else " Quorum not met.")
 
 
 def result_files(counted: Counted, chart: bytes | None) -> list[discord.File]:

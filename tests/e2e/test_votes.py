@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 import sys
 from fractions import Fraction
 
@@ -99,6 +100,9 @@ async def test_full_vote_twenty_members_four_candidates(chapter, tmp_path):
     assert any(a["filename"].endswith(".png") for a in posted["attachments"])
     png = attachment(world, posted, ".png")
     assert png.startswith(b"\x89PNG")
+    width, height = struct.unpack(">II", png[16:24])  # the chart fits a phone, not a strip
+    assert width <= 1200 and height > width / 2
+    assert posted["embeds"][0]["image"]["url"] == f"attachment://vote-{vote.id}-rounds.png"
     verdict = message_text(posted)
     assert "Quorum: 20 ballots of 20 on the roll; 5 needed: **met**" in verdict
 
