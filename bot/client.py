@@ -24,6 +24,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
     "cogs.votes",
     "cogs.races",
+    "cogs.plans",
 )
 
 

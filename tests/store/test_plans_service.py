@@ -125,7 +125,7 @@ async def test_moving_done_and_remove_keep_reminders_in_step(
     assert not [j for j in await pending(db) if j.payload["milestone_id"] == sio.id]
     assert len(await pending(db)) == len(before) - 6
     shown = await service.view(db, GUILD, made.race.id)
-    assert "SIO structure established" not in [m.name for m in shown.milestones]
+    assert "SIO structure set up" not in [m.name for m in shown.milestones]
 
 
 async def test_a_refused_date_changes_nothing(db: Database, scheduler: Scheduler) -> None:

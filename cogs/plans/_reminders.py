@@ -1,0 +1,117 @@
+"""The plan's scheduler handlers: a reminder before each milestone, and one summary of the
+reminders missed while the bot was down.
+
+Both follow bot/scheduler.py's contract: the job is claimed before anything is posted, the
+post ends with the job's marker (and carries it as the message nonce), and a job recovered
+after a crash looks for its marker in the reminders channel before posting again.
+A reminder found past its grace window (6 h) is not posted on its own: it is recorded as
+missed and listed in the chapter's one summary, posted `summary_delay` later, so a bot that
+was down for days posts one message, not a flood.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.plan_reminders import DEFAULT_GRACE
+from bot.domain.races import local_today
+from bot.scheduler import Job, JobContext, JobOutcome
+from bot.services import chapters as chapter_service
+from bot.services import plans as service
+from bot.services.plans import ReminderNote
+from cogs.plans import _render
+
+if TYPE_CHECKING:
+    from bot.client import EndorseBot
+
+log = logging.getLogger("endorsebot.plans")
+
+# What the support tracker and the pledge drive will add to a reminder, e.g. "3 of 8 target
+# unions committed; pledges from 38% of members". None (or an error) adds nothing.
+ProgressProvider = Callable[[ReminderNote], Awaitable[str | None]]
+
+
+class PlanReminders:
+    summary_delay = timedelta(seconds=10)  # lets every missed reminder join one summary
+
+    def __init__(self, bot: EndorseBot) -> None:
+        self.bot = bot
+        self.progress_provider: ProgressProvider | None = None
+
+    def register(self) -> None:
+        self.bot.scheduler.register(service.REMINDER_JOB, self.run_reminder, grace=DEFAULT_GRACE)
+        self.bot.scheduler.register(service.SUMMARY_JOB, self.run_summary)
+
+    def unregister(self) -> None:
+        self.bot.scheduler.unregister(service.REMINDER_JOB)
+        self.bot.scheduler.unregister(service.SUMMARY_JOB)
+
+    async def run_reminder(self, job: Job, ctx: JobContext) -> JobOutcome:
+        config = await chapter_service.require(self.bot.db, job.guild_id)
+        channel = self._channel(config.reminders_channel_id)
+        if ctx.recovering and await self._find_marker(channel, job.marker) is not None:
+            return JobOutcome.done("posted before the restart")
+        if ctx.past_grace:
+            await service.record_missed(
+                self.bot.db, self.bot.scheduler, job.id, now=ctx.now, delay=self.summary_delay
+            )
+            return JobOutcome.missed("too late to post; listed in the missed-reminders summary")
+        note = await service.reminder_note(
+            self.bot.db, job.id, today=local_today(ctx.now, config.timezone)
+        )
+        if note is None:
+            return JobOutcome.done("the milestone is done or removed")
+        text = _render.reminder_text(
+            note, tz=config.timezone, progress=await self._progress(note), marker=job.marker
+        )
+        await channel.send(text, nonce=job.marker, allowed_mentions=discord.AllowedMentions.none())
+        log.info("plan reminder %s posted in guild %s", job.id, job.guild_id)
+        return JobOutcome.done("posted" + (" (late)" if ctx.late else ""))
+
+    async def run_summary(self, job: Job, ctx: JobContext) -> JobOutcome:
+        config = await chapter_service.require(self.bot.db, job.guild_id)
+        channel = self._channel(config.reminders_channel_id)
+        if ctx.recovering and await self._find_marker(channel, job.marker) is not None:
+            return JobOutcome.done("posted before the restart")
+        missed = await service.gather_missed(
+            self.bot.db, job.id, job.guild_id, now=ctx.now, grace=DEFAULT_GRACE
+        )
+        if not missed:
+            return JobOutcome.done("nothing was missed")
+        await channel.send(
+            _render.summary_text(missed, marker=job.marker),
+            nonce=job.marker,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        log.info("missed-reminders summary %s posted in guild %s", job.id, job.guild_id)
+        return JobOutcome.done(f"{len(missed)} missed reminders listed")
+
+    async def _progress(self, note: ReminderNote) -> str | None:
+        if self.progress_provider is None:
+            return None
+        try:
+            return await self.progress_provider(note)
+        except Exception as error:  # a reminder posts without the numbers rather than not at all
+            log.warning(
+                "reminder progress for plan %s failed: %s", note.plan.id, type(error).__name__
+            )
+            return None
+
+    def _channel(self, channel_id: int) -> discord.TextChannel:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise RuntimeError(f"reminders channel {channel_id} is gone")
+        return channel
+
+    async def _find_marker(
+        self, channel: discord.TextChannel, marker: str
+    ) -> discord.Message | None:
+        async for message in channel.history(limit=100):
+            if message.author.id == self.bot.user.id and message.content.endswith(marker):  # type: ignore[union-attr]
+                return message
+        return None
