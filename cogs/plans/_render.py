@@ -10,8 +10,8 @@ import discord
 from bot.domain.plan_reminders import headline
 from bot.domain.plans import Milestone, MilestoneStatus
 from bot.domain.races import election_day_end, election_day_noon
-from bot.domain.timeparse import discord_timestamp
 from bot.services.plans import MissedReminder, PlanView, ReminderNote
+from cogs._text import clip, timestamp
 
 COLOUR = discord.Colour.dark_red()
 DESCRIPTION_MAX = 4096
@@ -27,15 +27,11 @@ _ICONS = {
 
 def day(d: date, tz: str) -> str:
     """A calendar day in each member's client (noon local: the same day anywhere near)."""
-    return discord_timestamp(election_day_noon(d, tz), "D")
+    return timestamp(election_day_noon(d, tz), "D")
 
 
 def countdown(d: date, tz: str) -> str:
-    return discord_timestamp(election_day_end(d, tz), "R")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return timestamp(election_day_end(d, tz), "R")
 
 
 def milestone_line(m: Milestone, *, today: date, tz: str) -> str:
@@ -107,7 +103,7 @@ def summary_text(missed: Sequence[MissedReminder], *, marker: str) -> str:
     ]
     lines += [
         f"• {headline(m.milestone_name, m.days_before)} — {m.race_label} "
-        f"(was due {discord_timestamp(m.due_at, 'f')})"
+        f"(was due {timestamp(m.due_at, 'f')})"
         for m in missed
     ]
     lines.append(f"-# `/plan show` for where each plan stands · {marker}")
