@@ -14,10 +14,11 @@ import discord
 
 from bot.domain import votes as rules
 from bot.domain.audit import is_bot
+from bot.domain.outcome import Counted
 from bot.domain.tally.report import render_text
 from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.services.vote_admin import PurgeTooEarly
-from bot.services.votes import Counted, NotOnRoll
+from bot.services.votes import NotOnRoll
 from cogs._common import role_name
 from cogs._text import clip, timestamp
 

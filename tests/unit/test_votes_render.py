@@ -7,9 +7,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
+from bot.domain.outcome import profile_of
 from bot.domain.vote_types import Vote
 from bot.domain.votes import Draft, ballot_options, encode_ranking, layout_of
-from bot.services.votes import profile_of
 from cogs.votes import _render
 from cogs.votes._views import ballot_view
 

@@ -1,0 +1,156 @@
+"""A closed vote's outcome: its frozen ballots counted, quorum and who is endorsed.
+
+Pure: the service reads the vote, its options and its frozen ballots and passes them in.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from bot.domain import votes as rules
+from bot.domain.races import name_key
+from bot.domain.tally.count import count_vote
+from bot.domain.tally.io.blt import write_blt
+from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
+from bot.domain.tally.yesno import count_yes_no
+from bot.domain.vote_types import Vote, VoteMethod
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A closed vote and its count, recomputed from the frozen ballots (deterministic)."""
+
+    vote: Vote
+    options: tuple[str, ...]
+    profile: Profile
+    blt: str
+    seed: str
+    result: TallyResult
+    ballots_cast: int
+    quorum_needed: int
+    quorum_met: bool
+    endorsed: str | None  # the (first) endorsed candidate's name, or None
+    endorsed_all: tuple[str, ...] = ()  # every endorsed candidate (several seats, yes/no)
+    paper: int = 0  # of `ballots_cast`, the paper ballots tellers entered
+    ballot_format: str = "blt"  # of `blt`: "blt", or "csv" for a yes/no vote
+
+    @property
+    def winner(self) -> str | None:
+        return self.result.winners[0] if self.result.winners else None
+
+
+def profile_of(vote: Vote, options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> Profile:
+    """The frozen ballots as a tally profile (grouped, in ranking order)."""
+    return Profile(
+        candidates=tuple(options),
+        ballots=tuple(
+            RankedBallot(tuple((i,) for i in rules.decode_ranking(ranking)), weight)
+            for ranking, weight in ballots
+        ),
+        seats=vote.seats,
+        title=vote.title,
+    )
+
+
+def count(vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int]]) -> Counted:
+    """Count a closed vote from its frozen ballots: (encoded ranking, weight) rows."""
+    paper = vote.paper_cast or 0
+    if vote.method == VoteMethod.YES_NO:
+        return _count_yes_no(vote, options, ballots, paper)
+    profile = profile_of(vote, options, ballots)
+    blt = write_blt(profile)
+    seed = hashlib.sha256(blt.encode()).hexdigest()
+    no_endorsement = _no_endorsement_name(options) if vote.no_endorsement else None
+    result = count_vote(
+        profile,
+        vote.method,
+        seats=vote.seats,
+        no_endorsement=no_endorsement,
+        threshold=vote.threshold if no_endorsement else None,
+        seed=seed,
+    )
+    cast = sum(w for _, w in ballots)
+    needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
+    met = cast >= needed and cast > 0
+    winner = result.winners[0] if result.winners else None
+    endorsed_all: tuple[str, ...] = ()
+    if vote.seats > 1:
+        if met:
+            chosen = result.extra["endorsed"] if no_endorsement else result.winners
+            # In ballot order: the election order is in the rounds.
+            endorsed_all = tuple(o for o in options if o in chosen and o != no_endorsement)
+    elif met and winner is not None and winner != no_endorsement:
+        if result.endorsement is None or result.endorsement.met:
+            endorsed_all = (winner,)
+    endorsed = endorsed_all[0] if endorsed_all else None
+    return Counted(
+        vote, options, profile, blt, seed, result, cast, needed, met, endorsed, endorsed_all, paper
+    )
+
+
+def yes_no_csv(options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> str:
+    """A yes/no vote's ballots as CSV: a count column, then one column per candidate."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["count", *options])
+    for ranking, weight in ballots:
+        answers = rules.decode_ranking(ranking)
+        writer.writerow([weight, *(rules.ANSWER_WORDS[a] for a in answers)])
+    return out.getvalue()
+
+
+def _count_yes_no(
+    vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int]], paper: int
+) -> Counted:
+    """Yes/no per candidate; with `several_pass` "highest", only the best `seats` shares of
+    those who pass are endorsed (ties by yes count, then a lot seeded by the ballot file)."""
+    text = yes_no_csv(options, ballots)
+    seed = hashlib.sha256(text.encode()).hexdigest()
+    expanded = [
+        rules.answers_as_ballot(rules.decode_ranking(ranking), options)
+        for ranking, weight in ballots
+        for _ in range(weight)
+    ]
+    result = dataclasses.replace(
+        count_yes_no(options, expanded, vote.threshold), seed=seed, seats=vote.seats
+    )
+    cast = sum(w for _, w in ballots)
+    needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
+    met = cast >= needed and cast > 0
+    passed = list(result.winners)
+    if vote.several_pass == "highest" and len(passed) > vote.seats:
+        shares = result.extra["yes_no"]
+
+        def rank_key(name: str) -> tuple:
+            lot = hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
+            return (-Fraction(shares[name]["share"]), -shares[name]["yes"], lot)
+
+        passed = sorted(passed, key=rank_key)[: vote.seats]
+    endorsed_all = tuple(n for n in options if n in passed) if met else ()
+    profile = Profile(candidates=options, ballots=(), seats=vote.seats, title=vote.title)
+    return Counted(
+        vote,
+        options,
+        profile,
+        text,
+        seed,
+        result,
+        cast,
+        needed,
+        met,
+        endorsed_all[0] if endorsed_all else None,
+        endorsed_all,
+        paper,
+        "csv",
+    )
+
+
+def _no_endorsement_name(options: Sequence[str]) -> str:
+    key = name_key(rules.NO_ENDORSEMENT)
+    return next(o for o in options if name_key(o) == key)
