@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from bot.domain import votes as rules
 from bot.domain.races import name_key
-from bot.domain.tally.count import count_vote
+from bot.domain.tally.count import blt_seed, count_vote
 from bot.domain.tally.io.blt import write_blt
 from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
 from bot.domain.tally.yesno import count_yes_no
@@ -60,12 +60,10 @@ def profile_of(vote: Vote, options: Sequence[str], ballots: Sequence[tuple[str, 
 
 def count(vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int]]) -> Counted:
     """Count a closed vote from its frozen ballots: (encoded ranking, weight) rows."""
-    paper = vote.paper_cast or 0
     if vote.method == VoteMethod.YES_NO:
-        return _count_yes_no(vote, options, ballots, paper)
+        return _count_yes_no(vote, options, ballots)
     profile = profile_of(vote, options, ballots)
-    blt = write_blt(profile)
-    seed = hashlib.sha256(blt.encode()).hexdigest()
+    seed = blt_seed(profile)
     no_endorsement = _no_endorsement_name(options) if vote.no_endorsement else None
     result = count_vote(
         profile,
@@ -75,23 +73,46 @@ def count(vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int
         threshold=vote.threshold if no_endorsement else None,
         seed=seed,
     )
-    cast = sum(w for _, w in ballots)
-    needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
-    met = cast >= needed and cast > 0
-    winner = result.winners[0] if result.winners else None
-    endorsed_all: tuple[str, ...] = ()
-    if vote.seats > 1:
-        if met:
-            chosen = result.extra["endorsed"] if no_endorsement else result.winners
-            # In ballot order: the election order is in the rounds.
-            endorsed_all = tuple(o for o in options if o in chosen and o != no_endorsement)
-    elif met and winner is not None and winner != no_endorsement:
-        if result.endorsement is None or result.endorsement.met:
-            endorsed_all = (winner,)
-    endorsed = endorsed_all[0] if endorsed_all else None
+    cast, needed, met = _quorum(vote, ballots)
+    endorsed_all = _endorsed(vote, options, result, no_endorsement) if met else ()
     return Counted(
-        vote, options, profile, blt, seed, result, cast, needed, met, endorsed, endorsed_all, paper
+        vote=vote,
+        options=options,
+        profile=profile,
+        blt=write_blt(profile),
+        seed=seed,
+        result=result,
+        ballots_cast=cast,
+        quorum_needed=needed,
+        quorum_met=met,
+        endorsed=endorsed_all[0] if endorsed_all else None,
+        endorsed_all=endorsed_all,
+        paper=vote.paper_cast or 0,
     )
+
+
+def _quorum(vote: Vote, ballots: Sequence[tuple[str, int]]) -> tuple[int, int, bool]:
+    """Ballots cast, ballots needed for quorum, and whether quorum is met."""
+    cast = sum(w for _, w in ballots)
+    roll = vote.roll_size or 0
+    return cast, rules.quorum_needed(vote.quorum, roll), rules.quorum_met(cast, vote.quorum, roll)
+
+
+def _endorsed(
+    vote: Vote, options: Sequence[str], result: TallyResult, no_endorsement: str | None
+) -> tuple[str, ...]:
+    """The candidates a ranked count endorses, quorum being met: for several seats those
+    elected (and over the threshold), in ballot order; for one, the winner if over it."""
+    if vote.seats > 1:
+        chosen = result.extra["endorsed"] if no_endorsement else result.winners
+        # In ballot order: the election order is in the rounds.
+        return tuple(o for o in options if o in chosen and o != no_endorsement)
+    winner = result.winners[0] if result.winners else None
+    if winner is None or winner == no_endorsement:
+        return ()
+    if result.endorsement is None or result.endorsement.met:
+        return (winner,)
+    return ()
 
 
 def yes_no_csv(options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> str:
@@ -106,7 +127,7 @@ def yes_no_csv(options: Sequence[str], ballots: Sequence[tuple[str, int]]) -> st
 
 
 def _count_yes_no(
-    vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int]], paper: int
+    vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int]]
 ) -> Counted:
     """Yes/no per candidate; with `several_pass` "highest", only the best `seats` shares of
     those who pass are endorsed (ties by yes count, then a lot seeded by the ballot file)."""
@@ -120,9 +141,7 @@ def _count_yes_no(
     result = dataclasses.replace(
         count_yes_no(options, expanded, vote.threshold), seed=seed, seats=vote.seats
     )
-    cast = sum(w for _, w in ballots)
-    needed = rules.quorum_needed(vote.quorum, vote.roll_size or 0)
-    met = cast >= needed and cast > 0
+    cast, needed, met = _quorum(vote, ballots)
     passed = list(result.winners)
     if vote.several_pass == "highest" and len(passed) > vote.seats:
         shares = result.extra["yes_no"]
@@ -133,21 +152,20 @@ def _count_yes_no(
 
         passed = sorted(passed, key=rank_key)[: vote.seats]
     endorsed_all = tuple(n for n in options if n in passed) if met else ()
-    profile = Profile(candidates=options, ballots=(), seats=vote.seats, title=vote.title)
     return Counted(
-        vote,
-        options,
-        profile,
-        text,
-        seed,
-        result,
-        cast,
-        needed,
-        met,
-        endorsed_all[0] if endorsed_all else None,
-        endorsed_all,
-        paper,
-        "csv",
+        vote=vote,
+        options=options,
+        profile=Profile(candidates=options, ballots=(), seats=vote.seats, title=vote.title),
+        blt=text,
+        seed=seed,
+        result=result,
+        ballots_cast=cast,
+        quorum_needed=needed,
+        quorum_met=met,
+        endorsed=endorsed_all[0] if endorsed_all else None,
+        endorsed_all=endorsed_all,
+        paper=vote.paper_cast or 0,
+        ballot_format="csv",
     )
 
 

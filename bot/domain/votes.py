@@ -183,7 +183,9 @@ def quorum_needed(quorum: Fraction, roll_size: int) -> int:
 
 
 def quorum_met(ballots: int, quorum: Fraction, roll_size: int) -> bool:
-    return ballots >= quorum_needed(quorum, roll_size)
+    """Whether `ballots` meet the quorum. Zero ballots never do, even with a zero quorum or
+    an empty roll: a vote nobody cast endorses nobody."""
+    return ballots > 0 and ballots >= quorum_needed(quorum, roll_size)
 
 
 def check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None:

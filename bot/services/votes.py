@@ -591,7 +591,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
             await audit.record(
                 conn,
                 guild_id=vote.guild_id,
-                actor_id=vote.closed_by or 0,
+                actor_id=vote.closed_by or BOT_ACTOR_ID,
                 action="vote.close",
                 subject=vote.subject,
                 detail=f"{cast} ballots" + ("; closed late" if late else ""),

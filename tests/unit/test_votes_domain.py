@@ -80,8 +80,14 @@ def test_validate_ballot():
 )
 def test_quorum_is_the_exact_ceiling(quorum, roll, needed):
     assert votes.quorum_needed(quorum, roll) == needed
-    assert votes.quorum_met(needed, quorum, roll)
-    assert needed == 0 or not votes.quorum_met(needed - 1, quorum, roll)
+    assert votes.quorum_met(max(needed, 1), quorum, roll)
+    assert needed <= 1 or not votes.quorum_met(needed - 1, quorum, roll)
+
+
+@pytest.mark.parametrize(("quorum", "roll"), [(Fraction(0), 10), (Fraction(1, 2), 0)])
+def test_zero_ballots_never_meet_a_quorum(quorum, roll):
+    assert votes.quorum_needed(quorum, roll) == 0
+    assert not votes.quorum_met(0, quorum, roll)
 
 
 def test_parse_quorum_and_threshold():

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 from bot.domain.outcome import profile_of
-from bot.domain.vote_types import Vote
+from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.domain.votes import Draft, ballot_options, encode_ranking, layout_of
 from cogs.votes import _render
 from cogs.votes._views import ballot_view
@@ -22,7 +22,7 @@ def vote(**overrides) -> Vote:
         guild_id=1,
         race_id=1,
         title="City Council District 3 (2027)",
-        method="irv",
+        method=VoteMethod.IRV,
         layout="abcdef",
         eligible_role_ids=(5,),
         quorum=Fraction(1, 4),
@@ -30,7 +30,7 @@ def vote(**overrides) -> Vote:
         no_endorsement=True,
         opens_at=NOW,
         closes_at=NOW + timedelta(days=2),
-        state="open",
+        state=VoteState.OPEN,
         channel_id=9,
         message_id=10,
         roll_size=212,
