@@ -1,0 +1,482 @@
+"""Candidate questionnaires: send, answer page by page, submit, reopen, publish; red lines;
+the committee's assessment; the criteria report.
+
+Every page is committed before the bot answers the candidate (write before you acknowledge).
+Answers are stored as typed, with a validity flag, so an invalid page is offered back with
+what the candidate wrote. Committee actions are in the audit log under `race:{id}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db import Database
+from bot.domain.classify import Assessment, Category, CriteriaReport, Facts, classify
+from bot.domain.questionnaire import (
+    AnswerError,
+    RedLine,
+    Template,
+    TemplateError,
+    check_answer,
+    check_red_line_text,
+    default_template_text,
+    load_template,
+    prefilled,
+    with_red_lines,
+)
+from bot.domain.questionnaire_sheet import Filled, Reach, Sheet, SheetStatus
+from bot.domain.races import Candidate, CandidateStatus, Race
+from bot.errors import InvalidInput, NotFound, UserError
+from bot.store import audit
+from bot.store import questionnaires as store
+from bot.store import races as race_store
+
+
+class NotYours(UserError):
+    """Someone other than the questionnaire's respondent pressed its buttons."""
+
+    def __init__(self) -> None:
+        super().__init__("This questionnaire is not yours to fill in.")
+
+
+class SheetLocked(UserError):
+    """The questionnaire was submitted: answers are locked until the committee reopens it."""
+
+    def __init__(self, status: SheetStatus) -> None:
+        self.status = status
+        super().__init__(
+            "This questionnaire is submitted and locked. Ask the committee to reopen it if "
+            "something must change."
+        )
+
+
+class Incomplete(UserError):
+    """Submit refused: these required questions have no valid answer yet."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        listed = "; ".join(f"“{m}”" for m in missing[:5])
+        super().__init__(f"Not submitted: still to answer {listed}.")
+
+
+def _subject(race_id: int) -> str:
+    return f"race:{race_id}"
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+async def _template_id(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> int:
+    """The chapter's current template version: the shipped default, stored as a new version
+    whenever its text changed, so earlier answers keep the version they answered."""
+    text = default_template_text()
+    latest = await store.latest_template(conn, guild_id)
+    if latest is not None and latest[2] == text:
+        return latest[0]
+    version = 1 if latest is None else latest[1] + 1
+    return await store.insert_template(
+        conn, guild_id=guild_id, version=version, source=text, now=now
+    )
+
+
+def _form(source: str, lines: tuple[RedLine, ...]) -> Template:
+    return with_red_lines(load_template(source), lines)
+
+
+# ----------------------------------------------------------------------------- red lines
+
+
+async def red_lines(db: Database, guild_id: int) -> list[RedLine]:
+    """The chapter's current red lines; every questionnaire sent from now on asks them."""
+    return await store.red_lines(db, guild_id)
+
+
+async def add_red_line(
+    db: Database, *, guild_id: int, question: str, required: bool, actor_id: int, now: datetime
+) -> RedLine:
+    """Add a non-negotiable position: a yes/no question and the answer it requires."""
+    try:
+        text = check_red_line_text(question)
+    except TemplateError as exc:
+        raise InvalidInput(str(exc)) from None
+    answer = "yes" if required else "no"
+    async with db.transaction() as conn:
+        line_id = await store.insert_red_line(
+            conn, guild_id=guild_id, question=text, required=answer, actor_id=actor_id, now=now
+        )
+        await audit.record(
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action="redline.add",
+            subject="red_lines",
+            detail=f"{line_id}",
+            at=now,
+        )
+    return RedLine(line_id, text, answer)
+
+
+async def remove_red_line(
+    db: Database, *, guild_id: int, line_id: int, actor_id: int, now: datetime
+) -> None:
+    """Stop asking a red line; questionnaires already sent keep it."""
+    async with db.transaction() as conn:
+        if not await store.remove_red_line(conn, guild_id=guild_id, line_id=line_id, now=now):
+            raise NotFound("No such red line in this chapter (see `/questionnaire redline list`).")
+        await audit.record(
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action="redline.remove",
+            subject="red_lines",
+            detail=f"{line_id}",
+            at=now,
+        )
+
+
+# ----------------------------------------------------------------------------- sending
+
+
+async def send(
+    db: Database,
+    *,
+    race: Race,
+    candidate: Candidate,
+    respondent_id: int,
+    reach: Reach,
+    deadline: datetime | None,
+    actor_id: int,
+    now: datetime,
+) -> Filled:
+    """Open (or re-send) the candidate's questionnaire with the current template and red
+    lines, prefilled from the race register; the candidate's status becomes
+    `questionnaire_sent`. A submitted questionnaire must be reopened first."""
+    if deadline is not None and deadline <= now:
+        raise InvalidInput("The deadline must be in the future.")
+    async with db.transaction() as conn:
+        current = await store.sheet_for_candidate(conn, race.guild_id, candidate.id)
+        if current is not None and current.status is not SheetStatus.OPEN:
+            raise SheetLocked(current.status)
+        template_id = await _template_id(conn, race.guild_id, now)
+        lines = tuple(await store.red_lines(conn, race.guild_id))
+        draft = Sheet(
+            id=0,
+            guild_id=race.guild_id,
+            race_id=race.id,
+            candidate_id=candidate.id,
+            template_id=template_id,
+            template_version=0,
+            red_lines=lines,
+            respondent_id=respondent_id,
+            reached_via=reach,
+            deadline=deadline,
+            status=SheetStatus.OPEN,
+            sent_by=actor_id,
+            sent_at=now,
+            submitted_at=None,
+            submitted_by=None,
+            published_at=None,
+        )
+        sheet_id = await store.upsert_sheet(conn, draft)
+        if current is None:
+            await _prefill(conn, sheet_id, template_id, race, candidate, actor_id, now)
+        await _move_candidate(conn, candidate, CandidateStatus.QUESTIONNAIRE_SENT, now)
+        await audit.record(
+            conn,
+            guild_id=race.guild_id,
+            actor_id=actor_id,
+            action="questionnaire.send",
+            subject=_subject(race.id),
+            detail=f"{candidate.name} ({reach.value})",
+            at=now,
+        )
+    return await filled(db, sheet_id)
+
+
+async def _prefill(
+    conn: aiosqlite.Connection,
+    sheet_id: int,
+    template_id: int,
+    race: Race,
+    candidate: Candidate,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    source = await store.template_source(conn, template_id)
+    values = prefilled(
+        load_template(source),
+        office_kind=race.office_kind.value,
+        ballot_line=race.ballot_line.value,
+        incumbent=candidate.incumbent,
+        previously_endorsed=candidate.previously_endorsed,
+    )
+    await store.save_answers(
+        conn, sheet_id, {k: (v, True) for k, v in values.items()}, entered_by=actor_id, now=now
+    )
+
+
+async def _move_candidate(
+    conn: aiosqlite.Connection, candidate: Candidate, status: CandidateStatus, now: datetime
+) -> None:
+    await race_store.update_candidate(
+        conn,
+        guild_id=candidate.guild_id,
+        candidate_id=candidate.id,
+        draft=replace(candidate.draft(), status=status),
+        now=now,
+    )
+
+
+async def set_reach(db: Database, sheet_id: int, reach: Reach) -> None:
+    """Record how the candidate was finally reached (a DM refused falls back to the server)."""
+    async with db.transaction() as conn:
+        await store.set_reach(conn, sheet_id, reach)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+async def filled(db: Database, sheet_id: int) -> Filled:
+    """The questionnaire, its form as sent and its answers; `NotFound` if it is gone."""
+    sheet = await store.get_sheet(db, sheet_id)
+    if sheet is None:
+        raise NotFound("This questionnaire no longer exists.")
+    source = await store.template_source(db, sheet.template_id)
+    return Filled(sheet, _form(source, sheet.red_lines), await store.answers(db, sheet_id))
+
+
+async def for_candidate(db: Database, guild_id: int, candidate_id: int) -> Filled | None:
+    sheet = await store.sheet_for_candidate(db, guild_id, candidate_id)
+    return None if sheet is None else await filled(db, sheet.id)
+
+
+async def for_race(db: Database, guild_id: int, race_id: int) -> list[Filled]:
+    """Every questionnaire sent for the race, in the order the candidates were added."""
+    return [await filled(db, s.id) for s in await store.sheets_for_race(db, guild_id, race_id)]
+
+
+async def answered_by(db: Database, guild_id: int, user_id: int) -> list[Sheet]:
+    """The questionnaires this user is the one to fill in (candidates with closed DMs)."""
+    return await store.sheets_answered_by(db, guild_id, user_id)
+
+
+def _own(sheet: Sheet, user_id: int) -> None:
+    if sheet.respondent_id != user_id:
+        raise NotYours()
+    if sheet.status is not SheetStatus.OPEN:
+        raise SheetLocked(sheet.status)
+
+
+# ----------------------------------------------------------------------------- answering
+
+
+async def save_page(
+    db: Database,
+    *,
+    sheet_id: int,
+    user_id: int,
+    page: int,
+    typed: Mapping[str, str | None],
+    now: datetime,
+) -> list[str]:
+    """Store one page as typed (committed before the caller answers) and return the reason
+    for each invalid answer; an empty list means the page is complete."""
+    async with db.transaction() as conn:
+        sheet = await store.get_sheet(conn, sheet_id)
+        if sheet is None:
+            raise NotFound("This questionnaire no longer exists.")
+        _own(sheet, user_id)
+        form = _form(await store.template_source(conn, sheet.template_id), sheet.red_lines)
+        if not 1 <= page <= len(form.pages):
+            raise InvalidInput("That page does not exist.")
+        values: dict[str, tuple[str | None, bool]] = {}
+        problems: list[str] = []
+        for question in form.pages[page - 1]:
+            raw = typed.get(question.key)
+            try:
+                values[question.key] = (check_answer(question, raw), True)
+            except AnswerError as exc:
+                problems.append(str(exc))
+                values[question.key] = ((raw or "").strip() or None, False)
+        await store.save_answers(conn, sheet_id, values, entered_by=user_id, now=now)
+    return problems
+
+
+async def submit(db: Database, *, sheet_id: int, user_id: int, now: datetime) -> Filled:
+    """Lock the answers; refused with `Incomplete` while a required answer is missing."""
+    current = await filled(db, sheet_id)
+    _own(current.sheet, user_id)
+    missing = current.missing()
+    if missing:
+        raise Incomplete(missing)
+    async with db.transaction() as conn:
+        sheet = await store.get_sheet(conn, sheet_id)
+        assert sheet is not None
+        _own(sheet, user_id)
+        await store.set_status(conn, sheet_id, SheetStatus.SUBMITTED, actor_id=user_id, now=now)
+        candidate = await race_store.get_candidate(conn, sheet.guild_id, sheet.candidate_id)
+        assert candidate is not None
+        await _move_candidate(conn, candidate, CandidateStatus.SUBMITTED, now)
+        await audit.record(
+            conn,
+            guild_id=sheet.guild_id,
+            actor_id=user_id,
+            action="questionnaire.submit",
+            subject=_subject(sheet.race_id),
+            detail=candidate.name,
+            at=now,
+        )
+    return await filled(db, sheet_id)
+
+
+async def _committee_move(
+    db: Database,
+    *,
+    guild_id: int,
+    candidate: Candidate,
+    actor_id: int,
+    now: datetime,
+    to: SheetStatus,
+    allowed: tuple[SheetStatus, ...],
+    refusal: str,
+) -> Filled:
+    async with db.transaction() as conn:
+        sheet = await store.sheet_for_candidate(conn, guild_id, candidate.id)
+        if sheet is None:
+            raise NotFound(f"No questionnaire was sent to **{candidate.name}**.")
+        if sheet.status not in allowed:
+            raise InvalidInput(refusal)
+        await store.set_status(conn, sheet.id, to, actor_id=actor_id, now=now)
+        await audit.record(
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=f"questionnaire.{to.value}",
+            subject=_subject(sheet.race_id),
+            detail=candidate.name,
+            at=now,
+        )
+    return await filled(db, sheet.id)
+
+
+async def reopen(
+    db: Database, *, guild_id: int, candidate: Candidate, actor_id: int, now: datetime
+) -> Filled:
+    """Unlock a submitted (or published) questionnaire so its answers can change."""
+    return await _committee_move(
+        db,
+        guild_id=guild_id,
+        candidate=candidate,
+        actor_id=actor_id,
+        now=now,
+        to=SheetStatus.OPEN,
+        allowed=(SheetStatus.SUBMITTED, SheetStatus.PUBLISHED),
+        refusal="It is not submitted: there is nothing to reopen.",
+    )
+
+
+async def publish(
+    db: Database, *, guild_id: int, candidate: Candidate, actor_id: int, now: datetime
+) -> Filled:
+    """Make a submitted questionnaire readable by members."""
+    return await _committee_move(
+        db,
+        guild_id=guild_id,
+        candidate=candidate,
+        actor_id=actor_id,
+        now=now,
+        to=SheetStatus.PUBLISHED,
+        allowed=(SheetStatus.SUBMITTED,),
+        refusal="Only a submitted questionnaire can be published (it is not submitted, or "
+        "already published).",
+    )
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+async def assess(
+    db: Database,
+    *,
+    guild_id: int,
+    candidate: Candidate,
+    changes: Mapping[str, bool],
+    actor_id: int,
+    now: datetime,
+) -> Assessment:
+    """Record the committee's judgement of what a candidate cannot answer."""
+    allowed = {f.name for f in fields(Assessment)}
+    if set(changes) - allowed:
+        raise ValueError(f"not assessment fields: {sorted(set(changes) - allowed)}")
+    if not changes:
+        raise InvalidInput("Say what the committee judges: fill in at least one option.")
+    async with db.transaction() as conn:
+        current = await store.assessment(conn, guild_id, candidate.id)
+        updated = replace(current, **changes)
+        await store.save_assessment(
+            conn,
+            guild_id=guild_id,
+            candidate_id=candidate.id,
+            value=updated,
+            actor_id=actor_id,
+            now=now,
+        )
+        await audit.record(
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action="candidate.assess",
+            subject=_subject(candidate.race_id),
+            detail=candidate.name,
+            at=now,
+        )
+    return updated
+
+
+async def _capacity_fits(db: Database, guild_id: int, race_id: int, now: datetime) -> bool | None:
+    try:
+        from bot.services.capacity import race_fits  # type: ignore[attr-defined]
+    except ImportError:  # the capacity ledger is not part of this install
+        return None
+    return await race_fits(db, guild_id, race_id, now=now)
+
+
+async def _facts(
+    db: Database, race: Race, candidate: Candidate, capacity_fits: bool | None
+) -> Facts:
+    sheet = await for_candidate(db, race.guild_id, candidate.id)
+    return Facts(
+        answers=sheet.valid_answers() if sheet else {},
+        red_lines=sheet.sheet.red_lines if sheet else (),
+        office_kind=race.office_kind.value,
+        incumbent=candidate.incumbent,
+        previously_endorsed=candidate.previously_endorsed,
+        assessment=await store.assessment(db, race.guild_id, candidate.id),
+        capacity_fits=capacity_fits,
+    )
+
+
+async def report(
+    db: Database, *, race: Race, candidate: Candidate, now: datetime
+) -> CriteriaReport:
+    """The criteria report: answers (valid ones), register facts, the committee's
+    assessment and, where the capacity ledger knows the race, whether it fits."""
+    fits = await _capacity_fits(db, race.guild_id, race.id, now)
+    return classify(await _facts(db, race, candidate, fits))
+
+
+async def categories_for_race(db: Database, guild_id: int, race_id: int) -> dict[int, Category]:
+    """Candidate id -> the category the criteria report proposes, for every candidate of the
+    race: the capacity ledger's priority (incumbents and cadre first). It leaves out the
+    ledger's own verdict (viable path), which the ledger computes from this."""
+    race = await race_store.get_race(db, guild_id, race_id)
+    if race is None:
+        raise NotFound("That race does not exist in this chapter.")
+    return {
+        candidate.id: classify(await _facts(db, race, candidate, None)).category
+        for candidate in await race_store.list_candidates(db, guild_id, race_id)
+    }

@@ -1,0 +1,332 @@
+"""Questionnaire templates, red lines, questionnaires, answers and committee assessments
+(`migrations/0007_questionnaires.sql`).
+
+Writers take the connection of the caller's transaction; readers take a `Database` or, inside
+a service's transaction, that connection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.db import Database
+from bot.domain.classify import Assessment
+from bot.domain.questionnaire import RedLine
+from bot.domain.questionnaire_sheet import Answer, Reach, Sheet, SheetStatus
+
+ASSESSMENT_FIELDS = ("prominent", "coheres_labor", "rooted", "viable", "worked_with_chapter")
+
+
+async def _rows(
+    source: Database | aiosqlite.Connection, sql: str, params: Iterable[Any]
+) -> list[sqlite3.Row]:
+    if isinstance(source, Database):
+        return await source.fetchall(sql, params)
+    async with source.execute(sql, tuple(params)) as cur:
+        return list(await cur.fetchall())
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+async def latest_template(
+    source: Database | aiosqlite.Connection, guild_id: int
+) -> tuple[int, int, str] | None:
+    """(id, version, TOML source) of the chapter's newest template, if any."""
+    rows = await _rows(
+        source,
+        "SELECT id, version, source FROM questionnaire_templates WHERE guild_id = ?"
+        " ORDER BY version DESC LIMIT 1",
+        (guild_id,),
+    )
+    return (rows[0]["id"], rows[0]["version"], rows[0]["source"]) if rows else None
+
+
+async def template_source(source: Database | aiosqlite.Connection, template_id: int) -> str:
+    rows = await _rows(
+        source, "SELECT source FROM questionnaire_templates WHERE id = ?", (template_id,)
+    )
+    return str(rows[0]["source"])
+
+
+async def insert_template(
+    conn: aiosqlite.Connection, *, guild_id: int, version: int, source: str, now: datetime
+) -> int:
+    async with conn.execute(
+        "INSERT INTO questionnaire_templates (guild_id, version, source, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (guild_id, version, source, now.isoformat()),
+    ) as cur:
+        return int(cur.lastrowid)
+
+
+# ----------------------------------------------------------------------------- red lines
+
+
+async def red_lines(source: Database | aiosqlite.Connection, guild_id: int) -> list[RedLine]:
+    """The chapter's current red lines, oldest first."""
+    rows = await _rows(
+        source,
+        "SELECT id, question, required FROM red_lines WHERE guild_id = ? AND removed_at IS NULL"
+        " ORDER BY id",
+        (guild_id,),
+    )
+    return [RedLine(r["id"], r["question"], r["required"]) for r in rows]
+
+
+async def insert_red_line(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    question: str,
+    required: str,
+    actor_id: int,
+    now: datetime,
+) -> int:
+    async with conn.execute(
+        "INSERT INTO red_lines (guild_id, question, required, added_by, added_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (guild_id, question, required, actor_id, now.isoformat()),
+    ) as cur:
+        return int(cur.lastrowid)
+
+
+async def remove_red_line(
+    conn: aiosqlite.Connection, *, guild_id: int, line_id: int, now: datetime
+) -> bool:
+    async with conn.execute(
+        "UPDATE red_lines SET removed_at = ? WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        (now.isoformat(), guild_id, line_id),
+    ) as cur:
+        return cur.rowcount == 1
+
+
+# ----------------------------------------------------------------------------- sheets
+
+_SHEET = (
+    "SELECT q.*, t.version AS template_version FROM questionnaires q"
+    " JOIN questionnaire_templates t ON t.id = q.template_id"
+)
+
+
+def _sheet(row: sqlite3.Row) -> Sheet:
+    lines = tuple(
+        RedLine(d["id"], d["question"], d["required"]) for d in json.loads(row["red_lines"])
+    )
+    return Sheet(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        race_id=row["race_id"],
+        candidate_id=row["candidate_id"],
+        template_id=row["template_id"],
+        template_version=row["template_version"],
+        red_lines=lines,
+        respondent_id=row["respondent_id"],
+        reached_via=Reach(row["reached_via"]),
+        deadline=_when(row["deadline"]),
+        status=SheetStatus(row["status"]),
+        sent_by=row["sent_by"],
+        sent_at=datetime.fromisoformat(row["sent_at"]),
+        submitted_at=_when(row["submitted_at"]),
+        submitted_by=row["submitted_by"],
+        published_at=_when(row["published_at"]),
+    )
+
+
+async def get_sheet(source: Database | aiosqlite.Connection, sheet_id: int) -> Sheet | None:
+    rows = await _rows(source, _SHEET + " WHERE q.id = ?", (sheet_id,))
+    return _sheet(rows[0]) if rows else None
+
+
+async def sheet_for_candidate(
+    source: Database | aiosqlite.Connection, guild_id: int, candidate_id: int
+) -> Sheet | None:
+    rows = await _rows(
+        source, _SHEET + " WHERE q.guild_id = ? AND q.candidate_id = ?", (guild_id, candidate_id)
+    )
+    return _sheet(rows[0]) if rows else None
+
+
+async def sheets_for_race(
+    source: Database | aiosqlite.Connection, guild_id: int, race_id: int
+) -> list[Sheet]:
+    rows = await _rows(
+        source,
+        _SHEET + " WHERE q.guild_id = ? AND q.race_id = ? ORDER BY q.candidate_id",
+        (guild_id, race_id),
+    )
+    return [_sheet(r) for r in rows]
+
+
+async def sheets_answered_by(
+    source: Database | aiosqlite.Connection, guild_id: int, user_id: int
+) -> list[Sheet]:
+    rows = await _rows(
+        source,
+        _SHEET + " WHERE q.guild_id = ? AND q.respondent_id = ? ORDER BY q.id",
+        (guild_id, user_id),
+    )
+    return [_sheet(r) for r in rows]
+
+
+async def upsert_sheet(conn: aiosqlite.Connection, sheet: Sheet) -> int:
+    """Insert the candidate's questionnaire, or re-send it (new form, respondent, deadline)."""
+    lines = json.dumps(
+        [{"id": r.id, "question": r.question, "required": r.required} for r in sheet.red_lines]
+    )
+    async with conn.execute(
+        "INSERT INTO questionnaires (guild_id, race_id, candidate_id, template_id, red_lines,"
+        " respondent_id, reached_via, deadline, status, sent_by, sent_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)"
+        " ON CONFLICT (guild_id, candidate_id) DO UPDATE SET template_id = excluded.template_id,"
+        " red_lines = excluded.red_lines, respondent_id = excluded.respondent_id,"
+        " reached_via = excluded.reached_via, deadline = excluded.deadline,"
+        " sent_by = excluded.sent_by, sent_at = excluded.sent_at"
+        " RETURNING id",
+        (
+            sheet.guild_id,
+            sheet.race_id,
+            sheet.candidate_id,
+            sheet.template_id,
+            lines,
+            sheet.respondent_id,
+            sheet.reached_via.value,
+            sheet.deadline.isoformat() if sheet.deadline else None,
+            sheet.sent_by,
+            sheet.sent_at.isoformat(),
+        ),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def set_reach(conn: aiosqlite.Connection, sheet_id: int, reach: Reach) -> None:
+    await conn.execute(
+        "UPDATE questionnaires SET reached_via = ? WHERE id = ?", (reach.value, sheet_id)
+    )
+
+
+async def set_status(
+    conn: aiosqlite.Connection,
+    sheet_id: int,
+    status: SheetStatus,
+    *,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    """Move the questionnaire; submitting or publishing records who and when, reopening
+    clears both."""
+    at = now.isoformat()
+    if status is SheetStatus.SUBMITTED:
+        sql = (
+            "UPDATE questionnaires SET status = ?, submitted_at = ?, submitted_by = ? WHERE id = ?"
+        )
+        params: tuple[Any, ...] = (status.value, at, actor_id, sheet_id)
+    elif status is SheetStatus.PUBLISHED:
+        sql = (
+            "UPDATE questionnaires SET status = ?, published_at = ?, published_by = ? WHERE id = ?"
+        )
+        params = (status.value, at, actor_id, sheet_id)
+    else:
+        sql = (
+            "UPDATE questionnaires SET status = ?, submitted_at = NULL, submitted_by = NULL,"
+            " published_at = NULL, published_by = NULL WHERE id = ?"
+        )
+        params = (status.value, sheet_id)
+    await conn.execute(sql, params)
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+async def answers(source: Database | aiosqlite.Connection, sheet_id: int) -> dict[str, Answer]:
+    rows = await _rows(
+        source, "SELECT * FROM questionnaire_answers WHERE questionnaire_id = ?", (sheet_id,)
+    )
+    return {
+        r["key"]: Answer(
+            r["key"],
+            r["value"],
+            bool(r["valid"]),
+            r["entered_by"],
+            datetime.fromisoformat(r["updated_at"]),
+        )
+        for r in rows
+    }
+
+
+async def save_answers(
+    conn: aiosqlite.Connection,
+    sheet_id: int,
+    values: Mapping[str, tuple[str | None, bool]],
+    *,
+    entered_by: int,
+    now: datetime,
+) -> None:
+    """Store each key's (text, valid); an empty text removes the answer."""
+    for key, (text, valid) in values.items():
+        if text is None or text == "":
+            await conn.execute(
+                "DELETE FROM questionnaire_answers WHERE questionnaire_id = ? AND key = ?",
+                (sheet_id, key),
+            )
+            continue
+        await conn.execute(
+            "INSERT INTO questionnaire_answers (guild_id, questionnaire_id, key, value, valid,"
+            " entered_by, updated_at)"
+            " SELECT guild_id, id, ?, ?, ?, ?, ? FROM questionnaires WHERE id = ?"
+            " ON CONFLICT (questionnaire_id, key) DO UPDATE SET value = excluded.value,"
+            " valid = excluded.valid, entered_by = excluded.entered_by,"
+            " updated_at = excluded.updated_at",
+            (key, text, int(valid), entered_by, now.isoformat(), sheet_id),
+        )
+
+
+# ----------------------------------------------------------------------------- assessments
+
+
+async def assessment(
+    source: Database | aiosqlite.Connection, guild_id: int, candidate_id: int
+) -> Assessment:
+    rows = await _rows(
+        source,
+        "SELECT * FROM candidate_assessments WHERE guild_id = ? AND candidate_id = ?",
+        (guild_id, candidate_id),
+    )
+    if not rows:
+        return Assessment()
+    row = rows[0]
+    return Assessment(**{f: None if row[f] is None else bool(row[f]) for f in ASSESSMENT_FIELDS})
+
+
+async def save_assessment(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    candidate_id: int,
+    value: Assessment,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    values = [None if (v := getattr(value, f)) is None else int(v) for f in ASSESSMENT_FIELDS]
+    await conn.execute(
+        "INSERT INTO candidate_assessments (guild_id, candidate_id, prominent, coheres_labor,"
+        " rooted, viable, worked_with_chapter, updated_by, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (guild_id, candidate_id) DO UPDATE SET prominent = excluded.prominent,"
+        " coheres_labor = excluded.coheres_labor, rooted = excluded.rooted,"
+        " viable = excluded.viable, worked_with_chapter = excluded.worked_with_chapter,"
+        " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        (guild_id, candidate_id, *values, actor_id, now.isoformat()),
+    )

@@ -1,0 +1,247 @@
+"""Questionnaires on a real SQLite file: versions, pages stored as typed, submit and the
+committee's moves, red lines, the assessment and the criteria report."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.db import Database, migrate
+from bot.domain.classify import Category
+from bot.domain.questionnaire_sheet import Reach, SheetStatus
+from bot.domain.races import BallotLine, CandidateDraft, CandidateStatus, OfficeKind, RaceDraft
+from bot.errors import InvalidInput
+from bot.services import questionnaires as service
+from bot.services import races as races
+from bot.store import questionnaires as store
+
+NOW = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
+GUILD, COMMITTEE, CANDIDATE = 1001, 77, 500
+pytestmark = pytest.mark.asyncio
+
+PAGE1 = {
+    "dsa_member": "yes",
+    "dsa_member_since": "2019-03-01",
+    "identifies_socialist": "yes",
+    "seeks_endorsement": "yes",
+    "join_sio": "yes",
+}
+
+
+@pytest_asyncio.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "q.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+async def race_and_candidate(db: Database):
+    race = await races.add_race(
+        db,
+        guild_id=GUILD,
+        actor_id=COMMITTEE,
+        now=NOW,
+        tz="UTC",
+        draft=RaceDraft(
+            office="Council District 3",
+            office_kind=OfficeKind.LEGISLATIVE,
+            ballot_line=BallotLine.NONPARTISAN,
+            general_date=date(2027, 11, 2),
+        ),
+    )
+    candidate = await races.add_candidate(
+        db,
+        guild_id=GUILD,
+        race_id=race.id,
+        actor_id=COMMITTEE,
+        now=NOW,
+        draft=CandidateDraft(name="Rosa Ortiz", member_id=CANDIDATE),
+    )
+    return race, candidate
+
+
+async def sent(db: Database):
+    race, candidate = await race_and_candidate(db)
+    await service.add_red_line(
+        db,
+        guild_id=GUILD,
+        question="Will you refuse police union money?",
+        required=True,
+        actor_id=COMMITTEE,
+        now=NOW,
+    )
+    filled = await service.send(
+        db,
+        race=race,
+        candidate=candidate,
+        respondent_id=CANDIDATE,
+        reach=Reach.DM,
+        deadline=NOW + timedelta(days=14),
+        actor_id=COMMITTEE,
+        now=NOW,
+    )
+    return race, candidate, filled
+
+
+async def test_send_prefills_from_the_register_and_moves_the_candidate(db: Database) -> None:
+    race, candidate, filled = await sent(db)
+    assert filled.value("office_kind") == "legislative"
+    assert filled.value("ballot_line") == "nonpartisan"
+    assert len(filled.form.pages) == 4 and filled.form.pages[-1][0].red_line == "yes"
+    after = await races.get_candidate(db, GUILD, candidate.id)
+    assert after.status is CandidateStatus.QUESTIONNAIRE_SENT
+
+
+async def test_a_page_is_stored_as_typed_even_when_invalid(db: Database) -> None:
+    _, _, filled = await sent(db)
+    problems = await service.save_page(
+        db,
+        sheet_id=filled.sheet.id,
+        user_id=CANDIDATE,
+        page=1,
+        typed={**PAGE1, "dsa_member_since": "spring 2019"},
+        now=NOW,
+    )
+    assert problems and "YYYY-MM-DD" in problems[0]
+    again = await service.filled(db, filled.sheet.id)
+    assert again.answers["dsa_member_since"].value == "spring 2019"
+    assert not again.answers["dsa_member_since"].valid
+    assert again.answers["dsa_member"].valid
+
+
+async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> None:
+    _, candidate, filled = await sent(db)
+    with pytest.raises(service.NotYours):
+        await service.save_page(
+            db, sheet_id=filled.sheet.id, user_id=999, page=1, typed=PAGE1, now=NOW
+        )
+    with pytest.raises(service.Incomplete):
+        await service.submit(db, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
+    for page in filled.form.pages:
+        typed = {
+            q.key: q.option_list[0].value
+            if q.option_list
+            else "7"
+            if q.kind == "number"
+            else "2020-01-01"
+            if q.kind == "date"
+            else "text"
+            for q in page
+        }
+        assert (
+            await service.save_page(
+                db,
+                sheet_id=filled.sheet.id,
+                user_id=CANDIDATE,
+                page=filled.page_of(page[0].key),
+                typed=typed,
+                now=NOW,
+            )
+            == []
+        )
+    done = await service.submit(db, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
+    assert done.sheet.status is SheetStatus.SUBMITTED
+    with pytest.raises(service.SheetLocked):
+        await service.save_page(
+            db, sheet_id=filled.sheet.id, user_id=CANDIDATE, page=1, typed=PAGE1, now=NOW
+        )
+    reopened = await service.reopen(
+        db, guild_id=GUILD, candidate=candidate, actor_id=COMMITTEE, now=NOW
+    )
+    assert reopened.sheet.status is SheetStatus.OPEN
+
+
+async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, _, first = await sent(db)
+    changed = service.default_template_text().replace(
+        "Your fundraising plan", "How will you raise money?"
+    )
+    monkeypatch.setattr(service, "default_template_text", lambda: changed)
+    race2 = await races.add_race(
+        db,
+        guild_id=GUILD,
+        actor_id=COMMITTEE,
+        now=NOW,
+        tz="UTC",
+        draft=RaceDraft(
+            office="Mayor",
+            office_kind=OfficeKind.EXECUTIVE,
+            ballot_line=BallotLine.NONPARTISAN,
+            general_date=date(2027, 11, 2),
+        ),
+    )
+    candidate2 = await races.add_candidate(
+        db,
+        guild_id=GUILD,
+        race_id=race2.id,
+        actor_id=COMMITTEE,
+        now=NOW,
+        draft=CandidateDraft(name="Ana"),
+    )
+    second = await service.send(
+        db,
+        race=race2,
+        candidate=candidate2,
+        respondent_id=COMMITTEE,
+        reach=Reach.COMMITTEE,
+        deadline=None,
+        actor_id=COMMITTEE,
+        now=NOW,
+    )
+    assert (first.sheet.template_version, second.sheet.template_version) == (1, 2)
+    again = await service.filled(db, first.sheet.id)
+    assert again.form.question("fundraising").label == "Your fundraising plan"  # type: ignore[union-attr]
+
+
+async def test_red_lines_and_assessment_drive_the_report(db: Database) -> None:
+    race, candidate, filled = await sent(db)
+    red = filled.form.pages[-1][0]
+    await service.save_page(
+        db,
+        sheet_id=filled.sheet.id,
+        user_id=CANDIDATE,
+        page=len(filled.form.pages),
+        typed={red.key: "no"},
+        now=NOW,
+    )
+    report = await service.report(db, race=race, candidate=candidate, now=NOW)
+    assert report.category is Category.DO_NOT_ENDORSE
+    await service.assess(
+        db,
+        guild_id=GUILD,
+        candidate=candidate,
+        changes={"rooted": True},
+        actor_id=COMMITTEE,
+        now=NOW,
+    )
+    assert (await store.assessment(db, GUILD, candidate.id)).rooted is True
+    assert (await service.categories_for_race(db, GUILD, race.id)) == {
+        candidate.id: Category.DO_NOT_ENDORSE
+    }
+
+
+async def test_red_line_limits_and_removal(db: Database) -> None:
+    with pytest.raises(InvalidInput, match="at most 100"):
+        await service.add_red_line(
+            db, guild_id=GUILD, question="x" * 101, required=True, actor_id=1, now=NOW
+        )
+    line = await service.add_red_line(
+        db, guild_id=GUILD, question="Rent control?", required=True, actor_id=1, now=NOW
+    )
+    await service.remove_red_line(db, guild_id=GUILD, line_id=line.id, actor_id=1, now=NOW)
+    assert await service.red_lines(db, GUILD) == []
+
+
+async def test_a_candidate_with_a_questionnaire_cannot_vanish(db: Database) -> None:
+    _, candidate, _ = await sent(db)
+    async with db.transaction() as conn:
+        with pytest.raises(sqlite3.IntegrityError):
+            await conn.execute("DELETE FROM candidates WHERE id = ?", (candidate.id,))
