@@ -1,5 +1,5 @@
 """Questionnaire templates, red lines, questionnaires, answers and committee assessments
-(`migrations/0007_questionnaires.sql`).
+(`migrations/0008_questionnaires.sql`).
 
 Writers take the connection of the caller's transaction; readers take a `Database` or, inside
 a service's transaction, that connection.
