@@ -106,24 +106,36 @@ async def migrate_only(settings: Settings) -> None:
 
 async def backup(settings: Settings, target: Path) -> None:
     from bot.db import Database
-    from bot.store.backup import strip_ballot_keys
+    from bot.store.backup import strip_open_ballots
 
-    db = await Database.open(settings.database_path)
+    # Written beside the target and renamed only once stripped: an interrupted backup never
+    # leaves a copy that still holds an open vote's ballots under the name asked for.
+    partial = target.with_name(target.name + ".partial")
     try:
-        await db.backup_to(target)
+        db = await Database.open(settings.database_path)
+        try:
+            await db.backup_to(partial)
+        finally:
+            await db.close()
+        copy = await Database.open(partial)
+        try:
+            open_votes = await strip_open_ballots(copy)
+        finally:
+            await copy.close()
+        partial.rename(target)
     finally:
-        await db.close()
-    copy = await Database.open(target)
-    try:
-        open_votes = await strip_ballot_keys(copy)
-    finally:
-        await copy.close()
+        for leftover in (partial, *(partial.with_name(partial.name + x) for x in SIDES)):
+            leftover.unlink(missing_ok=True)
     print(f"backed up {settings.database_path} to {target}")
     if open_votes:
         print(
-            f"{open_votes} vote(s) were open: their ballots are in the copy, but not the keys "
-            "that link ballots to voters. Restored, those votes take no further online ballots."
+            f"{open_votes} vote(s) were open: the copy keeps their roll but not the ballots "
+            "cast so far, nor who had voted, so it cannot link anyone to a ballot. Restored, "
+            "those votes take ballots again and members vote again."
         )
+
+
+SIDES = ("-wal", "-shm", "-journal")
 
 
 def build_parser() -> argparse.ArgumentParser:

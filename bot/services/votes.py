@@ -384,16 +384,18 @@ async def _take(
         raise BallotRefused("This vote no longer exists. Nothing was recorded.")
     vote = context.vote
     ranking = _acceptable(vote, draft, context.option_count, now)
-    if not context.has_key:
-        # Open without a key: the database was restored from a backup, which never holds
-        # the key (bot/store/backup.py), so no ballot can be matched to its voter any more.
-        raise BallotRefused(
-            "This vote was restored from a backup, which keeps the ballots already cast but "
-            "not the key that lets a member's ballot be found again, so it takes no more "
-            "online ballots. Nothing was recorded; a teller can enter a paper ballot."
-        )
     if not context.on_roll:
         raise NotOnRoll(vote, submitted=True)
+    if not context.has_key:
+        # Open without its key: restored from a backup, which keeps neither the key nor the
+        # open ballots nor who had voted (bot/store/backup.py). A new key is made and members
+        # vote again; only a ballot an older release's backup kept, whose key is gone, stands.
+        if context.voted:
+            raise BallotRefused(
+                "Your ballot from before this vote was restored from a backup still counts, "
+                "but it can no longer be found to replace it. Nothing was recorded."
+            )
+        context = await store.new_key(conn, context)
     replaced = await store.write_ballot(conn, context, member_id, rules.encode_ranking(ranking))
     return Recorded(vote, replaced)
 

@@ -11,6 +11,7 @@ Nothing in this module logs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -301,6 +302,20 @@ async def ballot_context(
         voted=bool(row["voted"]),
         key=row["hmac_key"] or b"",
     )
+
+
+async def new_key(conn: aiosqlite.Connection, context: BallotContext) -> BallotContext:
+    """Give an open vote that lost its key (restored from a backup) a new one, in the
+    ballot's transaction; the context with it."""
+    vote = context.vote
+    await conn.execute(
+        "INSERT INTO vote_keys (guild_id, vote_id, hmac_key) VALUES (?, ?, ?)"
+        " ON CONFLICT (vote_id) DO NOTHING",
+        (vote.guild_id, vote.id, secrets.token_bytes(32)),
+    )
+    async with conn.execute("SELECT hmac_key FROM vote_keys WHERE vote_id = ?", (vote.id,)) as cur:
+        (key,) = await cur.fetchone()
+    return dataclasses.replace(context, has_key=True, key=key)
 
 
 async def write_ballot(

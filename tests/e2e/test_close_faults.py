@@ -55,14 +55,20 @@ async def serving(fake: FakeDiscord, tmp_path: Path, world, **env: str) -> BotPr
     return bot
 
 
-async def vote_with_three_ballots(fake: FakeDiscord, tmp_path: Path, **env: str):
-    """A running bot process, a vote and three ballots; the key and the voters' tags."""
+async def open_world(fake: FakeDiscord, tmp_path: Path, **env: str):
+    """A chapter set up in a database, and the bot process serving it; the test's own
+    connection reads what the bot writes (SQLite allows both)."""
     world = build_world(fake, tmp_path)
     db = await Database.open(world.db_path)
     await migrate(db)
     await chapter_service.configure(db, world.config(), now=world.clock())
     bot = await serving(fake, tmp_path, world, **env)
-    members = SimpleNamespace(**vars(world), db=db)
+    return world, db, bot, SimpleNamespace(**vars(world), db=db)
+
+
+async def vote_with_three_ballots(fake: FakeDiscord, tmp_path: Path, **env: str):
+    """A running bot process, a vote and three ballots; the key and the voters' tags."""
+    world, db, bot, members = await open_world(fake, tmp_path, **env)
     race = await make_race(members, ["Ada Ruiz", "Bo Chen"])
     vote = await create_vote(members, race, closes="in 1h", quorum="10%", threshold="50%")
     announcement = await wait_announcement(members, vote.id)
