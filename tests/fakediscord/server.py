@@ -33,6 +33,21 @@ log = logging.getLogger("fakediscord")
 __all__ = ["DiscordError", "FakeDiscord", "Interaction", "Session"]
 
 
+class HeldResponses:
+    """Answers the fake keeps back (`FakeDiscord.hold_responses`): `reached` is set once a
+    matching call was carried out; its answer goes out after `release()`."""
+
+    def __init__(self, method: str, pattern: re.Pattern, times: int) -> None:
+        self.method = method
+        self.pattern = pattern
+        self.times = times
+        self.reached = asyncio.Event()
+        self.released = asyncio.Event()
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
     """Discord's state for one test (guilds, members, messages, interactions, commands) and
     the aiohttp server that serves it; see the package docstring for a walkthrough."""
@@ -80,6 +95,7 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
         self.allow_resume = True  # False: every RESUME gets op 9 and the bot identifies again
         self._resumable: dict[str, Session] = {}
         self._rate_limits: list[list] = []
+        self._holds: list[HeldResponses] = []
         self._changed = asyncio.Event() if _has_loop() else None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -121,6 +137,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
         return self
 
     async def stop(self) -> None:
+        for held in self._holds:
+            held.release()
         for s in list(self.sessions):
             await s.ws.close(code=1001)
             s.queue.put_nowait(None)
@@ -226,6 +244,14 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
         self._rate_limits.append(
             [method.upper(), re.compile(path_regex), retry_after, times, is_global]
         )
+
+    def hold_responses(self, method: str, path_regex: str, *, times: int = 1) -> HeldResponses:
+        """Carry out the next ``times`` matching REST calls but keep their answers until
+        ``release()``: Discord did the write, and the caller has not heard back (what a
+        process killed, or a connection dropped, right after a request looks like)."""
+        held = HeldResponses(method.upper(), re.compile(path_regex), times)
+        self._holds.append(held)
+        return held
 
     def wire_message(self, msg: dict) -> dict:
         out = {k: v for k, v in msg.items() if not k.startswith("_")}
@@ -453,6 +479,7 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
                     raise DiscordError(401, 0, "401: Unauthorized")
                 payload, files = await self._read_body(request)
                 result = await handler(request, payload, files, *m.groups())
+                await self._hold_answer(request.method, path)
                 if isinstance(result, web.StreamResponse):
                     return result
                 if result is None:
@@ -474,6 +501,15 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
             return json_response(body, status=400)
         finally:
             self.notify()
+
+    async def _hold_answer(self, method: str, path: str) -> None:
+        for held in self._holds:
+            if held.method == method and held.pattern.search(path) and held.times > 0:
+                held.times -= 1
+                held.reached.set()
+                self.notify()
+                await held.released.wait()
+                return
 
     def _take_rate_limit(self, method: str, path: str) -> web.Response | None:
         for rl in self._rate_limits:
