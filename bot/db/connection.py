@@ -52,28 +52,41 @@ def _explain(path: Path, exc: Exception) -> str:
     )
 
 
-def _probe(path: Path) -> None:
-    """Open `path` once, synchronously, and take the write lock, so a file that is not a
-    database or a read-only folder fails here rather than inside aiosqlite's thread (which,
-    failing at connect, outlives the event loop and hangs the process)."""
+def _prepare(path: Path) -> None:
+    """Refuse a folder and create the database's folder before aiosqlite starts its thread:
+    a failed aiosqlite connect leaves that thread posting to a closed event loop."""
     if path.is_dir():
         raise DatabaseUnusable(
             f"{path} is a folder: set DATABASE_PATH to a file, e.g. {path / 'endorsebot.sqlite3'}"
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
+        raise DatabaseUnusable(_explain(path, exc)) from exc
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    """A connection with `PRAGMAS` applied that has taken the write lock once, so a file
+    that is not a database or a read-only mount fails here, with its own message."""
+    if str(path) != ":memory:":
+        _prepare(path)
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a migration's DDL and
+        # its user_version bump are one transaction (the sqlite3 module would otherwise
+        # commit implicitly before DDL).
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+    except sqlite3.Error as exc:
         raise DatabaseUnusable(_explain(path, exc)) from exc
     try:
         for pragma in PRAGMAS:
-            conn.execute(pragma)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
+            await conn.execute(pragma)
+        await conn.execute("BEGIN IMMEDIATE")
+        await conn.execute("ROLLBACK")
     except sqlite3.Error as exc:
+        await conn.close()  # its thread would otherwise keep the process alive
         raise DatabaseUnusable(_explain(path, exc)) from exc
-    finally:
-        conn.close()
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 class Database:
@@ -87,20 +100,7 @@ class Database:
     @classmethod
     async def open(cls, path: str | Path) -> Database:
         path = Path(path)
-        if str(path) != ":memory:":
-            await asyncio.to_thread(_probe, path)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a migration's DDL and
-        # its user_version bump are one transaction (the sqlite3 module would otherwise
-        # commit implicitly before DDL).
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        try:
-            for pragma in PRAGMAS:
-                await conn.execute(pragma)
-        except sqlite3.Error as exc:
-            await conn.close()  # its thread would otherwise keep the process alive
-            raise DatabaseUnusable(_explain(path, exc)) from exc
-        return cls(conn, path)
+        return cls(await _connect(path), path)
 
     async def close(self) -> None:
         async with self._lock:
@@ -139,9 +139,8 @@ class Database:
     async def backup_to(self, target: str | Path) -> None:
         """A consistent copy of the live database via SQLite's online backup API."""
         target = Path(target)
-        await asyncio.to_thread(_probe, target)
         async with self.reading() as conn:
-            dest = await aiosqlite.connect(str(target))
+            dest = await _connect(target)
             try:
                 await conn.backup(dest)
             finally:
