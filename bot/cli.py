@@ -41,7 +41,8 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]).upper()
-        raise StartupError(f"{field} in .env or the environment: {first['msg']}") from None
+        reason = first["msg"].removeprefix("Value error, ")
+        raise StartupError(f"{field} in .env or the environment: {reason}") from None
 
 
 async def run_bot(settings: Settings) -> None:

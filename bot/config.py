@@ -7,6 +7,7 @@ set with `/setup`. Settings are built once in the entry point and passed in, nev
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,3 +38,15 @@ class Settings(BaseSettings):
         if level not in {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}:
             raise ValueError(f"must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {value!r}")
         return level
+
+    @field_validator("discord_api_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(
+                f"must be a base URL with its scheme, e.g. http://127.0.0.1:8080, not {value!r}"
+            )
+        return value.strip()

@@ -108,3 +108,13 @@ async def test_backup_while_the_bot_holds_the_database_open(tmp_path: Path) -> N
         "backup", str(tmp_path / "copy.sqlite3"), cwd=tmp_path, env={"DATABASE_PATH": str(live)}
     )
     assert refused.returncode == 2 and "already exists" in refused.stderr
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:46495", "localhost:8080", "ftp://127.0.0.1"])
+def test_discord_api_url_without_a_scheme_is_one_clear_line(tmp_path: Path, url: str) -> None:
+    result = endorsebot("run", cwd=tmp_path, env={"DISCORD_API_URL": url, "DISCORD_TOKEN": "x"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "endorsebot: DISCORD_API_URL in .env or the environment: must be a base URL with its "
+        f"scheme, e.g. http://127.0.0.1:8080, not '{url}'"
+    ]
