@@ -58,6 +58,7 @@ def verdicts_of(result: TallyResult, threshold: Fraction | None) -> list[Verdict
     return [
         Verdict(v["candidate"], int(v["above"]), int(v["considered"]), bool(v["met"]), threshold)
         for v in rows  # type: ignore[union-attr]
+        if v["considered"]  # an elected "No endorsement" is not held to the threshold
     ]
 
 
@@ -91,7 +92,9 @@ def threshold_panel(axes: Axes, verdicts: Sequence[Verdict], palette: dict[str, 
         kind="threshold",
     )
     for y, v in enumerate(verdicts):
-        end_label(axes, 0, y, f"{v.above} of {v.considered}: {'met' if v.met else 'not met'}")
+        end_label(
+            axes, 0, y, f"{v.above} of {v.considered}: {'met' if v.met else 'not met'}", boxed=True
+        )
     axes.set_xlabel(
         f"Share of ballots ranking the winner above {verdicts[0].no_endorsement}",
         fontsize=pt(SMALL_PX),

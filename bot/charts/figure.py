@@ -148,20 +148,27 @@ def room_for_labels(ends: Sequence[float], labels: Sequence[str], *also: float) 
     Estimates: the plot is about `WIDTH_PX - 400` px wide (names take the rest) and a
     character of `SMALL_PX` type about 0.6 of its size.
     """
-    plot_px = WIDTH_PX - 400
     limit = max([1.0, *also]) * 1.05
     for end, label in zip(ends, labels, strict=True):
-        share = min(0.8, (len(label) * SMALL_PX * 0.6 + 24) / plot_px)
-        limit = max(limit, end / (1 - share))
+        limit = max(limit, end / (1 - label_width(label)))
     return limit
 
 
-def end_label(axes: Axes, value: float, row: float, text: str) -> Text:
-    """`text` just right of the end of the bar in `row` that ends at `value`."""
+def label_width(label: str) -> float:
+    """About how much of the plot's width an `end_label` of `label` takes (at most 0.8)."""
+    return min(0.8, (len(label) * SMALL_PX * 0.6 + 24) / (WIDTH_PX - 400))
+
+
+def end_label(axes: Axes, value: float, row: float, text: str, *, boxed: bool = False) -> Text:
+    """`text` just right of the end of the bar in `row` that ends at `value`.
+
+    `boxed` puts it on a white box, for a label printed over a bar (it costs drawing time).
+    """
     shift = ScaledTranslation(10 / DPI, 0, axes.figure.dpi_scale_trans)
+    box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1} if boxed else None
     return axes.text(
         value, row, text, va="center", fontsize=pt(SMALL_PX), transform=axes.transData + shift,
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+        bbox=box,
     )  # fmt: skip
 
 

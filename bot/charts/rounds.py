@@ -21,6 +21,7 @@ from bot.charts.endorsement import Verdict, split_for_panel, threshold_panel
 from bot.charts.figure import (
     SMALL_PX,
     end_label,
+    label_width,
     name_axis,
     new_chart,
     png_bytes,
@@ -149,16 +150,26 @@ def _draw_bars(
             bars.append(bar)
             left += amount
     segments(axes, bars, fills, gid="bars")
+    surpluses = [
+        (y, float(s.final), float(s.peak - s.final))
+        for y, s in enumerate(rows)
+        if s.elected_in is not None and s.peak > s.final
+    ]
+    if surpluses:
+        segments(axes, surpluses, ["none"] * len(surpluses), hatch="///", gid="surplus")
     if several:
         segments(axes, several, ["white"] * len(several), hatch="xx", edgecolors=LINE_COLOUR)
     labels = [_end_label(s, stv) for s in rows]
-    axes.set_xlim(0, room_for_labels([float(s.peak) for s in rows], labels, line))
+    limit = room_for_labels([float(s.peak) for s in rows], labels, line)
+    axes.set_xlim(0, limit)
     for y, (s, label) in enumerate(zip(rows, labels, strict=True)):
-        end_label(axes, float(s.peak), y, label)
+        end = float(s.peak)
+        crossed = end <= line <= end + label_width(label) * limit
+        end_label(axes, end, y, label, boxed=crossed)  # a box only where the line runs through
     axes.set_xlabel(
         "Ballots: first choices, then those received from each candidate\nwho went out"
-        + (" or passed on a surplus" if stv else "")
-        + ", in that candidate's colour",
+        + (" or passed on a surplus (hatched),\n" if stv else ", ")
+        + "in that candidate's colour",
         fontsize=pt(SMALL_PX),
     )
 
@@ -173,11 +184,7 @@ def _end_label(s: Standing, stv: bool) -> str:
     if s.out_in is not None:
         return f"{number(s.peak)} · out in round {s.out_in}"
     if s.elected_in is not None:
-        surplus = s.peak - s.final
-        words = f"elected in round {s.elected_in}" if stv else "wins"
-        return f"{number(s.peak)} · {words}" + (
-            f", {number(surplus)} passed on" if surplus > 0 else ""
-        )
+        return f"{number(s.peak)} · " + (f"elected in round {s.elected_in}" if stv else "wins")
     return number(s.final)
 
 

@@ -65,7 +65,13 @@ def yes_no_figure(result: TallyResult, *, title: str, verdict: str) -> Figure:
     )
     for y, (_, c) in enumerate(rows):
         mark = "passes" if c["met"] else "does not pass"
-        end_label(axes, 0, y, f"{c['yes']} yes · {c['no']} no · {c['abstain']} abstain: {mark}")
+        end_label(
+            axes,
+            0,
+            y,
+            f"{c['yes']} yes · {c['no']} no · {c['abstain']} abstain: {mark}",
+            boxed=True,
+        )
     axes.set_xlabel(
         "Yes (in the candidate's colour) as a share of yes + no; abstentions count for neither",
         fontsize=pt(SMALL_PX),

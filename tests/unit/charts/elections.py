@@ -41,10 +41,8 @@ def profile(n: int, voters: int = 240, seed: int = 1) -> Profile:
     return Profile(tuple(options), tuple(ballots))
 
 
-def count(n: int, method: str = "irv", seats: int | None = None) -> TallyResult:
-    return count_vote(
-        profile(n), method, seats=seats, no_endorsement=NO, threshold=Fraction(2, 3), seed="s"
-    )
+def count(n: int, method: str = "irv", seats: int | None = None, seed: int = 1) -> TallyResult:
+    return count_vote(profile(n, seed=seed), method, seats, NO, threshold=Fraction(2, 3), seed="s")
 
 
 def all_axes(figure: Figure) -> list[Axes]:
