@@ -32,7 +32,7 @@ from bot.services import vote_admin
 from bot.services import votes as service
 from cogs._common import require_committee, require_member
 from cogs._text import clip, timestamp
-from cogs.votes import _render
+from cogs.votes import _render, _result
 from cogs.votes._cleanup import CleanupJob
 from cogs.votes._views import (
     DYNAMIC_ITEMS,
@@ -319,7 +319,7 @@ class VotesCog(commands.Cog, name="Votes"):
             lines.append("The ballots were purged; the result posted at the close stands.")
         elif chosen.state == VoteState.CLOSED and chosen.result is not None:
             counted = await service.count(self.bot.db, chosen.id)
-            lines.append(_render.verdict(counted))
+            lines.append(_result.verdict(counted))
         await interaction.response.send_message(clip("\n".join(lines), 2000, "…"), ephemeral=True)
 
     @group.command(name="list", description="Open, scheduled and closed votes")
@@ -477,16 +477,16 @@ class VotesCog(commands.Cog, name="Votes"):
         name = f"vote-{chosen.id}"
         files = [
             discord.File(io.BytesIO(bundle.csv.encode()), filename=f"{name}.csv"),
-            discord.File(io.BytesIO(_render.report_text(counted).encode()), filename=f"{name}.txt"),
+            discord.File(io.BytesIO(_result.report_text(counted).encode()), filename=f"{name}.txt"),
         ]
         if bundle.blt is not None:
             files.insert(0, discord.File(io.BytesIO(bundle.blt.encode()), filename=f"{name}.blt"))
         source = "BLT" if bundle.blt is not None else "CSV"
         await interaction.response.send_message(
-            f"**Ballots of vote #{chosen.id} {chosen.title}**: {_render.turnout_words(counted)}, "
+            f"**Ballots of vote #{chosen.id} {chosen.title}**: {_result.turnout_words(counted)}, "
             f"no voter named, in no order of casting.\nSHA-256 of the {source} (the lot seed "
             f"printed with the result): `{bundle.sha256}`\nRecount: "
-            f"`{_render.recount_command(counted)}`",
+            f"`{_result.recount_command(counted)}`",
             files=files,
             ephemeral=True,
         )
@@ -740,14 +740,14 @@ class VotesCog(commands.Cog, name="Votes"):
         self, channel: discord.TextChannel, counted: service.Counted, marker: str
     ) -> discord.Message:
         try:
-            chart: bytes | None = await asyncio.to_thread(_render.chart_png, counted)
+            chart: bytes | None = await asyncio.to_thread(_result.chart_png, counted)
         except Exception as error:  # a result posts without its chart rather than not at all
             log.warning("chart of vote %s failed: %s", counted.vote.id, type(error).__name__)
             chart = None
         try:
             return await channel.send(
-                embed=_render.result_embed(counted, marker=marker, chart=chart is not None),
-                files=_render.result_files(counted, chart),
+                embed=_result.result_embed(counted, marker=marker, chart=chart is not None),
+                files=_result.result_files(counted, chart),
             )
         except discord.HTTPException as error:
             # A result must always post: fall back to plain text and the attachments.
@@ -755,12 +755,12 @@ class VotesCog(commands.Cog, name="Votes"):
                 "result embed of vote %s refused (%s); posting plain", counted.vote.id, error.status
             )
             text = clip(
-                f"**Result: {counted.vote.title}**\n{_render.verdict(counted)}\n-# vote "
+                f"**Result: {counted.vote.title}**\n{_result.verdict(counted)}\n-# vote "
                 f"{counted.vote.id} · {marker}",
                 2000,
                 "…",
             )
-            return await channel.send(text, files=_render.result_files(counted, chart))
+            return await channel.send(text, files=_result.result_files(counted, chart))
 
 
 def _vote_id(text: str) -> int:

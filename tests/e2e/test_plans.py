@@ -88,9 +88,7 @@ async def test_bad_input_is_refused_and_changes_nothing(chapter) -> None:
     ):
         reply = await world.organiser.slash("plan milestone move", race=str(race.id), **options)
         assert reply.ephemeral and says in reply.text, reply.text
-    bad_days = await world.organiser.slash(
-        "plan create", race=str(race.id), reminder_days="soon"
-    )
+    bad_days = await world.organiser.slash("plan create", race=str(race.id), reminder_days="soon")
     assert bad_days.ephemeral and "whole numbers of days" in bad_days.text
     assert await plan_service.view(world.db, race.guild_id, race.id) == before
 
@@ -119,7 +117,8 @@ async def test_moving_a_milestone_moves_its_reminders_and_one_fires(chapter) -> 
     reminders = await pending_reminders(world, council.id)
     assert not old & {j.id for j in reminders}
     assert [(local(j.due_at).date(), local(j.due_at).time()) for j in reminders] == [
-        (new_day - timedelta(days=n), time(10)) for n in (7, 1)  # 30 days before is past
+        (new_day - timedelta(days=n), time(10))
+        for n in (7, 1)  # 30 days before is past
     ]
     for j in old:
         assert (await jobs.get(world.db, j)).outcome == "cancelled: milestone moved"

@@ -10,7 +10,7 @@ from fractions import Fraction
 from bot.domain.outcome import profile_of
 from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.domain.votes import Draft, ballot_options, encode_ranking, layout_of
-from cogs.votes import _render
+from cogs.votes import _render, _result
 from cogs.votes._views import ballot_view
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
@@ -108,11 +108,11 @@ def test_a_long_result_fits_an_embed():
     )
     c = counted(options, ballots, v)
     assert len(c.result.rounds) > 20
-    embed = _render.result_embed(c, marker="job:2")
+    embed = _result.result_embed(c, marker="job:2")
     assert embed_size(embed) < 6000
     assert "see the attached report" in embed.to_dict()["fields"][0]["value"]
-    assert "Round 1" in _render.report_text(c)
-    png = _render.chart_png(c)
+    assert "Round 1" in _result.report_text(c)
+    png = _result.chart_png(c)
     assert png.startswith(b"\x89PNG")
     announcement = _render.announcement(v, options, voted=500, marker="job:1")
     assert embed_size(announcement) < 6000

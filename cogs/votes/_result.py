@@ -1,0 +1,283 @@
+"""A closed vote's result as members see it: the embed, its chart, the attached report and
+ballot file, and how to recount it.
+
+Every text that goes into an embed is clipped to Discord's limits; what does not fit goes
+into the attached text report, so a long result always posts.
+"""
+
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+
+import discord
+
+from bot.domain import votes as rules
+from bot.domain.outcome import Counted
+from bot.domain.tally.report import render_text
+from bot.domain.vote_types import Vote, VoteMethod
+from cogs._text import clip
+from cogs.votes._render import COLOUR, DESCRIPTION_MAX, FIELD_MAX, SEE_REPORT
+
+# --- result ------------------------------------------------------------------------------------
+
+
+def _count(value: Fraction | int) -> str:
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
+
+
+def rounds_text(counted: Counted) -> str:
+    lines = []
+    for r in counted.result.rounds:
+        tallies = ", ".join(
+            f"{name} {_count(v)}" for name, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])
+        )
+        line = f"**Round {r.number}:** {tallies}; exhausted {_count(r.exhausted)}"
+        if r.eliminated:
+            moved = ", ".join(f"{_count(v)} to {k}" for k, v in r.transfers.items())
+            line += f". {', '.join(r.eliminated)} excluded" + (f" ({moved})" if moved else "")
+        if r.elected:
+            reached = "reaches the quota" if counted.vote.seats > 1 else "has a majority"
+            line += f". **{', '.join(r.elected)}** {reached}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def turnout_words(counted: Counted) -> str:
+    """ "9 ballots", or with paper "9 ballots (7 online + 2 paper)"."""
+    words = f"{counted.ballots_cast} ballots"
+    if counted.paper:
+        words += f" ({counted.ballots_cast - counted.paper} online + {counted.paper} paper)"
+    return words
+
+
+def verdict(counted: Counted) -> str:
+    vote = counted.vote
+    quorum = (
+        f"Quorum: {turnout_words(counted)} of {vote.roll_size or 0} on the roll; "
+        f"{counted.quorum_needed} needed: **{'met' if counted.quorum_met else 'not met'}**."
+    )
+    if vote.method == VoteMethod.YES_NO or vote.seats > 1:
+        return _verdict_several(counted, quorum)
+    winner = counted.winner
+    lines = []
+    if winner is None:
+        lines.append("No option received a valid ballot.")
+    else:
+        method = rules.METHOD_NAMES[vote.method]
+        lines.append(f"{method} winner: **{winner}**.")
+    if counted.result.endorsement is not None:
+        e = counted.result.endorsement
+        if winner is not None and winner != e.no_endorsement:
+            lines.append(
+                f"Threshold {rules.share_text(vote.threshold)}: {e.above} of {e.considered} "
+                f"ballots rank {winner} above {e.no_endorsement}: "
+                f"**{'met' if e.met else 'not met'}**."
+            )
+    lines.append(quorum)
+    if counted.endorsed:
+        lines.append(f"## The chapter endorses {counted.endorsed}.")
+    else:
+        lines.append("## The chapter makes no endorsement in this race.")
+    lines.extend(_footnotes(vote))
+    return "\n".join(lines)
+
+
+def _footnotes(vote: Vote) -> list[str]:
+    lines = []
+    if vote.closed_late:
+        lines.append(
+            "_This vote closed late: its close could not run at the close time (the bot was "
+            "down, or the close failed and was run again). No ballot was accepted after the "
+            "close time._"
+        )
+    if vote.closed_by:
+        lines.append(f"_Closed early by <@{vote.closed_by}>._")
+    return lines
+
+
+def _verdict_several(counted: Counted, quorum: str) -> str:
+    """Yes/no per candidate, or several seats: who passed or was elected, who is endorsed."""
+    vote = counted.vote
+    result = counted.result
+    lines = []
+    if vote.method == VoteMethod.YES_NO:
+        rule = "all who pass" if vote.several_pass == "all" else "only the highest shares"
+        lines.append(
+            f"Yes/no, threshold {rules.share_text(vote.threshold)} of yes + no ({rule} endorsed):"
+        )
+        lines.extend(yes_no_lines(counted))
+    else:
+        elected = ", ".join(result.winners) or "nobody"
+        lines.append(f"{rules.METHOD_NAMES[vote.method]}, {vote.seats} seats: elected {elected}.")
+        for v in result.extra.get("endorsements", ()):
+            lines.append(f"• {v['candidate']}: {v['reason']}")
+        unendorsed = vote.seats - len(counted.endorsed_all)
+        if unendorsed:
+            lines.append(f"{unendorsed} seat{'s' if unendorsed != 1 else ''} left unendorsed.")
+    lines.append(quorum)
+    if counted.endorsed_all:
+        lines.append(f"## The chapter endorses {', '.join(counted.endorsed_all)}.")
+    else:
+        lines.append("## The chapter makes no endorsement in this race.")
+    lines.extend(_footnotes(vote))
+    return "\n".join(lines)
+
+
+def yes_no_lines(counted: Counted) -> list[str]:
+    lines = []
+    for name, c in counted.result.extra["yes_no"].items():
+        share = (
+            "no yes or no answers" if c["share"] is None else rules.share_text(Fraction(c["share"]))
+        )
+        mark = "passes" if c["met"] else "does not pass"
+        lines.append(
+            f"• **{name}**: {c['yes']} yes, {c['no']} no, {c['abstain']} abstain: {share}, {mark}"
+        )
+    return lines
+
+
+def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) -> discord.Embed:
+    vote = counted.vote
+    embed = discord.Embed(
+        title=clip(f"Result: {vote.title}", 256, "…"),
+        colour=COLOUR,
+        description=clip(verdict(counted), DESCRIPTION_MAX, "…"),
+    )
+    if vote.method != VoteMethod.YES_NO:
+        embed.add_field(
+            name="Rounds", value=clip(rounds_text(counted), FIELD_MAX, SEE_REPORT), inline=False
+        )
+    ties = counted.result.tie_breaks
+    embed.add_field(
+        name="Ties",
+        value=clip(
+            "\n".join(
+                f"Round {t.round}: {', '.join(t.tied)} tied; {t.chosen} {t.how}" for t in ties
+            )
+            or "No tie had to be broken.",
+            FIELD_MAX,
+            SEE_REPORT,
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Recount it yourself",
+        value=clip(
+            f"Lot seed = SHA-256 of the attached {counted.ballot_format.upper()} file: "
+            f"`{counted.seed}`\n`{recount_command(counted)}`",
+            FIELD_MAX,
+            "…",
+        ),
+        inline=False,
+    )
+    if marker:
+        embed.set_footer(text=f"vote {vote.id} · {marker}")
+    if chart:
+        embed.set_image(url=f"attachment://vote-{vote.id}-rounds.png")
+    return embed
+
+
+def recount_command(counted: Counted) -> str:
+    """The command line that recounts the attached BLT to the same rounds."""
+    vote = counted.vote
+    if vote.method == VoteMethod.YES_NO:
+        return f"vote-{vote.id}.csv: count yes / (yes + no) per candidate"
+    command = f"endorsebot tally vote-{vote.id}.blt"
+    if vote.method != VoteMethod.IRV:
+        command += f" --method {vote.method}"
+    if vote.no_endorsement:
+        no_endorsement = next(
+            (o for o in counted.options if o.casefold() == rules.NO_ENDORSEMENT.casefold()),
+            rules.NO_ENDORSEMENT,
+        )
+        command += (
+            f' --no-endorsement "{no_endorsement}" --threshold '
+            f"{vote.threshold.numerator}/{vote.threshold.denominator}"
+        )
+    return command
+
+
+def report_text(counted: Counted) -> str:
+    """The full result as a text file: verdict, the round table, rules, seed."""
+    vote = counted.vote
+    head = [
+        f"Endorsement vote {vote.id}: {vote.title}",
+        f"Opened {vote.opened_at.isoformat() if vote.opened_at else '-'}; "
+        f"closed {vote.closed_at.isoformat() if vote.closed_at else '-'}"
+        + (" (late)" if vote.closed_late else ""),
+        f"Method: {rules.METHOD_NAMES.get(vote.method, vote.method)}; seats: {vote.seats}",
+        f"Roll: {vote.roll_size}; ballots: {turnout_words(counted)}; quorum needed "
+        f"{counted.quorum_needed} ({'met' if counted.quorum_met else 'not met'})",
+        f"Threshold: {rules.share_text(vote.threshold)}",
+        f"Endorsed: {', '.join(counted.endorsed_all) or 'nobody (no endorsement)'}",
+        f"{counted.ballot_format.upper()} SHA-256 (lot seed): {counted.seed}",
+        f"Recount: {recount_command(counted)}",
+        "",
+    ]
+    if vote.method == VoteMethod.YES_NO:
+        head.extend(line.replace("**", "") for line in yes_no_lines(counted))
+        head.append("")
+    return "\n".join(head) + render_text(counted.result) + _pairwise_text(counted)
+
+
+def _pairwise_text(counted: Counted) -> str:
+    """The Condorcet pairwise matrix (ballots preferring the row to the column)."""
+    pairwise = counted.result.extra.get("pairwise")
+    if not pairwise:
+        return ""
+    names = list(pairwise)
+    width = max(len(n) for n in names)
+    lines = ["", "Pairwise: ballots preferring the row to the column"]
+    lines.append(" " * width + "  " + "  ".join(f"{i + 1:>5}" for i in range(len(names))))
+    for i, a in enumerate(names):
+        cells = "  ".join(f"{'-' if a == b else _count(pairwise[a].get(b, 0)):>5}" for b in names)
+        lines.append(f"{a.ljust(width)}  {cells}   ({i + 1})")
+    return "\n".join(lines) + "\n"
+
+
+def chart_png(counted: Counted) -> bytes:
+    """The result chart for the method counted (bot.charts; no pyplot, so thread-safe)."""
+    from bot.charts import votes as charts  # matplotlib loads at the first close, not at start
+
+    vote = counted.vote
+    return charts.result_png(
+        counted.result,
+        title=vote.title,
+        verdict=chart_verdict(counted),
+        threshold=vote.threshold if vote.no_endorsement else None,
+    )
+
+
+def chart_verdict(counted: Counted) -> str:
+    """The chart's one-line verdict: who won, and whom the chapter endorses."""
+    vote, result = counted.vote, counted.result
+    if vote.method == VoteMethod.YES_NO:
+        head = (
+            f"{len(result.winners)} of {len(result.candidates)} pass the "
+            f"{rules.share_text(vote.threshold)} threshold"
+        )
+    elif vote.seats > 1:
+        head = f"{vote.seats} seats: elected {', '.join(result.winners) or 'nobody'}"
+    elif counted.winner is None:
+        head = "No option received a valid ballot"
+    else:
+        rounds = f" in round {len(result.rounds)}" if vote.method == VoteMethod.IRV else ""
+        head = f"{counted.winner} wins{rounds}"
+    endorsed = ", ".join(counted.endorsed_all) or counted.endorsed
+    tail = f"the chapter endorses {endorsed}." if endorsed else "no endorsement."
+    return f"{head}; {tail}" + ("" if counted.quorum_met else " Quorum not met.")
+
+
+def result_files(counted: Counted, chart: bytes | None) -> list[discord.File]:
+    vote_id = counted.vote.id
+    files = [
+        discord.File(io.BytesIO(report_text(counted).encode()), filename=f"vote-{vote_id}.txt"),
+        discord.File(
+            io.BytesIO(counted.blt.encode()), filename=f"vote-{vote_id}.{counted.ballot_format}"
+        ),
+    ]
+    if chart is not None:
+        files.insert(0, discord.File(io.BytesIO(chart), filename=f"vote-{vote_id}-rounds.png"))
+    return files
