@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import discord
 
 from bot.domain import votes as rules
-from bot.domain.audit import is_bot
+from bot.domain.audit import AuditEntry, is_bot
 from bot.domain.vote_types import Vote, VoteState
 from bot.services.vote_admin import PurgeTooEarly
-from bot.services.votes import NotOnRoll
+from bot.services.votes import NotOnRoll, VotePlan
 from cogs._common import role_name
 from cogs._text import clip, timestamp
 
@@ -181,6 +181,43 @@ def yes_no_ballot_text(
     return clip("\n".join(lines), 2000, "\n…")
 
 
+# --- create ------------------------------------------------------------------------------------
+
+
+def preview(plan: VotePlan) -> discord.Embed:
+    """The vote `/vote create` is about to make, for the committee to check."""
+    request = plan.request
+    embed = discord.Embed(title=f"Preview: endorsement vote on {plan.title}"[:256])
+    embed.description = clip(
+        rules.rules_text(
+            threshold=plan.threshold,
+            quorum=plan.quorum,
+            no_endorsement=request.no_endorsement,
+            options=len(plan.options),
+            method=request.method,
+            seats=request.seats,
+            several_pass=request.several_pass,
+        ),
+        DESCRIPTION_MAX,
+        "…",
+    )
+    embed.add_field(
+        name=f"Ballot ({len(plan.options)} options)",
+        value=clip("\n".join(f"• {n}" for n in plan.options), FIELD_MAX, "\n…"),
+        inline=False,
+    )
+    if plan.new_candidates:
+        embed.add_field(
+            name="Added to the race",
+            value=clip(", ".join(plan.new_candidates), FIELD_MAX, "…"),
+            inline=False,
+        )
+    embed.add_field(name="Who votes", value=roles_text(request.eligible_role_ids))
+    embed.add_field(name="Opens", value=timestamp(plan.opens_at))
+    embed.add_field(name="Closes", value=timestamp(plan.closes_at))
+    return embed
+
+
 # --- lists -------------------------------------------------------------------------------------
 
 
@@ -199,3 +236,31 @@ def vote_line(vote: Vote, voted: int | None = None) -> str:
     if voted is not None and vote.state in (VoteState.OPEN, VoteState.CLOSED):
         line += f"; {rules.turnout_line(voted, vote.roll_size or 0, vote.quorum)}"
     return line
+
+
+LIST_ORDER = (VoteState.OPEN, VoteState.SCHEDULED, VoteState.CLOSED, VoteState.CANCELLED)
+LIST_MAX = 15  # votes shown under each state
+
+
+def listed(votes: Sequence[Vote]) -> dict[VoteState, list[Vote]]:
+    """The votes `/vote list` shows, by state."""
+    return {state: [v for v in votes if v.state == state][:LIST_MAX] for state in LIST_ORDER}
+
+
+def vote_list(listed: dict[VoteState, list[Vote]], turnouts: dict[int, int]) -> str:
+    """`/vote list`: each state's votes, with turnout where `turnouts` has it."""
+    sections = [
+        f"**{state.label}**\n" + "\n".join(vote_line(v, turnouts.get(v.id)) for v in these)
+        for state, these in listed.items()
+        if these
+    ]
+    text = "\n\n".join(sections) or "No votes yet. The committee starts one with `/vote create`."
+    return clip(text, 2000, "…")
+
+
+def audit_text(vote: Vote, entries: Sequence[AuditEntry]) -> str:
+    """`/vote audit`: every recorded action on the vote, oldest first."""
+    lines = [
+        f"{timestamp(e.at, 'f')} · {actor(e.actor_id)} · `{e.action}` {e.detail}" for e in entries
+    ]
+    return clip(f"**Audit: vote #{vote.id} {vote.title}**\n" + "\n".join(lines), 2000, "…")

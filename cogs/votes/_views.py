@@ -18,15 +18,21 @@ them, while a select keeps the name and the answer on one line and opens a nativ
 `draft` is `domain.votes.Draft.encode()`: layout, page and the ranking so far (for a yes/no
 ballot, one answer digit per candidate: 0 abstain, 1 yes, 2 no).
 
-Errors: a `UserError` goes through `bot.discord_errors.report`. Anything else is logged here without
-the custom_id (which holds a ranking) and the member gets the usual apology.
+The items reach the cog through `BallotFlow`, the methods it promises, so this module does
+not import the cog. Errors: a `UserError` goes through `bot.discord_errors.report`.
+Anything else is logged here without the custom_id (which holds a ranking) and the member
+gets the usual apology.
+
+Also here: the create flow's modal and preview buttons, which are short-lived on purpose
+(nothing is stored until Create, so after a restart the committee runs the command again).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 import discord
 
@@ -35,13 +41,31 @@ from bot.domain import votes as rules
 from bot.domain.votes import Draft
 from bot.errors import UserError
 
-if TYPE_CHECKING:
-    from cogs.votes._cog import VotesCog
+
+class BallotFlow(Protocol):
+    """What the items ask of the votes cog."""
+
+    async def start_ballot(self, interaction: discord.Interaction, vote_id: int) -> None: ...
+
+    async def show_ballot(
+        self, interaction: discord.Interaction, vote_id: int, draft: Draft
+    ) -> None: ...
+
+    async def show_yes_no(
+        self, interaction: discord.Interaction, vote_id: int, draft: Draft
+    ) -> None: ...
+
+    async def submit_ballot(
+        self, interaction: discord.Interaction, vote_id: int, draft: Draft
+    ) -> None: ...
+
+    async def confirm_close(self, interaction: discord.Interaction, vote_id: int) -> None: ...
+
 
 _DRAFT = r"(?P<draft>[0-9a-f]{6}:\d{1,2}:[0-9A-Za-z]{0,62})"
 
 
-def _cog(interaction: discord.Interaction) -> VotesCog:
+def _cog(interaction: discord.Interaction) -> BallotFlow:
     cog = interaction.client.get_cog("Votes")  # type: ignore[attr-defined]
     if cog is None:
         raise UserError("Voting is not available right now; try again in a minute.")
@@ -356,3 +380,62 @@ def yes_no_view(vote_id: int, candidates: Sequence[str], draft: Draft) -> discor
 
 
 DYNAMIC_ITEMS = (VoteButton, CloseConfirm, BallotSelect, BallotButton, YesNoSelect, YesNoButton)
+
+
+# --- the create flow (not persistent) -----------------------------------------------------
+
+PREVIEW_TTL = timedelta(minutes=15)
+
+
+class CandidatesModal(discord.ui.Modal, title="Candidates on the ballot"):
+    """The names on the ballot, one a line; `on_names(interaction, names)` gets them."""
+
+    def __init__(
+        self,
+        on_names: Callable[[discord.Interaction, tuple[str, ...]], Awaitable[None]],
+        registered: list[str],
+    ) -> None:
+        super().__init__(timeout=900)
+        self.on_names = on_names
+        self.names: discord.ui.TextInput = discord.ui.TextInput(
+            label="One name per line (new names join the race)",
+            style=discord.TextStyle.paragraph,
+            default="\n".join(registered)[:4000] or None,
+            required=False,
+            max_length=4000,
+            custom_id="vote:create:names",
+        )
+        self.add_item(self.names)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        lines = tuple(line for line in str(self.names.value).splitlines() if line.strip())
+        await self.on_names(interaction, lines)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)
+
+
+class PreviewView(discord.ui.View):
+    """The preview's Create/Cancel. Short-lived on purpose: after a restart, run the
+    command again (nothing was stored yet)."""
+
+    def __init__(self, on_create: Callable[[discord.Interaction], Awaitable[None]]) -> None:
+        super().__init__(timeout=PREVIEW_TTL.total_seconds())
+        self.on_create = on_create
+
+    @discord.ui.button(label="Create the vote", style=discord.ButtonStyle.success)
+    async def create(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await self.on_create(interaction)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled; nothing was created.", view=None, embed=None
+        )
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        await report(interaction, error)

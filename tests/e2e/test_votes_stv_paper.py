@@ -123,7 +123,7 @@ async def test_schulze_reports_the_pairwise_matrix(chapter):
 
 async def test_paper_ballots_count_with_online_and_show_apart(chapter):
     world = chapter
-    world.bot.get_cog("Votes").turnout_debounce = 0.1
+    world.bot.get_cog("Votes").turnout.debounce = 0.1
     race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
     vote = await create_vote(world, race, threshold="50%")
     announcement = await wait_announcement(world, vote.id)
