@@ -66,8 +66,13 @@ async def run_bot(settings: Settings) -> None:
             log.info("database %s migrated: %s", settings.database_path, ", ".join(applied))
         bot = EndorseBot(settings, db)
         loop = asyncio.get_running_loop()
+
+        def stop(sig: signal.Signals) -> None:
+            log.info("shutting down on %s: %s", sig.name, bot.in_flight())
+            asyncio.ensure_future(bot.close())
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(sig, stop, sig)
         try:
             async with bot:
                 await bot.start(settings.discord_token.get_secret_value())
@@ -89,6 +94,7 @@ async def run_bot(settings: Settings) -> None:
             ) from None
     finally:
         await db.close()
+    log.info("stopped")
 
 
 async def migrate_only(settings: Settings) -> None:

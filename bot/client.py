@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Callable, Sequence
@@ -25,6 +26,15 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.votes",
     "cogs.races",
     "cogs.plans",
+)
+
+
+# The names discord.py gives the tasks that run a slash command, a component or a modal.
+_INTERACTION_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-dynamic-item-",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
 )
 
 
@@ -68,6 +78,9 @@ class EndorseBot(commands.Bot):
         **options: object,
     ) -> None:
         options.setdefault("chunk_guilds_at_startup", True)
+        # The bot never joins voice: unsilenced, every start warns that PyNaCl and davey are
+        # missing, which an operator reads as a fault.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -121,6 +134,20 @@ class EndorseBot(commands.Bot):
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         log.info("joined guild %s (%s); an admin should run /setup chapter", guild.name, guild.id)
+
+    def in_flight(self) -> str:
+        """What a stop would interrupt, for the shutdown log line (counts and job kinds only:
+        never a member, a custom_id or a ballot)."""
+        answering = sum(
+            task.get_name().startswith(_INTERACTION_TASKS) for task in asyncio.all_tasks()
+        )
+        jobs = self.scheduler.running()
+        parts = [
+            f"{len(jobs)} job(s) running ({', '.join(jobs)})" if jobs else "",
+            f"{answering} interaction(s) being answered" if answering else "",
+            f"{self.db.writes_in_flight} database write(s)" if self.db.writes_in_flight else "",
+        ]
+        return ", ".join(p for p in parts if p) or "nothing in flight"
 
     async def close(self) -> None:
         """Stop the timers first, so no job starts a post on a closing connection; the

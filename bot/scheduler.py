@@ -127,6 +127,7 @@ class Scheduler:
         self._handlers: dict[str, _Registration] = {}
         self._recover: set[int] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._running: dict[int, str] = {}  # job id -> kind, while its handler runs
         self._timer: AsyncIOScheduler | None = None
 
     # -- features --------------------------------------------------------------------------
@@ -256,6 +257,10 @@ class Scheduler:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
+    def running(self) -> list[str]:
+        """`kind #id` of each job whose handler is running now (for the shutdown log)."""
+        return [f"{kind} #{job_id}" for job_id, kind in sorted(self._running.items())]
+
     # -- running -----------------------------------------------------------------------------
 
     def arm(self, job_id: int, due_at: datetime) -> None:
@@ -366,12 +371,15 @@ class Scheduler:
             recovering=recovering,
             attempt=int(job.payload.get("attempt", 0)),
         )
+        self._running[job.id] = job.kind
         try:
             outcome = await registration.handler(job, ctx) or JobOutcome.done()
         except Exception as exc:
             log.exception("job %d (%s, guild %d) failed", job.id, job.kind, job.guild_id)
             await self._settle(job, "failed", f"{type(exc).__name__}: {exc}")
             return "failed"
+        finally:
+            self._running.pop(job.id, None)
         if outcome.state == "retry":
             assert outcome.retry_at is not None
             async with self._db.transaction() as conn:

@@ -95,7 +95,13 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._writes = 0
         self.path = path
+
+    @property
+    def writes_in_flight(self) -> int:
+        """Write transactions running or waiting for the lock (e.g. ballots being recorded)."""
+        return self._writes
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -112,15 +118,19 @@ class Database:
 
         When the block exits normally the COMMIT has returned, so the caller may acknowledge.
         """
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
-                await self._conn.execute("COMMIT")
+        self._writes += 1
+        try:
+            async with self._lock:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self._conn.execute("COMMIT")
+        finally:
+            self._writes -= 1
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:

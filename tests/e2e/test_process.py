@@ -124,6 +124,8 @@ async def test_run_syncs_serves_each_guild_and_stops_cleanly(
     bot.kill(signal.SIGTERM)
     assert await bot.wait() == 0
     assert "Traceback" not in bot.log
+    assert "shutting down on SIGTERM: nothing in flight" in bot.log
+    assert "WARNING" not in bot.log, "a clean start and stop warns about nothing (e.g. voice)"
     assert (tmp_path / "bot.sqlite3").exists()
 
 
