@@ -82,6 +82,10 @@ class Ledger:
     def over(self) -> int:
         return sum(line.over for line in self.lines)
 
+    def capacity_by(self, day: date) -> int:
+        """Doors the chapter can knock from today until `day`."""
+        return capacity_until(self.per_week, self.today, day)
+
     def line_for(self, race_id: int) -> Line | None:
         return next((line for line in self.lines if line.demand.race_id == race_id), None)
 

@@ -1,0 +1,235 @@
+"""What capacity looks like in Discord: the ledger embed and chart, a race's estimate with
+its numbers filled in, the vote warning, the weekly pace warnings, the CSV export. No I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import discord
+
+from bot.charts.capacity import RaceBar, capacity_png
+from bot.domain.capacity import DEFAULTS, ChapterCapacity, DoorModel, DoorsEstimate, PaceCheck
+from bot.domain.ledger import Line, Priority
+from bot.services.capacity import CapacityView, RaceEstimate
+from cogs._text import clip
+
+COLOUR = discord.Colour.dark_orange()
+FIELD_MAX = 1024
+LEDGER_FIELDS_MAX = 15
+PACE_WEEKS = int(DEFAULTS["pace_weeks"].value)
+
+
+def pct(rate: float) -> str:
+    return f"{rate * 100:g}%"
+
+
+def chapter_line(chapter: ChapterCapacity) -> str:
+    return (
+        f"{chapter.signups_per_week:,} sign-ups a week × {pct(chapter.show_rate)} show up × "
+        f"{chapter.shifts_per_week:g} shifts × {chapter.doors_per_shift} doors = "
+        f"**{chapter.doors_per_week:,.0f} doors a week**"
+    )
+
+
+def pace_line(view: CapacityView) -> str:
+    """The estimate, the measured pace when there is one, and which the ledger uses."""
+    line = f"Estimate: {chapter_line(view.chapter)}"
+    if view.measured_per_week is not None:
+        line += (
+            f"\nMeasured: **{view.measured_per_week:,.0f} doors a week** over the last "
+            f"{PACE_WEEKS} weeks of logged shifts (the ledger uses this)"
+        )
+    return line
+
+
+def estimate_lines(found: DoorsEstimate) -> list[str]:
+    """Both door models with their numbers filled in; the chosen one marked."""
+    chosen = "  ← used"
+    empirical = (
+        f"Doors per vote: {found.win_number:,} × {found.doors_per_vote:g} = "
+        f"**{found.empirical:,} doors**"
+    )
+    if found.model is DoorModel.EMPIRICAL or found.funnel is None:
+        empirical += chosen
+    if found.funnel is None:
+        funnel = "Contact funnel: set a support rate to see it"
+    else:
+        funnel = (
+            f"Contact funnel: (win number − base) ÷ ({pct(found.contact_rate)} answer × "
+            f"{pct(found.support_rate or 0)} support) × {found.passes} pass"
+            f"{'es' if found.passes != 1 else ''} = **{found.funnel:,} doors**"
+        )
+        if found.model is DoorModel.FUNNEL:
+            funnel += chosen
+    return [
+        f"Expected turnout {found.expected_turnout:,} → win number **{found.win_number:,}**",
+        empirical,
+        funnel,
+    ]
+
+
+def race_line(item: RaceEstimate, line: Line | None) -> str:
+    parts = [f"{item.remaining:,} doors to knock"]
+    if item.knocked:
+        parts.append(f"{item.knocked:,} knocked")
+    parts.append(f"{item.weeks_left:.0f} weeks left")
+    if line is not None:
+        if line.demand.priority is not Priority.OTHER:
+            parts.append(line.demand.priority.label)
+        parts.append("fits" if line.fits else f"⚠️ **{line.over:,} over capacity**")
+    return " · ".join(parts)
+
+
+def verdict(view: CapacityView) -> str:
+    ledger = view.ledger
+    if not ledger.lines:
+        return "No endorsed race with figures is ahead: nothing counted yet."
+    head = (
+        f"{ledger.demand:,} doors needed; {ledger.capacity:,} can be knocked by "
+        f"{ledger.horizon.isoformat() if ledger.horizon else '-'} at {ledger.per_week:,.0f} a week"
+    )
+    if ledger.over:
+        return f"Over capacity by {ledger.over:,} doors: {head}."
+    return f"Fits: {head}."
+
+
+def ledger_embed(view: CapacityView) -> discord.Embed:
+    embed = discord.Embed(title="Capacity ledger", colour=COLOUR)
+    embed.description = clip(f"{verdict(view)}\n\n{pace_line(view)}", 4096)
+    for rank, line in enumerate(view.ledger.lines[:LEDGER_FIELDS_MAX], start=1):
+        item = view.races[line.demand.race_id]
+        mark = " (under consideration)" if line.demand.considered else ""
+        embed.add_field(
+            name=clip(f"{rank}. {item.race.label}{mark}", 256),
+            value=clip(race_line(item, line), FIELD_MAX),
+            inline=False,
+        )
+    hidden = len(view.ledger.lines) - LEDGER_FIELDS_MAX
+    if hidden > 0:
+        embed.add_field(name="More races", value=f"…and {hidden} more (see `/capacity export`)")
+    if view.ledger.renewable:
+        names = [
+            f"{view.races[d.race_id].race.label}: {d.doors:,} doors" for d in view.ledger.renewable
+        ]
+        embed.add_field(
+            name="Mass / renewable capacity (not counted)",
+            value=clip("\n".join(names), FIELD_MAX),
+            inline=False,
+        )
+    if view.unestimated:
+        names = [r.label for r in view.unestimated]
+        embed.add_field(
+            name="No figures yet (`/capacity race`)",
+            value=clip(", ".join(names), FIELD_MAX),
+            inline=False,
+        )
+    return embed
+
+
+def ledger_chart(view: CapacityView) -> bytes:
+    bars: list[RaceBar] = []
+    start = 0
+    for line in view.ledger.lines:
+        fits = line.demand.doors - line.over
+        bars.append(RaceBar(view.races[line.demand.race_id].race.office, start, fits, line.over))
+        if line.fits:
+            start += line.demand.doors
+    return capacity_png(bars, view.ledger.capacity, verdict(view))
+
+
+def vote_warning(view: CapacityView, race_id: int) -> str | None:
+    """The announcement's warning when the race does not fit, with the numbers and the
+    priority order; None when it fits or is not counted."""
+    line = view.ledger.line_for(race_id)
+    if line is None or line.fits:
+        return None
+    item = view.races[race_id]
+    ahead = _ahead(view, race_id)
+    used = sum(other.demand.doors for other in ahead)
+    available = view.ledger.capacity_by(item.race.decisive_date)
+    order = " · ".join(
+        f"{i}. {view.races[o.demand.race_id].race.label} {o.demand.doors:,}"
+        for i, o in enumerate(ahead, start=1)
+    )
+    text = (
+        f"This race needs **{item.remaining:,} doors** (win number "
+        f"{item.estimate.win_number:,}). The chapter can knock {available:,} by "
+        f"{item.race.decisive_date.isoformat()} ({view.ledger.per_week:,.0f} a week)"
+    )
+    if ahead:
+        text += f"; {used:,} go to races ahead of it in priority: {order}"
+    text += (
+        f". **{line.over:,} doors over capacity.** This warning does not block the vote: "
+        "members decide."
+    )
+    return clip(text, FIELD_MAX)
+
+
+def _ahead(view: CapacityView, race_id: int) -> list[Line]:
+    ahead = []
+    for line in view.ledger.lines:
+        if line.demand.race_id == race_id:
+            break
+        if line.fits:
+            ahead.append(line)
+    return ahead
+
+
+def pace_embed(checks: Sequence[tuple[RaceEstimate, PaceCheck]], marker: str) -> discord.Embed:
+    lines = []
+    for item, check in checks:
+        averaged = f"{check.averaged:,.0f}" if check.averaged is not None else "0"
+        lines.append(
+            f"**{item.race.label}** needs {check.needed_per_week:,} doors a week; averaged "
+            f"{averaged} over the last {PACE_WEEKS} weeks; {check.weeks_left:.0f} weeks left."
+        )
+    embed = discord.Embed(
+        title="Canvass pace: behind plan",
+        description=clip("\n".join(lines), 4096),
+        colour=COLOUR,
+    )
+    embed.set_footer(text=f"Log shifts with /canvass log · {marker}")
+    return embed
+
+
+def _cell(value: object) -> str:
+    # A spreadsheet runs a cell that starts like a formula; a race name must stay text.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def ledger_csv(view: CapacityView) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["race", "election", "status", "counted", "priority", "expected_turnout",
+         "win_number", "model", "doors_needed", "doors_knocked", "doors_left", "over_capacity"]
+    )  # fmt: skip
+    for race_id, item in view.races.items():
+        line = view.ledger.line_for(race_id)
+        writer.writerow(
+            [
+                _cell(item.race.label), item.race.decisive_date.isoformat(),
+                item.race.status.value, "no" if item.figures.renewable else "yes",
+                line.demand.priority.name.lower() if line else "renewable",
+                item.estimate.expected_turnout, item.estimate.win_number,
+                item.estimate.model.value, item.estimate.doors, item.knocked, item.remaining,
+                line.over if line else 0,
+            ]
+        )  # fmt: skip
+    return out.getvalue().encode()
+
+
+def canvass_csv(shifts, labels: dict[int, str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "race", "doors", "canvassers", "logged_by", "logged_at"])
+    for shift in shifts:
+        race = labels.get(shift.race_id, "") if shift.race_id else ""
+        writer.writerow(
+            [shift.day.isoformat(), _cell(race), shift.doors, shift.canvassers,
+             shift.member_id, shift.logged_at.isoformat()]
+        )  # fmt: skip
+    return out.getvalue().encode()

@@ -1,0 +1,118 @@
+"""Capacity warnings where decisions are made, and the weekly pace job.
+
+- A vote's announcement asks `vote_warning` (through `VotesCog.set_capacity_provider`) each
+  time it is drawn; the first time (the announcement itself) the same warning goes to the
+  committee channel, once per vote: a marker `capacity:vote:{id}` in that post is looked
+  for before posting. A warning never blocks a vote.
+- "capacity.pace" runs Monday 10:00 chapter time through the scheduler: it posts the races
+  behind plan to the committee channel with the job's marker in the footer (a recovered run
+  looks for it first), then schedules the next Monday's run.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.vote_types import Vote
+from bot.scheduler import Job, JobContext, JobOutcome
+from bot.services import capacity as service
+from bot.services import chapters as chapter_service
+from cogs.capacity import _render
+
+if TYPE_CHECKING:
+    from bot.client import EndorseBot
+
+log = logging.getLogger("endorsebot.capacity")
+
+# A weekly warning a few days late still helps; one older than a week is replaced by the next.
+PACE_GRACE = timedelta(days=6)
+HISTORY_LIMIT = 100
+
+
+def vote_marker(vote_id: int) -> str:
+    return f"capacity:vote:{vote_id}"
+
+
+class CapacityWarnings:
+    bot: EndorseBot
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register(service.PACE_JOB, self.run_pace, grace=PACE_GRACE)
+        votes = self.bot.get_cog("Votes")
+        if votes is not None:
+            votes.set_capacity_provider(self.vote_warning)  # type: ignore[attr-defined]
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister(service.PACE_JOB)
+        votes = self.bot.get_cog("Votes")
+        if votes is not None:
+            votes.set_capacity_provider(None)  # type: ignore[attr-defined]
+
+    async def vote_warning(self, vote: Vote) -> str | None:
+        """The announcement's capacity warning for `vote`'s race, or None when it fits (or
+        capacity is not set, or the race has no figures)."""
+        config = await chapter_service.find(self.bot.db, vote.guild_id)
+        if config is None:
+            return None
+        view = await service.view(
+            self.bot.db, vote.guild_id, tz=config.timezone, now=self.bot.clock(),
+            considering=(vote.race_id,),
+        )  # fmt: skip
+        warning = _render.vote_warning(view, vote.race_id) if view else None
+        if warning and vote.message_id is None:  # drawing the announcement itself
+            await self._tell_committee(config.review_channel_id, vote, warning)
+        return warning
+
+    async def _tell_committee(self, channel_id: int, vote: Vote, warning: str) -> None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            log.warning("committee channel %s is gone; capacity warning not posted", channel_id)
+            return
+        marker = vote_marker(vote.id)
+        if await self._find(channel, marker) is not None:
+            return
+        embed = discord.Embed(
+            title=f"Capacity warning: vote #{vote.id}, {vote.title}"[:256],
+            description=warning,
+            colour=_render.COLOUR,
+        )
+        embed.set_footer(text=marker)
+        await channel.send(embed=embed)
+
+    async def _find(self, channel: discord.TextChannel, marker: str) -> discord.Message | None:
+        async for message in channel.history(limit=HISTORY_LIMIT):
+            if message.author.id != self.bot.user.id:  # type: ignore[union-attr]
+                continue
+            if any((e.footer.text or "").endswith(marker) for e in message.embeds):
+                return message
+        return None
+
+    async def run_pace(self, job: Job, ctx: JobContext) -> JobOutcome:
+        config = await chapter_service.find(self.bot.db, job.guild_id)
+        if config is None:
+            return JobOutcome.done("the chapter is not set up")
+        outcome = await self._post_pace(job, ctx, config.timezone, config.review_channel_id)
+        await service.schedule_next_pace(
+            self.bot.db, self.bot.scheduler, guild_id=job.guild_id, after_job_id=job.id,
+            now=ctx.now, tz=config.timezone,
+        )  # fmt: skip
+        return outcome
+
+    async def _post_pace(self, job: Job, ctx: JobContext, tz: str, channel_id: int) -> JobOutcome:
+        if ctx.past_grace:
+            return JobOutcome.missed(f"{ctx.lateness} late; next week's run replaces it")
+        checks = await service.pace_checks(self.bot.db, job.guild_id, tz=tz, now=ctx.now)
+        behind = [(item, check) for item, check in checks if check.behind]
+        if not behind:
+            return JobOutcome.done("no race behind plan")
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise RuntimeError(f"committee channel {channel_id} is gone")
+        found = await self._find(channel, job.marker) if ctx.recovering else None
+        if found is None:
+            await channel.send(embed=_render.pace_embed(behind, job.marker))
+        return JobOutcome.done(f"{len(behind)} race(s) behind plan")
