@@ -37,10 +37,12 @@ from bot.domain.capacity import (
     validate_shift,
     weeks_until,
 )
+from bot.domain.classify import Category
 from bot.domain.ledger import Demand, Ledger, Priority
 from bot.domain.races import CandidateStatus, Race, RaceStatus, local_today
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
+from bot.services import questionnaires
 from bot.services import races as race_service
 from bot.store import audit, jobs
 from bot.store import capacity as store
@@ -248,19 +250,28 @@ async def view(
 
 
 async def _demand(db: Database, item: RaceEstimate, considered: bool) -> Demand:
-    candidates = await race_service.list_candidates(db, item.race.guild_id, item.race.id)
-    returning = any(
-        c.incumbent and c.previously_endorsed and c.status is not CandidateStatus.WITHDRAWN
-        for c in candidates
-    )
-    # Cadre candidates come next once the questionnaire report classifies them; until
-    # bot.services.questionnaires offers categories_for_race, the category is unknown.
+    race = item.race
+    running = {
+        c.id: c
+        for c in await race_service.list_candidates(db, race.guild_id, race.id)
+        if c.status is not CandidateStatus.WITHDRAWN
+    }
+    categories = await questionnaires.categories_for_race(db, race.guild_id, race.id)
+    proposed = {category for cid, category in categories.items() if cid in running}
+    if Category.INCUMBENT in proposed or any(
+        c.incumbent and c.previously_endorsed for c in running.values()
+    ):
+        priority = Priority.INCUMBENT
+    elif Category.CADRE in proposed:
+        priority = Priority.CADRE
+    else:
+        priority = Priority.OTHER
     return Demand(
         race_id=item.race.id,
         label=item.race.label,
         decisive=item.race.decisive_date,
         doors=item.remaining,
-        priority=Priority.INCUMBENT if returning else Priority.OTHER,
+        priority=priority,
         margin=item.figures.margin,
         renewable=item.figures.renewable,
         considered=considered,

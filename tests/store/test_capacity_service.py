@@ -192,3 +192,29 @@ async def test_figures_round_trip(db):
         db, guild_id=GUILD, race=target, actor_id=ACTOR, figures=given, tz=NY, now=NOW
     )
     assert await service.race_figures(db, GUILD, target.id) == given
+
+
+async def test_cadre_candidates_come_before_others_by_the_questionnaire_category(
+    db, scheduler, monkeypatch
+):
+    """The wiring to the questionnaire report: whatever category it proposes for a race's
+    candidate orders the ledger (the classification itself is tested with questionnaires)."""
+    from bot.domain.classify import Category
+    from bot.services import questionnaires
+
+    await set_chapter(db, scheduler)
+    other = await race(db, "Council D1", 10)
+    await figures(db, other, 1_000, margin=20.0)
+    cadre = await race(db, "Council D2", 10)
+    await figures(db, cadre, 1_000, margin=-5.0)
+    member = await race_service.add_candidate(
+        db, guild_id=GUILD, race_id=cadre.id, actor_id=ACTOR, draft=CandidateDraft("Kay Dre"),
+        now=NOW,
+    )  # fmt: skip
+
+    async def categories(db_, guild_id, race_id):
+        return {member.id: Category.CADRE} if race_id == cadre.id else {}
+
+    monkeypatch.setattr(questionnaires, "categories_for_race", categories)
+    found = await service.view(db, GUILD, tz=NY, now=NOW, considering=(other.id, cadre.id))
+    assert [line.demand.race_id for line in found.ledger.lines] == [cadre.id, other.id]
