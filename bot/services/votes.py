@@ -471,11 +471,14 @@ class CloseRequest:
     scheduler was late, or the close failed): the vote keeps its close time and nobody is
     named (no ballot after the close time was ever admitted); its close just runs now.
     `new_job`: there is no pending close job (it failed, or never existed), so one is made.
+    `repost`: the vote is closed and counted but Discord refused its result post; the close
+    job, waiting to retry, runs now instead.
     """
 
     vote: Vote
     early: bool
     new_job: bool
+    repost: bool = False
 
 
 def closing_now_text(vote: Vote) -> str:
@@ -489,6 +492,13 @@ def _close_request(vote: Vote, job: Job | None, now: datetime) -> CloseRequest:
         # The close is under way (ballots maybe frozen, result not yet posted): changing the
         # close time or who closed it now would rewrite a close that is already happening.
         raise InvalidInput(closing_now_text(vote))
+    new_job = job is None or job.state != "pending"
+    if (
+        vote.state == VoteState.CLOSED
+        and vote.result is not None
+        and vote.result_message_id is None
+    ):
+        return CloseRequest(vote, early=False, new_job=new_job, repost=True)
     if vote.state != VoteState.OPEN:
         raise InvalidInput("Only an open vote can be closed.")
     return CloseRequest(
@@ -524,7 +534,7 @@ async def request_close(
             else None
         )
         close = _close_request(current, job, now)
-        due_at = now if close.early else current.closes_at
+        due_at = now if close.early or close.repost else current.closes_at
         if close.early:
             if not await store.request_close(conn, current.id, actor_id=actor_id, now=now):
                 raise InvalidInput("Only an open vote can be closed.")
@@ -554,6 +564,18 @@ async def request_close(
             replaced = f"; its close job ended {job.state}, a new one runs it"
         else:
             replaced = ""
+        if close.repost:
+            await audit.record(
+                conn,
+                guild_id=current.guild_id,
+                actor_id=actor_id,
+                action="vote.repost_result",
+                subject=current.subject,
+                detail="Discord had refused the result post; the committee asked to post it now"
+                + replaced,
+                at=now,
+            )
+            return close
         await audit.record(
             conn,
             guild_id=current.guild_id,

@@ -96,6 +96,7 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
         self._resumable: dict[str, Session] = {}
         self._rate_limits: list[list] = []
         self._holds: list[HeldResponses] = []
+        self._server_errors: list[list] = []
         self._changed = asyncio.Event() if _has_loop() else None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -252,6 +253,31 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
         held = HeldResponses(method.upper(), re.compile(path_regex), times)
         self._holds.append(held)
         return held
+
+    def server_error(
+        self,
+        method: str,
+        path_regex: str,
+        *,
+        status: int = 503,
+        times: int = 1,
+        ghost: bool = False,
+    ) -> None:
+        """Answer the next ``times`` matching REST calls with a Discord 5xx (``status``).
+
+        ``ghost``: the request takes effect first (a message is created) and only the answer
+        is an error, as when Discord completes a request whose response its edge loses.
+        discord.py retries 500/502/504/524 by itself but not 503."""
+        if not 500 <= status <= 599:
+            raise ValueError("server_error takes a 5xx status")
+        self._server_errors.append([method.upper(), re.compile(path_regex), status, times, ghost])
+
+    def _take_server_error(self, method: str, path: str) -> list | None:
+        for rule in self._server_errors:
+            if rule[0] == method and rule[1].search(path) and rule[3] > 0:
+                rule[3] -= 1
+                return rule
+        return None
 
     def wire_message(self, msg: dict) -> dict:
         out = {k: v for k, v in msg.items() if not k.startswith("_")}
@@ -471,6 +497,9 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
             limited = self._take_rate_limit(request.method, path)
             if limited is not None:
                 return limited
+            failing = self._take_server_error(request.method, path)
+            if failing is not None and not failing[4]:
+                raise DiscordError(failing[2], 0, "Service Unavailable")
             for method, pattern, handler, auth in self._routes:
                 m = pattern.match(path)
                 if m is None or method != request.method:
@@ -480,6 +509,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
                 payload, files = await self._read_body(request)
                 result = await handler(request, payload, files, *m.groups())
                 await self._hold_answer(request.method, path)
+                if failing is not None:  # a ghost: done, but the answer is an error
+                    raise DiscordError(failing[2], 0, "Service Unavailable")
                 if isinstance(result, web.StreamResponse):
                     return result
                 if result is None:

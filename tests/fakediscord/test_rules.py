@@ -397,3 +397,20 @@ async def test_auto_sharded_bot_reads_gateway_bot(fake, world):
     async with running(bot, fake):
         assert bot.shard_count == 1 and bot.get_guild(int(world.guild.id)) is not None
     assert ("GET", "/gateway/bot") in fake.requests
+
+
+@pytest.mark.asyncio
+async def test_injected_503_is_raised_and_a_ghost_503_still_creates_the_message(fake, world):
+    bot = make_bot()
+    async with running(bot, fake):
+        ch = bot.get_channel(int(world.votes.id))
+        fake.server_error("POST", r"/channels/\d+/messages$")
+        with pytest.raises(discord.DiscordServerError) as exc:
+            await ch.send("refused")
+        assert exc.value.status == 503
+        assert [m["content"] for m in world.votes.messages] == []
+        fake.server_error("POST", r"/channels/\d+/messages$", ghost=True)
+        with pytest.raises(discord.DiscordServerError):
+            await ch.send("created, answer lost")
+        assert [m["content"] for m in world.votes.messages] == ["created, answer lost"]
+        assert (await ch.send("fine")).content == "fine"
