@@ -493,11 +493,9 @@ def _close_request(vote: Vote, job: Job | None, now: datetime) -> CloseRequest:
         # close time or who closed it now would rewrite a close that is already happening.
         raise InvalidInput(closing_now_text(vote))
     new_job = job is None or job.state != "pending"
-    if (
-        vote.state == VoteState.CLOSED
-        and vote.result is not None
-        and vote.result_message_id is None
-    ):
+    # Counted, and its close job failed or waits to retry a post Discord refused.
+    refused = job is not None and (job.state == "failed" or job.payload.get("attempt", 0) > 0)
+    if vote.state == VoteState.CLOSED and vote.result_message_id is None and refused:
         return CloseRequest(vote, early=False, new_job=new_job, repost=True)
     if vote.state != VoteState.OPEN:
         raise InvalidInput("Only an open vote can be closed.")
