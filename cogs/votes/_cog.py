@@ -191,7 +191,12 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         close = await service.check_close(self.bot.db, chosen, now=self.bot.clock())
         voted, roll = await service.turnout(self.bot.db, chosen)
         turnout = rules.turnout_line(voted, roll, chosen.quorum)
-        if close.early:
+        if close.repost:
+            ask = (
+                f"**{chosen.title}** is closed and counted, but Discord refused its result "
+                "post; the bot retries on its own. Post it now?"
+            )
+        elif close.early:
             ask = (
                 f"Close **{chosen.title}** now, before its close time "
                 f"{timestamp(chosen.closes_at)}? {turnout}. No ballot is accepted after this "
@@ -215,7 +220,9 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
             actor_id=interaction.user.id,
             now=self.bot.clock(),
         )
-        if close.early:
+        if close.repost:
+            done = f"The result of **{vote.title}** is being posted again in <#{vote.channel_id}>."
+        elif close.early:
             done = (
                 f"Closed. The result of **{vote.title}** is being posted in <#{vote.channel_id}>."
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -17,7 +18,7 @@ from bot import faults
 from bot.domain import votes as rules
 from bot.domain.outcome import Counted
 from bot.domain.vote_types import Vote, VoteState
-from bot.scheduler import Job, JobContext, JobOutcome
+from bot.scheduler import Job, JobContext, JobOutcome, backoff
 from bot.services import votes as service
 from cogs._markers import find_marker
 from cogs._text import clip
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 log = logging.getLogger("endorsebot.votes")
+
+RESULT_RETRY = timedelta(seconds=30)  # a result post Discord refused: first retry, doubling
+RESULT_RETRY_CAP = timedelta(minutes=10)
 
 
 def votes_channel(bot: EndorseBot, vote: Vote) -> discord.TextChannel:
@@ -99,9 +103,14 @@ class VoteJobs:
         if vote.result_message_id is not None:
             return JobOutcome.done("result already posted")
         channel = votes_channel(self.bot, vote)
-        found = await self._find_marker(channel, job.marker) if ctx.recovering else None
+        # A recovered run, or a retry after a refusal, may find its own post already there.
+        earlier = ctx.recovering or ctx.attempt > 0
+        found = await self._find_marker(channel, job.marker) if earlier else None
         if found is None:
-            found = await self._post_result(channel, counted, job.marker)
+            try:
+                found = await self._post_result(channel, counted, job.marker)
+            except discord.HTTPException as error:
+                return self._retry_result(vote, ctx, error)
         faults.crash_point("close:after_post")
         await service.record_result_message(self.bot.db, vote, found.id)
         log.info("vote %s closed with %s ballots; result posted", vote.id, counted.ballots_cast)
@@ -110,6 +119,22 @@ class VoteJobs:
         except discord.HTTPException as error:
             log.warning("could not mark vote %s's announcement closed: %s", vote.id, error.status)
         return JobOutcome.done(f"{counted.ballots_cast} ballots" + (" (late)" if ctx.late else ""))
+
+    def _retry_result(
+        self, vote: Vote, ctx: JobContext, error: discord.HTTPException
+    ) -> JobOutcome:
+        """Discord refused the result (and its plain fallback): the same job, same marker,
+        runs again later; `/vote close` runs it at once."""
+        wait = backoff(ctx.attempt, first=RESULT_RETRY, cap=RESULT_RETRY_CAP)
+        log.warning(
+            "vote %s: Discord refused the result (%s); retry %d in %d s",
+            vote.id,
+            error.status,
+            ctx.attempt + 1,
+            wait.total_seconds(),
+        )
+        note = f"Discord refused the result post ({error.status}); it is retried"
+        return JobOutcome.retry(ctx.now + wait, note)
 
     async def _post_result(
         self, channel: discord.TextChannel, counted: Counted, marker: str
@@ -125,10 +150,14 @@ class VoteJobs:
                 files=_result.result_files(counted, chart),
             )
         except discord.HTTPException as error:
-            # A result must always post: fall back to plain text and the attachments.
+            # A result must always post: fall back to plain text and the attachments, unless
+            # Discord did create the embed and only its answer failed (a "ghost" 5xx).
             log.warning(
                 "result embed of vote %s refused (%s); posting plain", counted.vote.id, error.status
             )
+            ghost = await self._find_marker(channel, marker)
+            if ghost is not None:
+                return ghost
             text = clip(
                 f"**Result: {counted.vote.title}**\n{_result.verdict(counted)}\n-# vote "
                 f"{counted.vote.id} · {marker}",
