@@ -148,10 +148,24 @@ SIDES = ("-wal", "-shm", "-journal")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="endorsebot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="connect to Discord and serve the chapter (the default)")
-    sub.add_parser("migrate", help="bring the database up to this release's schema and exit")
-    backup_parser = sub.add_parser("backup", help="copy the live database consistently to PATH")
-    backup_parser.add_argument("path", type=Path)
+    sub.add_parser(
+        "run",
+        help="connect to Discord and serve the chapter (the default)",
+        description="Connect to Discord and serve the chapter until stopped. Settings come "
+        "from the environment or .env (DISCORD_TOKEN, DATABASE_PATH, ...).",
+    )
+    sub.add_parser(
+        "migrate",
+        help="bring the database up to this release's schema and exit",
+        description="Apply the pending schema migrations to DATABASE_PATH and exit.",
+    )
+    backup_parser = sub.add_parser(
+        "backup",
+        help="copy the live database consistently to PATH",
+        description="Copy the database to PATH while the bot runs (SQLite's online backup); "
+        "the copy holds no key that links an open vote's ballots to voters.",
+    )
+    backup_parser.add_argument("path", type=Path, metavar="PATH", help="a new file to write")
     tally_cli.add_parser(sub)
     return parser
 

@@ -1,7 +1,8 @@
 """`endorsebot tally FILE ...`: recount a BLT or CSV ballot file and print the result.
 
-Exit codes: 0 counted, 2 a malformed file or bad option (the message names the problem and,
-for a file, the line). `python -m bot.tally_cli FILE ...` runs the same command standalone.
+Exit codes: 0 counted, 2 a malformed or empty file or a bad option (the message names the
+problem and, for a file, the line). FILE `-` reads the ballots from standard input.
+`python -m bot.tally_cli FILE ...` runs the same command standalone.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,14 +41,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="a .blt file, or a .csv with rank1..rankN")
-    parser.add_argument("--method", default="irv", help="counting method (default: irv)")
+    parser.add_argument(
+        "file", metavar="FILE", help="a .blt file, a .csv with rank1..rankN, or - for stdin"
+    )
+    parser.add_argument(
+        "--method",
+        choices=method_names(),
+        help="counting method: irv (instant-runoff, the default for one seat), stv (Scottish "
+        "STV), meek (Meek STV), schulze, ranked-pairs",
+    )
     parser.add_argument("--seats", type=int, help="seats to fill (default: the file's)")
     parser.add_argument(
         "--stv-rule",
         choices=("scottish", "meek"),
-        default="scottish",
-        help="with --method stv: Scottish STV (default) or Meek (9 decimals, omega 10^-6)",
+        help="with --method stv only: Scottish STV (default) or Meek (9 decimals, omega 10^-6)",
     )
     parser.add_argument(
         "--tie-break",
@@ -77,31 +85,24 @@ def read_ballot_file(text: str, name: str, file_format: str | None = None) -> Pr
 
 def run(args: argparse.Namespace) -> int:
     """Run `tally` with parsed arguments; print the result; return the exit code."""
-    path = Path(args.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        profile = read_ballot_file(text, path.name, args.format)
-    except OSError as error:
-        return _fail(f"{path}: cannot read: {error.strerror or error}")
-    except UnicodeDecodeError:
-        return _fail(f"{path}: not UTF-8 text")
-    except BallotFileError as error:
-        return _fail(f"{path}: {error}")
+        return _run(args)
+    except BrokenPipeError:  # `endorsebot tally FILE | head`: the reader has had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush finds no closed pipe
+        return EXIT_OK
 
-    if (args.no_endorsement is None) != (args.threshold is None):
-        return _fail("--no-endorsement and --threshold go together")
-    try:
-        threshold = None if args.threshold is None else parse_threshold(args.threshold)
-    except ValueError as error:
-        return _fail(str(error))
-    if args.no_endorsement is not None and args.no_endorsement not in profile.candidates:
-        return _fail(f"--no-endorsement {args.no_endorsement!r} is not a candidate in {path}")
-    if args.method not in method_names():
-        return _fail(f"unknown method {args.method!r} (known: {', '.join(method_names())})")
-    if args.seats is not None and not 1 <= args.seats <= len(profile.candidates):
-        return _fail(f"--seats must be 1 to {len(profile.candidates)}")
 
-    method = "meek" if args.method == "stv" and args.stv_rule == "meek" else args.method
+def _run(args: argparse.Namespace) -> int:
+    loaded = _load(args.file, args.format)
+    if isinstance(loaded, int):
+        return loaded
+    text, profile = loaded
+    problem = _option_problem(args, profile)
+    if problem:
+        return _fail(problem)
+    threshold = None if args.threshold is None else parse_threshold(args.threshold)
+    method = "meek" if args.method == "stv" and args.stv_rule == "meek" else args.method or "irv"
     per_seat = threshold is not None and (args.seats or profile.seats) > 1
     try:
         result = count_vote(
@@ -119,12 +120,55 @@ def run(args: argparse.Namespace) -> int:
         result = endorse_elected(profile, result, args.no_endorsement, threshold, CHAPTER_RULES)
 
     if args.json:
-        out = result_to_json(result)
+        out = result_to_json(result, profile.title)
         out.update({k: v for k, v in out.get("extra", {}).items() if k in _TOP_LEVEL})
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(render_text(result) + _multi_seat_text(result), end="")
+        print(render_text(result, profile.title) + _multi_seat_text(result), end="")
+    sys.stdout.flush()  # a closed pipe shows here, inside run's handler
     return EXIT_OK
+
+
+def _load(name: str, file_format: str | None) -> tuple[str, Profile] | int:
+    """The file's text and profile, or the exit code after saying what is wrong with it."""
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        text = raw.decode("utf-8-sig")
+        if not text.strip():
+            return _fail(f"{name}: the file is empty")
+        return text, read_ballot_file(text, name, file_format)
+    except OSError as error:
+        return _fail(f"{name}: cannot read: {error.strerror or error}")
+    except UnicodeDecodeError:
+        return _fail(f"{name}: not UTF-8 text")
+    except BallotFileError as error:
+        return _fail(f"{name}: {error}")
+
+
+def _option_problem(args: argparse.Namespace, profile: Profile) -> str | None:
+    """What is wrong with the options for this file, in words, or None."""
+    if (args.no_endorsement is None) != (args.threshold is None):
+        return "--no-endorsement and --threshold go together"
+    if args.threshold is not None:
+        try:
+            parse_threshold(args.threshold)
+        except ValueError as error:
+            return str(error)
+    if args.no_endorsement is not None and args.no_endorsement not in profile.candidates:
+        return f"--no-endorsement {args.no_endorsement!r} is not a candidate in {args.file}"
+    if args.seats is not None and not 1 <= args.seats <= len(profile.candidates):
+        return f"--seats must be 1 to {len(profile.candidates)}"
+    if args.stv_rule is not None and args.method != "stv":
+        return f"--stv-rule applies only to --method stv, not {args.method or 'irv'}"
+    seats = args.seats or profile.seats
+    if args.method is None and seats > 1:
+        where = "asks for" if args.seats else "has"
+        return (
+            f"{args.file} {where} {seats} seats and instant-runoff (the default) fills one. "
+            f"Methods that fill {seats} seats: --method stv (Scottish STV; add --stv-rule meek "
+            "for Meek STV), --method schulze, --method ranked-pairs; or --seats 1 for one seat"
+        )
+    return None
 
 
 # Method results the JSON shows at the top level too: Condorcet matrices, STV arithmetic,
@@ -143,18 +187,11 @@ _TOP_LEVEL = (
 
 
 def _multi_seat_text(result) -> str:
-    """Per-seat endorsements and the pairwise matrix, for the text output."""
+    """Per-seat endorsements, for the text output (the pairwise matrix is in render_text)."""
     lines = [f"  {v['candidate']}: {v['reason']}" for v in result.extra.get("endorsements", ())]
     if lines:
         lines.insert(
             0, f"Endorsement threshold, per seat ({result.extra['unendorsed_seats']} unendorsed):"
-        )
-    pairwise = result.extra.get("pairwise")
-    if pairwise:
-        lines.append("Pairwise (row over column):")
-        lines.extend(
-            f"  {a}: " + ", ".join(f"{b} {n}" for b, n in row.items())
-            for a, row in pairwise.items()
         )
     return "".join(f"{line}\n" for line in lines)
 

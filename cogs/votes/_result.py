@@ -14,7 +14,8 @@ import discord
 
 from bot.domain import votes as rules
 from bot.domain.outcome import Counted
-from bot.domain.tally.report import render_text
+from bot.domain.tally.profile import Round
+from bot.domain.tally.report import EXHAUSTED, render_text
 from bot.domain.vote_types import Vote, VoteMethod
 from cogs._text import clip
 from cogs.votes._render import COLOUR, DESCRIPTION_MAX, FIELD_MAX, SEE_REPORT
@@ -28,20 +29,46 @@ def _count(value: Fraction | int) -> str:
 
 
 def rounds_text(counted: Counted) -> str:
-    lines = []
-    for r in counted.result.rounds:
-        tallies = ", ".join(
-            f"{name} {_count(v)}" for name, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])
+    """The count as short lines a phone shows whole ("Round 2: Di Evans out, 2 votes to Cy
+    Diaz"); the full table is in the attached report."""
+    result = counted.result
+    if not result.rounds:
+        return "No rounds: no option received a valid ballot."
+    first = sorted(result.rounds[0].tallies.items(), key=lambda kv: -kv[1])
+    shown = ", ".join(f"{name} {_count(v)}" for name, v in first[:5])
+    lines = [f"First choices: {shown}" + (f" and {len(first) - 5} more" if len(first) > 5 else "")]
+    if "pairwise" in result.extra:
+        lines.append(
+            "Decided head to head, not in rounds: the chart shows every pair, the attached "
+            "report the pairwise counts."
         )
-        line = f"**Round {r.number}:** {tallies}; exhausted {_count(r.exhausted)}"
-        if r.eliminated:
-            moved = ", ".join(f"{_count(v)} to {k}" for k, v in r.transfers.items())
-            line += f". {', '.join(r.eliminated)} excluded" + (f" ({moved})" if moved else "")
-        if r.elected:
-            reached = "reaches the quota" if counted.vote.seats > 1 else "has a majority"
-            line += f". **{', '.join(r.elected)}** {reached}"
-        lines.append(line)
+        return "\n".join(lines)
+    for r in result.rounds:
+        parts = [_elected_words(counted, r, name) for name in r.elected]
+        parts += [f"{name} out" for name in r.eliminated]
+        if r.transfers:
+            moved = _moved_words(r.transfers)
+            parts.append(f"{parts.pop()}, {moved}" if r.eliminated else f"surplus: {moved}")
+        if parts:
+            lines.append(f"Round {r.number}: " + "; ".join(parts))
     return "\n".join(lines)
+
+
+def _elected_words(counted: Counted, r: Round, name: str) -> str:
+    votes = _count(r.tallies.get(name, 0))
+    if counted.vote.seats > 1:
+        return f"**{name}** elected with {votes} (quota {_count(r.threshold or 0)})"
+    return f"**{name}** wins with {votes} of {_count(sum(r.tallies.values()))} votes"
+
+
+def _moved_words(transfers: dict[str, Fraction]) -> str:
+    """ "2 votes to Cy Diaz, 1 to Ada Ruiz, 1 with no choice left" (largest first)."""
+    words = []
+    for i, (name, amount) in enumerate(sorted(transfers.items(), key=lambda kv: -kv[1])):
+        unit = (" vote" if amount == 1 else " votes") if i == 0 else ""
+        where = "with no choice left" if name == EXHAUSTED else f"to {name}"
+        words.append(f"{_count(amount)}{unit} {where}")
+    return ", ".join(words)
 
 
 def turnout_words(counted: Counted) -> str:
@@ -219,22 +246,7 @@ def report_text(counted: Counted) -> str:
     if vote.method == VoteMethod.YES_NO:
         head.extend(line.replace("**", "") for line in yes_no_lines(counted))
         head.append("")
-    return "\n".join(head) + render_text(counted.result) + _pairwise_text(counted)
-
-
-def _pairwise_text(counted: Counted) -> str:
-    """The Condorcet pairwise matrix (ballots preferring the row to the column)."""
-    pairwise = counted.result.extra.get("pairwise")
-    if not pairwise:
-        return ""
-    names = list(pairwise)
-    width = max(len(n) for n in names)
-    lines = ["", "Pairwise: ballots preferring the row to the column"]
-    lines.append(" " * width + "  " + "  ".join(f"{i + 1:>5}" for i in range(len(names))))
-    for i, a in enumerate(names):
-        cells = "  ".join(f"{'-' if a == b else _count(pairwise[a].get(b, 0)):>5}" for b in names)
-        lines.append(f"{a.ljust(width)}  {cells}   ({i + 1})")
-    return "\n".join(lines) + "\n"
+    return "\n".join(head) + render_text(counted.result)
 
 
 def chart_png(counted: Counted) -> bytes:

@@ -103,6 +103,14 @@ async def test_full_vote_twenty_members_four_candidates(chapter, tmp_path):
     width, height = struct.unpack(">II", png[16:24])  # the chart fits a phone, not a strip
     assert width <= 1200 and height > width / 2
     assert posted["embeds"][0]["image"]["url"] == f"attachment://vote-{vote.id}-rounds.png"
+    rounds = next(f for f in posted["embeds"][0]["fields"] if f["name"] == "Rounds")["value"]
+    lines = rounds.splitlines()  # short lines a phone shows whole; the table is in the report
+    assert lines[:2] == [
+        "First choices: Ada Ruiz 7, Bo Chen 5, Cy Diallo 3, Di Okafor 3, No endorsement 1",
+        "Round 1: No endorsement out, 1 vote with no choice left",
+    ]
+    assert lines[-1].endswith("**Ada Ruiz** wins with 13 of 13 votes")
+    assert all(len(line) <= 90 for line in lines) and "exhausted" not in rounds
     verdict = message_text(posted)
     assert "Quorum: 20 ballots of 20 on the roll; 5 needed: **met**" in verdict
 

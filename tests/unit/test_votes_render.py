@@ -136,3 +136,21 @@ def test_ordinals_in_the_ballot_prompt():
     options = ballot_options(["Ada", "Bo"])
     assert "2nd choice" in _render.ballot_text(vote(), options, (0,))
     assert "abstention" in _render.ballot_text(vote(), options, ())
+
+
+def test_rounds_read_as_short_lines_in_members_words():
+    options = ballot_options(["Ada Ruiz", "Cy Diaz", "Di Evans"])
+    a, c, d, no = (options.index(n) for n in ("Ada Ruiz", "Cy Diaz", "Di Evans", "No endorsement"))
+    ballots = [
+        (encode_ranking([a]), 4),
+        (encode_ranking([c]), 3),
+        (encode_ranking([d, c]), 2),
+        (encode_ranking([no]), 1),
+    ]
+    text = _result.rounds_text(counted(options, ballots, vote(state="closed", closed_at=NOW)))
+    assert text.splitlines() == [
+        "First choices: Ada Ruiz 4, Cy Diaz 3, Di Evans 2, No endorsement 1",
+        "Round 1: No endorsement out, 1 vote with no choice left",
+        "Round 2: Di Evans out, 2 votes to Cy Diaz",
+        "Round 3: **Cy Diaz** wins with 5 of 9 votes",
+    ]

@@ -15,10 +15,13 @@ def number(value: Fraction | int | None) -> int | float | None:
     return value.numerator if value.denominator == 1 else float(value)
 
 
-def result_to_json(result: TallyResult) -> dict:
-    """The result as the command line's `--json` object (plain JSON types only)."""
+def result_to_json(result: TallyResult, title: str | None = None) -> dict:
+    """The result as the command line's `--json` object (plain JSON types only); `title` is
+    the ballot file's own title, if it has one."""
     out: dict = {
+        "title": title,
         "method": result.method,
+        "method_name": method_name(result),
         "seats": result.seats,
         "candidates": list(result.candidates),
         "winners": list(result.winners),
@@ -82,63 +85,141 @@ def _plain(value: object) -> object:
     return value
 
 
-def _cell(value: Fraction | None) -> str:
+METHOD_NAMES = {
+    "irv": "Instant-runoff",
+    "stv": "Scottish STV",
+    "meek": "Meek STV",
+    "schulze": "Schulze",
+    "ranked-pairs": "Ranked pairs",
+    "yes-no": "Yes/no per candidate",
+}
+EXHAUSTED = "(exhausted)"
+PAIRWISE_HEAD = "Pairwise: ballots preferring the row to the column"
+
+
+def method_name(result: TallyResult) -> str:
+    """The method as people name it: "Instant-runoff", "Scottish STV", "Meek STV"..."""
+    if result.method == "stv" and result.extra.get("stv_rule") == "meek":
+        return METHOD_NAMES["meek"]
+    return METHOD_NAMES.get(result.method, result.method)
+
+
+def decimals(result: TallyResult) -> int:
+    """The decimal places the count itself works in (Scottish STV 5, Meek its digits), so the
+    table and the notes under it show the same figures; 4 for methods with no arithmetic."""
+    arithmetic = result.extra.get("arithmetic")
+    if isinstance(arithmetic, dict) and isinstance(arithmetic.get("digits"), int):
+        return arithmetic["digits"]
+    places = result.extra.get("decimals")
+    return places if isinstance(places, int) else 4
+
+
+def _cell(value: Fraction | None, places: int = 4) -> str:
     if value is None:
         return ""
     value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.4f}"
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.{places}f}"
 
 
-def render_text(result: TallyResult) -> str:
-    """The result for people: a round-by-round table, then winners, ties and endorsement."""
-    lines = [f"Method: {result.method}   seats: {result.seats}"]
+def render_text(result: TallyResult, title: str | None = None) -> str:
+    """The result for people: the ballot file's title, a round-by-round table (for Schulze
+    and ranked pairs the pairwise matrix), winners, ties, endorsement, the rules, and, only
+    when a lot was drawn, a "Details" section with the lot's seed and the tie rule."""
+    places = decimals(result)
+    lines = [title] if title else []
+    lines.append(f"Method: {method_name(result)}   seats: {result.seats}")
     lines.append(f"Ballots: {result.valid_ballots} valid, {result.invalid_ballots} invalid")
     lines.append("")
-    lines.extend(_table(result))
+    if "pairwise" in result.extra:
+        lines.extend(pairwise_lines(result))
+    else:
+        lines.extend(_table(result, places))
+        lines.append("")
+        lines.extend(_round_notes(result, places))
     lines.append("")
+    winners = ", ".join(result.winners) if result.winners else "none"
+    lines.append(f"Winner{'s' if len(result.winners) != 1 else ''}: {winners}")
+    lines.extend(_ties(result))
+    if result.endorsement is not None:
+        lines.append(f"Endorsement threshold: {result.endorsement.reason}")
+    rules = result.rules.splitlines()
+    tie_rules = [line for line in rules if line.startswith("Ties:")]
+    if rules:
+        lines.extend(["", "Rules:", *(f"  {line}" for line in rules if line not in tie_rules)])
+    if any(t.how == "lot" for t in result.tie_breaks):
+        lines.extend(["", "Details", f"  Lot seed: {result.seed}", *(f"  {t}" for t in tie_rules)])
+    return "\n".join(lines) + "\n"
+
+
+def _round_notes(result: TallyResult, places: int) -> list[str]:
+    lines = []
     for r in result.rounds:
         events = [f"elected {name}" for name in r.elected]
         events += [f"excluded {name}" for name in r.eliminated]
         if r.transfers:
-            moved = ", ".join(f"{_cell(v)} to {k}" for k, v in r.transfers.items())
+            moved = ", ".join(
+                f"{_cell(v, places)} exhausted (no further choice)"
+                if k == EXHAUSTED
+                else f"{_cell(v, places)} to {k}"
+                for k, v in r.transfers.items()
+            )
             events.append(f"ballots moved: {moved}")
         if r.note:
             events.append(r.note)
         if events:
             lines.append(f"Round {r.number}: " + "; ".join(events))
-    lines.append("")
-    winners = ", ".join(result.winners) if result.winners else "none"
-    lines.append(f"Winner{'s' if len(result.winners) != 1 else ''}: {winners}")
-    if result.tie_breaks:
-        lines.append("Ties broken:")
-        for t in result.tie_breaks:
-            lines.append(
-                f"  round {t.round}, to {t.purpose}: {', '.join(t.tied)} -> {t.chosen} "
-                f"by {t.how} ({t.detail})"
-            )
-    else:
-        lines.append("Ties broken: none")
-    if result.endorsement is not None:
-        lines.append(f"Endorsement threshold: {result.endorsement.reason}")
-    if result.seed is not None:
-        lines.append(f"Lot seed: {result.seed}")
-    if result.rules:
-        lines.append("")
-        lines.append("Rules:")
-        lines.extend(f"  {line}" for line in result.rules.splitlines())
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def _table(result: TallyResult) -> list[str]:
+def _ties(result: TallyResult) -> list[str]:
+    if not result.tie_breaks:
+        return ["Ties broken: none"]
+    return ["Ties broken:"] + [
+        f"  round {t.round}, to {t.purpose}: {', '.join(t.tied)} -> {t.chosen} "
+        f"by {t.how} ({t.detail})"
+        for t in result.tie_breaks
+    ]
+
+
+def pairwise_lines(result: TallyResult) -> list[str]:
+    """Condorcet counts as text: the pairwise matrix, then Schulze's strongest paths or
+    ranked pairs' locked defeats."""
+    lines = _matrix(PAIRWISE_HEAD, result.extra["pairwise"])  # type: ignore[arg-type]
+    paths = result.extra.get("strongest_paths")
+    if paths:
+        head = "Strongest paths: the weakest link of the row's strongest path to the column"
+        lines += ["", *_matrix(head, paths)]  # type: ignore[arg-type]
+    locked = result.extra.get("locked")
+    if locked:
+        lines += ["", "Locked in, strongest first:"]
+        lines += [
+            f"  {d['winner']} over {d['loser']} ({d['votes']} to {d['against']})"
+            for d in locked  # type: ignore[union-attr]
+        ]
+    return lines
+
+
+def _matrix(head: str, rows: dict[str, dict[str, int]]) -> list[str]:
+    names = list(rows)
+    width = max(len(n) for n in names) + 5
+    cells = [[("-" if a == b else str(rows[a].get(b, 0))) for b in names] for a in names]
+    cell = max(len(str(len(names))), *(len(c) for row in cells for c in row))
+    out = [head, " " * width + "  " + " ".join(f"{i:>{cell}}" for i in range(1, len(names) + 1))]
+    for i, (a, row) in enumerate(zip(names, cells, strict=True), 1):
+        out.append(f"{f'{i:>2}. {a}'.ljust(width)}  " + " ".join(f"{c:>{cell}}" for c in row))
+    return out
+
+
+def _table(result: TallyResult, places: int) -> list[str]:
     rounds = result.rounds
     shown = [c for c in result.candidates if any(c in r.tallies for r in rounds)]
     label_width = max([len("Threshold"), *(len(c) for c in shown)])
     widths = [
         max(
             len(str(r.number)),
-            *(len(_cell(r.tallies.get(c))) for c in shown),
-            len(_cell(r.exhausted)),
-            len(_cell(r.threshold)),
+            *(len(_cell(r.tallies.get(c), places)) for c in shown),
+            len(_cell(r.exhausted, places)),
+            len(_cell(r.threshold, places)),
         )
         for r in rounds
     ]
@@ -148,8 +229,8 @@ def _table(result: TallyResult) -> list[str]:
         return f"{label.ljust(label_width)}  {body}".rstrip()
 
     out = [row("Round", [str(r.number) for r in rounds])]
-    out.extend(row(c, [_cell(r.tallies.get(c)) for r in rounds]) for c in shown)
-    out.append(row("Exhausted", [_cell(r.exhausted) for r in rounds]))
+    out.extend(row(c, [_cell(r.tallies.get(c), places) for r in rounds]) for c in shown)
+    out.append(row("Exhausted", [_cell(r.exhausted, places) for r in rounds]))
     if any(r.threshold is not None for r in rounds):
-        out.append(row("Threshold", [_cell(r.threshold) for r in rounds]))
+        out.append(row("Threshold", [_cell(r.threshold, places) for r in rounds]))
     return out

@@ -87,13 +87,20 @@ def test_csv_input(tmp_path: Path, capsys) -> None:
         (["--threshold", "2/3"], "go together"),
         (["--no-endorsement", "Nobody", "--threshold", "2/3"], "not a candidate"),
         (["--no-endorsement", "Memphis", "--threshold", "lots"], "not a fraction"),
-        (["--method", "borda"], "unknown method"),
-        (["--seats", "2"], "exactly one seat"),
+        (["--seats", "2"], "asks for 2 seats and instant-runoff (the default) fills one"),
+        (["--seats", "2", "--method", "irv"], "exactly one seat"),
     ],
 )
 def test_bad_options_exit_2(blt: Path, capsys, args: list[str], message: str) -> None:
     assert tally_cli.main([str(blt), *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_unknown_method_is_refused_with_the_choices(blt: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        tally_cli.main([str(blt), "--method", "borda"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'borda' (choose from 'irv', 'meek'" in capsys.readouterr().err
 
 
 def test_malformed_file_exits_2_naming_the_line(tmp_path: Path, capsys) -> None:
