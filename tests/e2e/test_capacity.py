@@ -4,6 +4,7 @@ race over capacity carries the warning (and one that fits does not)."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import timedelta
 
@@ -142,3 +143,25 @@ async def test_members_may_not_set_capacity(chapter):
     reply = await world.alice.slash("capacity chapter", signups=20, shifts=1)
     assert reply.ephemeral and "Electoral Committee" in reply.text
     assert await capacity_service.chapter_capacity(world.db, int(world.guild.id)) is None
+
+
+async def test_the_committee_exports_the_ledger_and_the_canvass_log(chapter):
+    world = chapter
+    first, second, third = await three_races(world)
+    logged = await world.alice.slash("canvass log", doors=120, race=str(first.id))
+    assert logged.ephemeral, logged.text
+    refused = await world.alice.slash("capacity export")
+    assert refused.ephemeral and "Electoral Committee" in refused.text and not refused.attachments
+    export = await world.organiser.slash("capacity export")
+    assert export.ephemeral and "1 logged shifts" in export.text
+    files = {a["filename"]: world.fake.attachments[a["id"]]["data"].decode()
+             for a in export.attachments}  # fmt: skip
+    ledger = list(csv.DictReader(io.StringIO(files["capacity-ledger.csv"])))
+    assert [(r["race"], r["doors_needed"], r["doors_knocked"]) for r in ledger] == [
+        ("City Council D1 (2027)", "6003", "120"),
+        ("City Council D2 (2027)", "3003", "0"),
+    ]
+    [shift] = list(csv.DictReader(io.StringIO(files["canvass-log.csv"])))
+    assert (shift["race"], shift["doors"], shift["logged_by"]) == (
+        "City Council D1 (2027)", "120", str(world.alice.id),
+    )  # fmt: skip
