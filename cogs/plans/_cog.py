@@ -13,7 +13,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.charts.plan import GanttRow, plan_png
 from bot.domain import plans as rules
 from bot.domain.plan_calendar import plan_ics
 from bot.domain.plans import Milestone, MilestoneStatus, PlanInputError
@@ -30,6 +29,7 @@ from cogs.plans._reminders import PlanReminders, ProgressProvider
 from cogs.races.sections import RaceSection, RaceViewer
 
 if TYPE_CHECKING:
+    from bot.charts.plan import GanttRow
     from bot.client import EndorseBot
 
 log = logging.getLogger("endorsebot.plans")
@@ -57,6 +57,8 @@ def _parsed(parse, text: str | None, default):  # type: ignore[no-untyped-def]
 
 
 def chart_rows(view: PlanView, today: date) -> list[GanttRow]:
+    from bot.charts.plan import GanttRow  # matplotlib loads at the first chart, not at start
+
     rows = []
     for m in view.milestones:
         if m.on is None:
@@ -189,6 +191,8 @@ class PlansCog(commands.Cog, name="Plans"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         today = local_today(now, config.timezone)
         rows = chart_rows(view, today)
+        from bot.charts.plan import plan_png
+
         files = []
         if rows:
             try:

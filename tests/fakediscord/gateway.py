@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("fakediscord")
 
+CHUNK_SIZE = 1000  # members per GUILD_MEMBERS_CHUNK
 PRIVILEGED_INTENTS = {"members": 1 << 1, "presences": 1 << 8, "message_content": 1 << 15}
 
 
@@ -35,6 +36,7 @@ class Session:
         self.id = secrets.token_hex(16)
         self.seq = 0
         self.intents = 0
+        self.large_threshold = 50  # IDENTIFY's large_threshold: 50 unless asked, at most 250
         self.identified = False
         self.ready = False
         self.connected = True
@@ -192,6 +194,7 @@ class GatewayMixin:
                 return
         self.identify_count += 1
         session.intents = intents
+        session.large_threshold = min(max(int(d.get("large_threshold") or 50), 50), 250)
         session.identified = True
         ready = {
             "v": 10,
@@ -220,6 +223,11 @@ class GatewayMixin:
         if not s.intents & (1 << 1):
             # Without GUILD_MEMBERS Discord sends only the bot's own member here.
             payload["members"] = [g.bot_member.wire()]
+        elif len(g.members) > s.large_threshold:
+            # A large guild's GUILD_CREATE leaves offline members out (nobody but the bot is
+            # online here): the client asks for them with REQUEST_GUILD_MEMBERS.
+            payload["large"] = True
+            payload["members"] = [g.bot_member.wire()]
         return payload
 
     def _chunk(self, session: Session, d: dict) -> None:
@@ -234,13 +242,16 @@ class GatewayMixin:
             members = [m for m in members if m.name.lower().startswith(d["query"].lower())]
         if d.get("limit"):
             members = members[: int(d["limit"])]
-        payload = {
-            "guild_id": g.id,
-            "members": [m.wire() for m in members],
-            "chunk_index": 0,
-            "chunk_count": 1,
-            "not_found": [],
-        }
-        if d.get("nonce") is not None:
-            payload["nonce"] = d["nonce"]
-        session.dispatch("GUILD_MEMBERS_CHUNK", payload)
+        # Discord answers in chunks of at most 1,000 members, at least one chunk.
+        chunks = [members[i : i + CHUNK_SIZE] for i in range(0, len(members), CHUNK_SIZE)]
+        for index, chunk in enumerate(chunks or [[]]):
+            payload = {
+                "guild_id": g.id,
+                "members": [m.wire() for m in chunk],
+                "chunk_index": index,
+                "chunk_count": max(len(chunks), 1),
+                "not_found": [],
+            }
+            if d.get("nonce") is not None:
+                payload["nonce"] = d["nonce"]
+            session.dispatch("GUILD_MEMBERS_CHUNK", payload)

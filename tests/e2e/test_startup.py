@@ -1,0 +1,32 @@
+"""`endorsebot run` is ready as soon as Discord has sent every guild, with every guild's
+members cached (large guilds chunked) when on_ready fires. How fast: benchmarks/startup.py."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_process import BotProcess
+from tests.fakediscord.server import FakeDiscord
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_every_guild_and_member_is_cached_when_ready(fake: FakeDiscord, tmp_path: Path):
+    sizes = [300, 260, 12]  # two past discord.py's large_threshold (250): chunked at start
+    for n, size in enumerate(sizes):
+        guild = fake.add_guild(f"Chapter {n}")
+        for i in range(size):
+            guild.add_member(f"member{n}-{i}")
+    bot = await BotProcess(fake, tmp_path).start()
+    await bot.wait_for_log("logged in as")
+    ready = next(line for line in bot.log.splitlines() if "logged in as" in line)
+    cached = sum(sizes) + len(sizes)  # and the bot in each
+    assert ready.endswith(f"serving 3 guild(s), {cached} members cached")
+    # on_ready comes after every guild was announced available, never before.
+    assert bot.log.index("serving guild Chapter 0") < bot.log.index("logged in as")
+    assert bot.log.count("serving guild Chapter") == 3
+    bot.kill(signal.SIGTERM)
+    assert await bot.wait() == 0
