@@ -73,6 +73,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+MAX_FILE_BYTES = 256 * 2**20  # 1M ballots of a 20-candidate BLT fit in a tenth of this
+
+
 def read_ballot_file(text: str, name: str, file_format: str | None = None) -> Profile:
     """Parse a ballot file's text by format (from the file name's extension unless given).
 
@@ -132,7 +135,14 @@ def _run(args: argparse.Namespace) -> int:
 def _load(name: str, file_format: str | None) -> tuple[str, Profile] | int:
     """The file's text and profile, or the exit code after saying what is wrong with it."""
     try:
-        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        # Never more than the limit is read, so a huge file (or stream) costs nothing.
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with Path(name).open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return _fail(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it")
         text = raw.decode("utf-8-sig")
         if not text.strip():
             return _fail(f"{name}: the file is empty")

@@ -27,6 +27,12 @@ from collections.abc import Iterable
 from bot.domain.tally.io import BallotFileError
 from bot.domain.tally.profile import Profile, Rank, RankedBallot
 
+# Limits checked before anything is allocated for them: a header claiming 10^8 candidates
+# must not build 10^8 of anything. Far beyond any chapter vote or public election file.
+MAX_CANDIDATES = 1000
+MAX_WEIGHT_DIGITS = 15  # a ballot's weight below 10^15
+MAX_LINE_CHARS = 20_000
+
 _QUOTED = re.compile(r'"([^"\n]*)"')
 _EQUALS = re.compile(r"\s*=\s*")
 
@@ -38,6 +44,7 @@ def read_blt(text: str | Iterable[str], *, merge: bool = False) -> Profile:
     same election, counted the same, in far less memory: what a recount of a big file wants).
     """
     lines = text.splitlines() if isinstance(text, str) else [line.rstrip("\n") for line in text]
+    _check_line_lengths(lines)
     number = 0
     total = len(lines)
 
@@ -160,11 +167,23 @@ def _rank_token(rank: Rank) -> str:
     return "=".join(str(c + 1) for c in rank) if rank else "-"
 
 
+def _check_line_lengths(lines: list[str]) -> None:
+    if lines and max(map(len, lines)) > MAX_LINE_CHARS:
+        number = next(i for i, line in enumerate(lines, 1) if len(line) > MAX_LINE_CHARS)
+        raise BallotFileError(number, f"a line may hold at most {MAX_LINE_CHARS} characters")
+
+
 def _header(line_no: int, content: str) -> tuple[int, int]:
     parts = content.split()
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise BallotFileError(line_no, f"expected 'candidates seats', got {content!r}")
+    if any(len(p) > len(str(MAX_CANDIDATES)) for p in parts):
+        raise BallotFileError(line_no, f"a count may have at most {MAX_CANDIDATES} candidates")
     candidates, seats = int(parts[0]), int(parts[1])
+    if candidates > MAX_CANDIDATES:
+        raise BallotFileError(
+            line_no, f"a count may have at most {MAX_CANDIDATES} candidates, not {candidates}"
+        )
     if candidates < 1:
         raise BallotFileError(line_no, "there must be at least one candidate")
     if not 1 <= seats <= candidates:
@@ -196,6 +215,10 @@ def _ballot(
     line_no: int, content: str, candidates: int, nicks: dict[str, int], singles: list[Rank]
 ) -> RankedBallot:
     tokens = content.split()
+    if tokens and len(tokens[0]) > MAX_WEIGHT_DIGITS and tokens[0].isdigit():
+        raise BallotFileError(
+            line_no, f"a ballot's weight may have at most {MAX_WEIGHT_DIGITS} digits"
+        )
     if not nicks and "=" not in content and "-" not in content and "(" not in content:
         # Fast path: plain numbers, one candidate a rank.
         try:
