@@ -28,7 +28,8 @@ def pct(rate: float) -> str:
 def chapter_line(chapter: ChapterCapacity) -> str:
     return (
         f"{chapter.signups_per_week:,} sign-ups a week × {pct(chapter.show_rate)} show up × "
-        f"{chapter.shifts_per_week:g} shifts × {chapter.doors_per_shift} doors = "
+        f"{chapter.shifts_per_week:g} shift{'' if chapter.shifts_per_week == 1 else 's'} × "
+        f"{chapter.doors_per_shift} doors = "
         f"**{chapter.doors_per_week:,.0f} doors a week**"
     )
 

@@ -21,6 +21,7 @@ from bot.domain.vote_types import Vote
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import capacity as service
 from bot.services import chapters as chapter_service
+from cogs._markers import find_marker
 from cogs.capacity import _render
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ log = logging.getLogger("endorsebot.capacity")
 
 # A weekly warning a few days late still helps; one older than a week is replaced by the next.
 PACE_GRACE = timedelta(days=6)
-HISTORY_LIMIT = 100
 
 
 def vote_marker(vote_id: int) -> str:
@@ -52,19 +52,26 @@ class CapacityWarnings:
         if votes is not None:
             votes.set_capacity_provider(None)  # type: ignore[attr-defined]
 
-    async def vote_warning(self, vote: Vote) -> str | None:
-        """The announcement's capacity warning for `vote`'s race, or None when it fits (or
-        capacity is not set, or the race has no figures)."""
-        config = await chapter_service.find(self.bot.db, vote.guild_id)
+    async def race_warning(self, guild_id: int, race_id: int) -> str | None:
+        """The capacity warning for a decision on `race_id` (a vote, a questionnaire sent),
+        or None when it fits, capacity is not set, or the race has no figures."""
+        config = await chapter_service.find(self.bot.db, guild_id)
         if config is None:
             return None
         view = await service.view(
-            self.bot.db, vote.guild_id, tz=config.timezone, now=self.bot.clock(),
-            considering=(vote.race_id,),
+            self.bot.db, guild_id, tz=config.timezone, now=self.bot.clock(),
+            considering=(race_id,),
         )  # fmt: skip
-        warning = _render.vote_warning(view, vote.race_id) if view else None
-        if warning and vote.message_id is None:  # drawing the announcement itself
-            await self._tell_committee(config.review_channel_id, vote, warning)
+        return _render.vote_warning(view, race_id) if view else None
+
+    async def vote_warning(self, vote: Vote) -> str | None:
+        """The vote announcement's capacity warning; the first time (the announcement
+        itself) it also goes to the committee channel."""
+        warning = await self.race_warning(vote.guild_id, vote.race_id)
+        if warning and vote.message_id is None:
+            config = await chapter_service.find(self.bot.db, vote.guild_id)
+            if config is not None:
+                await self._tell_committee(config.review_channel_id, vote, warning)
         return warning
 
     async def _tell_committee(self, channel_id: int, vote: Vote, warning: str) -> None:
@@ -84,12 +91,7 @@ class CapacityWarnings:
         await channel.send(embed=embed)
 
     async def _find(self, channel: discord.TextChannel, marker: str) -> discord.Message | None:
-        async for message in channel.history(limit=HISTORY_LIMIT):
-            if message.author.id != self.bot.user.id:  # type: ignore[union-attr]
-                continue
-            if any((e.footer.text or "").endswith(marker) for e in message.embeds):
-                return message
-        return None
+        return await find_marker(channel, marker, author_id=self.bot.user.id)  # type: ignore[union-attr]
 
     async def run_pace(self, job: Job, ctx: JobContext) -> JobOutcome:
         config = await chapter_service.find(self.bot.db, job.guild_id)
