@@ -25,6 +25,9 @@ Rules every chart follows (tests/unit/charts check them with `smallest_font_px`,
   grows with the rows (`rows_height`);
 - every line a reader compares against (majority, quota, threshold, capacity, target) through
   `reference_line(..., kind=...)`;
+- for one bar per row: `name_axis` writes the names with a colour square as each row's key
+  (no legend needed), `segments` draws many bar pieces as one fast collection, `end_label`
+  writes a bar's value past its end, and `room_for_labels` picks an x limit that fits them;
 - build charts with the object API only (no pyplot), so they render in a worker thread
   (`asyncio.to_thread`) and never on the event loop.
 """
@@ -40,12 +43,16 @@ from bot.charts.figure import (
     TITLE_PX,
     WIDTH_PX,
     clip_name,
+    end_label,
+    name_axis,
     new_chart,
     png_bytes,
     pt,
     reference_kinds,
     reference_line,
+    room_for_labels,
     rows_height,
+    segments,
     smallest_font_px,
     style_axes,
 )
@@ -74,13 +81,17 @@ __all__ = [
     "WIDTH_PX",
     "clip_name",
     "colours",
+    "end_label",
+    "name_axis",
     "needs_direct_labels",
     "new_chart",
     "png_bytes",
     "pt",
     "reference_kinds",
     "reference_line",
+    "room_for_labels",
     "rows_height",
+    "segments",
     "smallest_font_px",
     "style_axes",
 ]

@@ -73,3 +73,25 @@ def test_the_winners_bar_shows_transfers_in_the_givers_colour() -> None:
     greyed = {to_hex(c) for c in bars.get_facecolors()}
     assert OUT_GREY.lower() in greyed
     assert result.winners[0] in " ".join(texts(figure))
+
+
+def test_an_stv_surplus_is_hatched_and_the_elected_say_their_round() -> None:
+    from bot.domain.tally.count import count_vote
+    from bot.domain.tally.profile import Profile, RankedBallot
+
+    # Ada has 7 with a quota of 4: her surplus of 3 goes on to Bo and Cy.
+    ballots = [((0, 1), 4), ((0, 2), 3), ((1,), 2), ((2,), 1)]
+    profile = Profile(
+        ("Ada", "Bo", "Cy"),
+        tuple(RankedBallot(tuple((c,) for c in r), w) for r, w in ballots),
+        seats=2,
+    )
+    result = count_vote(profile, "stv")
+    figure = rounds_figure(result, title="Slate", verdict="Ada and Bo elected.")
+    main = all_axes(figure)[0]
+    (hatched,) = [c for c in main.collections if c.get_gid() == "surplus"]
+    (path,) = hatched.get_paths()
+    assert path.vertices[:, 0].min() == pytest.approx(4) and path.vertices[:, 0].max() == 7
+    words = texts(figure)
+    assert "7 · elected in round 1" in words and "Ada" in words
+    assert reference_kinds(main) == ["quota"]
