@@ -198,9 +198,12 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
             raise UserError(
                 "The chapter has not set its capacity yet: the committee runs `/capacity chapter`."
             )
+        embed = _render.ledger_embed(view)
+        if not view.ledger.lines:  # nothing to draw: the embed says so
+            await interaction.response.send_message(embed=embed)
+            return
         await interaction.response.defer(thinking=True)
         png = await asyncio.to_thread(_render.ledger_chart, view)
-        embed = _render.ledger_embed(view)
         embed.set_image(url="attachment://capacity.png")
         await interaction.followup.send(
             embed=embed, file=discord.File(_bytes(png), filename="capacity.png")

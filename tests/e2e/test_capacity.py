@@ -165,3 +165,15 @@ async def test_the_committee_exports_the_ledger_and_the_canvass_log(chapter):
     assert (shift["race"], shift["doors"], shift["logged_by"]) == (
         "City Council D1 (2027)", "120", str(world.alice.id),
     )  # fmt: skip
+
+
+async def test_the_ledger_before_capacity_and_with_nothing_counted(chapter):
+    world = chapter
+    early = await world.alice.slash("capacity show")
+    assert early.ephemeral and "`/capacity chapter`" in early.text
+    reply = await world.organiser.slash("capacity chapter", signups=20, shifts=1)
+    assert reply.ephemeral, reply.text
+    unestimated = await endorsed(world, "City Council D1")
+    shown = await world.alice.slash("capacity show")
+    assert "nothing counted yet" in shown.text and not shown.attachments  # no empty chart
+    assert "No figures yet (`/capacity race`)" in shown.text and unestimated.label in shown.text
