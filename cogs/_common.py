@@ -62,3 +62,19 @@ async def require_member(interaction: discord.Interaction, action: str) -> Chapt
         return config
     names = " or ".join(role_name(member.guild, r, "member") for r in config.member_role_ids)
     raise MissingRole(names or "member", action)
+
+
+async def may_autocomplete(interaction: discord.Interaction) -> bool:
+    """Whether the command being autocompleted would serve this user: the committee for a
+    command marked `extras={"committee": True}`, members for the rest. Choices show titles,
+    so someone the command refuses gets none."""
+    command = interaction.command
+    committee = bool(command is not None and command.extras.get("committee"))
+    try:
+        if committee:
+            await require_committee(interaction, "see these choices")
+        else:
+            await require_member(interaction, "see these choices")
+    except UserError:
+        return False
+    return True

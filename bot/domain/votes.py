@@ -188,12 +188,27 @@ def quorum_met(ballots: int, quorum: Fraction, roll_size: int) -> bool:
     return ballots > 0 and ballots >= quorum_needed(quorum, roll_size)
 
 
+# How far ahead a vote may close: a year covers any endorsement calendar, and `in 20000d`
+# is a typo, not a plan (the key and the ballots would wait decades for their close).
+LONGEST_VOTE = timedelta(days=366)
+
+
+def _not_too_far(closes_at: datetime, now: datetime) -> None:
+    if closes_at - now > LONGEST_VOTE:
+        raise VoteRuleError(
+            f"A vote must close within {LONGEST_VOTE.days} days of now; that close is "
+            f"{(closes_at - now).days} days away. Check the number, e.g. `in 3d`."
+        )
+
+
 def check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None:
-    """VoteRuleError unless the vote opens before it closes and closes in the future."""
+    """VoteRuleError unless the vote opens before it closes, closes in the future, and
+    closes within `LONGEST_VOTE` of now."""
     if closes_at <= opens_at:
         raise VoteRuleError("The vote must close after it opens.")
     if closes_at <= now:
         raise VoteRuleError("The close time has already passed.")
+    _not_too_far(closes_at, now)
 
 
 def not_accepting_reason(state: str, closes_at: datetime, now: datetime) -> str | None:
@@ -381,7 +396,8 @@ def parse_paper_answers(text: str, candidates: Sequence[str]) -> tuple[int, ...]
 
 
 def check_extension(closes_at: datetime, new_close: datetime, now: datetime) -> None:
-    """VoteRuleError unless `new_close` is in the future and later than the current close."""
+    """VoteRuleError unless `new_close` is in the future, later than the current close, and
+    within `LONGEST_VOTE` of now."""
     if new_close <= now:
         raise VoteRuleError("The new close time has already passed; give a later one.")
     if new_close <= closes_at:
@@ -389,6 +405,7 @@ def check_extension(closes_at: datetime, new_close: datetime, now: datetime) -> 
             "`/vote extend` only moves the close later: the new time must be after the "
             "current close. To end the vote early, use `/vote close`."
         )
+    _not_too_far(new_close, now)
 
 
 def purge_allowed_from(closed_at: datetime, retention_days: int) -> datetime:

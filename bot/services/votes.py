@@ -234,8 +234,18 @@ async def _status_before(
 # --- reading ----------------------------------------------------------------------------------
 
 
+# The largest row id SQLite can hold: a larger number (typed, or forged into a custom_id)
+# names no vote, and must not reach the database, which refuses to even compare it.
+MAX_ID = 2**63 - 1
+
+
+def _possible(vote_id: int) -> bool:
+    return 0 < vote_id <= MAX_ID
+
+
 async def get(db: Database, guild_id: int, vote_id: int) -> Vote:
-    vote = await store.get_vote(db, guild_id, vote_id)
+    """The chapter's vote `vote_id`; `NotFound` if there is none (whatever the number)."""
+    vote = await store.get_vote(db, guild_id, vote_id) if _possible(vote_id) else None
     if vote is None:
         raise NotFound("That vote does not exist in this chapter (see `/vote list`).")
     return vote
@@ -243,7 +253,7 @@ async def get(db: Database, guild_id: int, vote_id: int) -> Vote:
 
 async def get_by_id(db: Database, vote_id: int) -> Vote:
     """For the scheduler's handlers, whose job row names the vote but not through a member."""
-    vote = await store.get_vote_by_id(db, vote_id)
+    vote = await store.get_vote_by_id(db, vote_id) if _possible(vote_id) else None
     if vote is None:
         raise NotFound(f"vote {vote_id} does not exist")
     return vote
@@ -379,7 +389,8 @@ async def _take(
 ) -> Recorded:
     """One ballot inside the caller's transaction. Every refusal is raised before any write,
     so a refused ballot leaves the transaction as it found it."""
-    context = await store.ballot_context(conn, guild_id, vote_id, member_id)
+    possible = _possible(vote_id)
+    context = await store.ballot_context(conn, guild_id, vote_id, member_id) if possible else None
     if context is None:
         raise BallotRefused("This vote no longer exists. Nothing was recorded.")
     vote = context.vote

@@ -25,7 +25,7 @@ from bot.domain.votes import Draft
 from bot.services import races as race_service
 from bot.services import vote_admin
 from bot.services import votes as service
-from cogs._common import require_committee, require_member
+from cogs._common import may_autocomplete, require_committee, require_member
 from cogs._text import clip, timestamp
 from cogs.votes import _render, _result
 from cogs.votes._cleanup import CleanupJob
@@ -143,6 +143,8 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     async def _race_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        if not await may_autocomplete(interaction):  # /vote create: the committee's
+            return []
         races = await race_service.race_choices(self.bot.db, interaction.guild_id, current)
         return [app_commands.Choice(name=r.label[:100], value=str(r.id)) for r in races[:25]]
 

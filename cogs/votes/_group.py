@@ -8,7 +8,7 @@ from discord import app_commands
 
 from bot.errors import UserError
 from bot.services import votes as service
-from cogs._common import bot_of
+from cogs._common import bot_of, may_autocomplete
 
 vote_group = app_commands.Group(
     name="vote", description="Endorsement votes: create, close, status", guild_only=True
@@ -18,7 +18,10 @@ vote_group = app_commands.Group(
 async def vote_choices(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    """The chapter's votes whose title contains `current` (or whose number it is)."""
+    """The chapter's votes whose title contains `current` (or whose number it is), for
+    those the command serves."""
+    if not await may_autocomplete(interaction):
+        return []
     found = await service.list_votes(bot_of(interaction).db, interaction.guild_id)
     needle = current.strip().lower().lstrip("#")
     hits = [v for v in found if needle in v.title.lower() or needle == str(v.id)]
