@@ -241,5 +241,5 @@ def png_bytes(figure: Figure) -> bytes:
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="png", compress_level=6)
+    image.convert("RGB").save(out, format="png", compress_level=1)  # level 6: same size, slower
     return out.getvalue()
