@@ -283,7 +283,13 @@ async def turnout(db: Database, vote: Vote) -> tuple[int, int]:
 
 
 async def list_votes(db: Database, guild_id: int) -> list[Vote]:
+    """The chapter's votes, the latest close first."""
     return await store.list_votes(db, guild_id)
+
+
+async def votes_on_race(db: Database, guild_id: int, race_id: int) -> list[Vote]:
+    """The votes on one race, the latest close first."""
+    return [v for v in await store.list_votes(db, guild_id) if v.race_id == race_id]
 
 
 async def audit_trail(db: Database, vote: Vote) -> list[AuditEntry]:

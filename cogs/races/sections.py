@@ -3,12 +3,14 @@
 Any loaded cog that defines a `race_sections` coroutine method adds sections to every race's
 page; nothing needs registering, and unloading the cog removes them:
 
-    class VotesCog(commands.Cog):
+    class PlansCog(commands.Cog):
         async def race_sections(self, race: Race, viewer: RaceViewer) -> list[RaceSection]:
-            vote = await vote_service.latest_for_race(self.bot.db, race.guild_id, race.id)
-            if vote is None:
+            view = await plan_service.find_view(self.bot.db, race.guild_id, race.id)
+            if view is None:
                 return []
-            return [RaceSection("Vote", f"{vote.title}: closes {...}", order=10)]
+            return [RaceSection("Race plan", render.section_body(view), order=40)]
+
+The votes cog (`cogs/votes/_cog.py`) and the plans cog are real providers.
 
 Sections are shown after the dates and candidates, in `order` (then title). By convention:
 vote 10, capacity 20, questionnaires 30, race plan 40; anything else 100. A section with

@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from bot.discord_errors import word_as
 from bot.domain import votes as rules
+from bot.domain.races import Race
 from bot.domain.vote_types import VoteMethod, VoteState
 from bot.domain.votes import Draft
 from bot.services import races as race_service
@@ -27,6 +28,7 @@ from bot.services import vote_admin
 from bot.services import votes as service
 from cogs._common import may_autocomplete, require_committee, require_member
 from cogs._text import clip, timestamp
+from cogs.races.sections import RaceSection, RaceViewer
 from cogs.votes import _render, _result
 from cogs.votes._cleanup import CleanupJob
 from cogs.votes._committee import CommitteeCommands
@@ -76,6 +78,25 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     def set_capacity_provider(self, provider: CapacityProvider | None) -> None:
         """The capacity feature fills the announcement's capacity warning through this."""
         self.turnout.capacity_provider = provider
+
+    # --- the race page ------------------------------------------------------------------------
+
+    async def race_sections(self, race: Race, viewer: RaceViewer) -> list[RaceSection]:
+        """The race's latest votes on its page (cogs/races/sections.py, order 10)."""
+        votes = await service.votes_on_race(self.bot.db, race.guild_id, race.id)
+        if not votes:
+            return [
+                RaceSection(
+                    _render.RACE_SECTION, _render.NO_VOTE_YET, order=10, committee_only=True
+                )
+            ]
+        turnouts = {
+            v.id: (await service.turnout(self.bot.db, v))[0]
+            for v in votes[: _render.RACE_PAGE_VOTES]
+            if v.state in (VoteState.OPEN, VoteState.CLOSED)
+        }
+        body = _render.race_section(race.guild_id, votes, turnouts)
+        return [RaceSection(_render.RACE_SECTION, body, order=10)]
 
     # --- commands ------------------------------------------------------------------------------
 

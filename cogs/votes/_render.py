@@ -264,3 +264,29 @@ def audit_text(vote: Vote, entries: Sequence[AuditEntry]) -> str:
         f"{timestamp(e.at, 'f')} · {actor(e.actor_id)} · `{e.action}` {e.detail}" for e in entries
     ]
     return clip(f"**Audit: vote #{vote.id} {vote.title}**\n" + "\n".join(lines), 2000, "…")
+
+
+# --- the race page (/race show) ----------------------------------------------------------------
+
+RACE_SECTION = "Endorsement vote"
+NO_VOTE_YET = "No endorsement vote on this race yet: `/vote create` opens one."
+RACE_PAGE_VOTES = 3  # the latest votes shown on a race's page
+
+
+def race_section(guild_id: int, votes: Sequence[Vote], turnouts: dict[int, int]) -> str:
+    """The race page's lines for its latest votes, each with a link to its post."""
+    lines = []
+    for vote in votes[:RACE_PAGE_VOTES]:
+        line = vote_line(vote, turnouts.get(vote.id))
+        if vote.result_message_id is not None:
+            line += f" · [result]({_jump(guild_id, vote.channel_id, vote.result_message_id)})"
+        elif vote.message_id is not None:
+            line += f" · [announcement]({_jump(guild_id, vote.channel_id, vote.message_id)})"
+        lines.append(line)
+    if len(votes) > RACE_PAGE_VOTES:
+        lines.append(f"… and {len(votes) - RACE_PAGE_VOTES} earlier: `/vote list`.")
+    return "\n".join(lines)
+
+
+def _jump(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"

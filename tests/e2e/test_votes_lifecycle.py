@@ -186,3 +186,37 @@ async def test_purge_only_after_the_retention_period(chapter):
     assert "already purged" in twice.text
     trail = await audit.for_subject(world.db, vote.guild_id, vote.subject)
     assert trail[-1].action == "vote.purge"
+
+
+async def test_the_race_page_shows_the_race_s_votes_with_links(chapter):
+    world = chapter
+    race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
+    before = await world.organiser.slash("race show", race=str(race.id))
+    assert "No endorsement vote on this race yet" in before.text  # a hint for the committee
+    assert "Endorsement vote" not in (await world.alice.slash("race show", race=str(race.id))).text
+
+    vote = await create_vote(world, race, closes="in 1h")
+    announcement = await wait_announcement(world, vote.id)
+    assert recorded(await cast(world, world.alice, announcement, vote.id, ["Ada Ruiz"]))
+    gid, channel = int(world.guild.id), announcement["channel_id"]
+    page = await world.alice.slash("race show", race=str(race.id))
+    assert "Endorsement vote" in page.text and f"**#{vote.id}**" in page.text
+    assert "1 of 3 on the roll has voted" in page.text
+    assert f"[announcement](https://discord.com/channels/{gid}/{channel}/{announcement['id']})" in (
+        page.text
+    )
+
+    asked = await world.organiser.slash("vote close", vote=str(vote.id))
+    await world.organiser.click(asked, f"vote:close:{vote.id}")
+    posted = await wait_result(world, vote.id)
+    # The close records the result's message, then disables the announcement's Vote button.
+    await world.fake.wait_for(
+        lambda: any(
+            c.get("disabled")
+            for c in walk_components(world.fake.message(announcement["id"])["components"])
+        ),
+        5,
+    )
+    page = await world.alice.slash("race show", race=str(race.id))
+    assert f"[result](https://discord.com/channels/{gid}/{channel}/{posted['id']})" in page.text
+    assert "closed" in page.text and "[announcement]" not in page.text
