@@ -94,6 +94,12 @@ async def test_persistent_view_survives_a_new_bot_instance(fake, world):
     assert fake.identify_count == 2
 
 
+async def _ready(bot: asyncio.subprocess.Process) -> None:
+    """Until the tinybot's on_ready (it prints "ready"), not a guess at how long that takes."""
+    line = await asyncio.wait_for(bot.stdout.readline(), 15)
+    assert line == b"ready\n", line
+
+
 async def _spawn(*args: str, env: dict | None = None) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -126,7 +132,7 @@ async def test_process_mode_with_a_bot_killed_and_restarted(tmp_path):
 
             bots.append(await _spawn("-m", "tests.fakediscord.tinybot", env=env))
             await ctl.wait_ready(timeout=15)
-            await asyncio.sleep(0.1)  # let the bot's guild_ready_timeout (0.05 s) pass
+            await _ready(bots[0])
             r = await ctl.slash("alice", "ping", who={"member": "bob"}, in_channel="votes")
             assert r.content == "pong bob"
             panel = await ctl.slash("alice", "panel", in_channel="votes")
@@ -138,12 +144,8 @@ async def test_process_mode_with_a_bot_killed_and_restarted(tmp_path):
             await bots[0].wait()
             bots.append(await _spawn("-m", "tests.fakediscord.tinybot", env=env))
             state = await ctl.state()
-            await ctl.wait_ready(timeout=15)
-            for _ in range(100):
-                if (await ctl.state())["identify_count"] == state["identify_count"] + 1:
-                    break
-                await asyncio.sleep(0.05)
-            await asyncio.sleep(0.1)
+            await _ready(bots[1])
+            assert (await ctl.state())["identify_count"] == state["identify_count"] + 1
             again = await ctl.click("alice", panel, "panel:count")
             assert again.content.startswith("counted alice")
             assert again.content != first.content.replace("bob", "alice")  # a new pid answered

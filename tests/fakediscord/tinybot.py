@@ -44,7 +44,11 @@ def build(guild_id: int) -> commands.Bot:
         bot.add_view(Panel())
         await bot.tree.sync(guild=g)
 
+    async def on_ready() -> None:
+        print("ready", flush=True)  # what the process tests wait on
+
     bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    bot.add_listener(on_ready)
     return bot
 
 

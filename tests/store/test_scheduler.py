@@ -92,6 +92,12 @@ async def state_of(db: Database, job_id: int) -> tuple[str, str | None]:
     return job.state, job.outcome
 
 
+async def wait_until(condition: Callable[[], bool], within: float = 3.0) -> None:
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110 (a plain predicate: nothing to await)
+            await asyncio.sleep(0.01)
+
+
 async def wait_for_state(db: Database, job_id: int, within: float = 3.0) -> str:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -164,7 +170,8 @@ async def test_run_due_and_timer_racing_run_the_job_once(
 
     results = await asyncio.gather(*(scheduler.run_due() for _ in range(3)))
     assert await wait_for_state(db, job_id) == "done"
-    await asyncio.sleep(0.1)  # let the start-up timer's firing finish too
+    async with asyncio.timeout(5):
+        await scheduler.quiet()  # the start-up timer's firing has finished too
     assert len(handler.calls) == 1
     assert sum(job_id in r for r in results) <= 1
 
@@ -341,10 +348,12 @@ async def test_schedule_inside_a_transaction_runs_only_once_committed(
         job_id = await scheduler.schedule(
             conn, guild_id=GUILD, kind="vote.close", due_at=datetime.now(UTC)
         )
-        await asyncio.sleep(0.1)  # the timer fires now, and must wait for this commit
+        # The timer fires now (it is due), and its run must wait for this commit.
+        await wait_until(lambda: not scheduler.armed(job_id))
         assert not handler.calls
     assert await wait_for_state(db, job_id) == "done"
-    await asyncio.sleep(0.05)
+    async with asyncio.timeout(5):
+        await scheduler.quiet()
     assert [job.id for job, _ in handler.calls] == [job_id]
     assert [job.id for job in await jobs.for_guild(db, GUILD)] == [job_id]
 
