@@ -6,7 +6,7 @@
   for before posting. A warning never blocks a vote.
 - "capacity.pace" runs Monday 10:00 chapter time through the scheduler: it posts the races
   behind plan to the committee channel with the job's marker in the footer (a recovered run
-  looks for it first), then schedules the next Monday's run.
+  looks for it first), having first scheduled the next Monday's run.
 """
 
 from __future__ import annotations
@@ -97,12 +97,12 @@ class CapacityWarnings:
         config = await chapter_service.find(self.bot.db, job.guild_id)
         if config is None:
             return JobOutcome.done("the chapter is not set up")
-        outcome = await self._post_pace(job, ctx, config.timezone, config.review_channel_id)
+        # Next Monday's run first: a post that fails must not end the weekly chain.
         await service.schedule_next_pace(
             self.bot.db, self.bot.scheduler, guild_id=job.guild_id, after_job_id=job.id,
             now=ctx.now, tz=config.timezone,
         )  # fmt: skip
-        return outcome
+        return await self._post_pace(job, ctx, config.timezone, config.review_channel_id)
 
     async def _post_pace(self, job: Job, ctx: JobContext, tz: str, channel_id: int) -> JobOutcome:
         if ctx.past_grace:

@@ -15,6 +15,7 @@ from bot.services import capacity as capacity_service
 from bot.store import jobs
 from tests.e2e.test_capacity import endorsed, set_figures
 from tests.fakediscord import message_text
+from tests.fakediscord.state import Perm, overwrite
 
 pytestmark = pytest.mark.asyncio
 NY = ZoneInfo("America/New_York")
@@ -108,3 +109,20 @@ async def test_no_warning_when_the_race_is_on_pace(chapter):
     assert pace_posts(world) == []
     [done] = [j for j in await pace_jobs(world) if j.id == job.id]
     assert done.state == "done" and done.outcome == "no race behind plan"
+
+
+async def test_a_refused_post_fails_this_week_but_not_the_weekly_chain(chapter):
+    world = chapter
+    _, job = await setup_behind_plan(world)
+    world.review.set_overwrites(
+        [*world.review.overwrites, overwrite(world.bot_role, deny=Perm.SEND_MESSAGES)]
+    )
+    world.clock.advance(job.due_at - world.clock() + timedelta(seconds=5))
+    assert (await world.bot.scheduler.run_due())[job.id] == "failed"
+    assert pace_posts(world) == []
+    pending = [j for j in await pace_jobs(world) if j.state == "pending"]
+
+    def wall(moment):  # the chapter's wall clock: a week later across a DST change too
+        return moment.astimezone(NY).replace(tzinfo=None)
+
+    assert [wall(j.due_at) - wall(job.due_at) for j in pending] == [timedelta(days=7)]
