@@ -73,9 +73,8 @@ def yes_no_figure(result: TallyResult, *, title: str, verdict: str) -> Figure:
             boxed=True,
         )
     axes.set_xlabel(
-        "Yes (in the candidate's colour) as a share of yes + no; abstentions count for neither",
+        "Yes (in the candidate's colour) as a share of yes + no;\nabstentions count for neither",
         fontsize=pt(SMALL_PX),
-        wrap=True,
     )
     return figure
 
