@@ -131,6 +131,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         passes="Funnel: passes through the universe (default 1)",
         renewable="A mass campaign whose capacity is renewable: listed apart, not counted",
         margin="Expected margin in points (+5, -3): orders races of equal priority",
+        reset_rates="Back to the defaults: doors per vote, contact rate, passes; no support rate",
     )
     async def race_command(
         self,
@@ -148,10 +149,16 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         passes: int | None = None,
         renewable: bool | None = None,
         margin: float | None = None,
+        reset_rates: bool = False,
     ) -> None:
         config = await require_committee(interaction, "set a race's capacity figures")
         chosen = await self._race(config.guild_id, race)
         previous = await service.race_figures(self.bot.db, config.guild_id, chosen.id)
+        if previous is not None and reset_rates:
+            previous = dataclasses.replace(
+                previous, model=DoorModel.EMPIRICAL, doors_per_vote=None, contact_rate=None,
+                support_rate=None, passes=None,
+            )  # fmt: skip
         changes: dict[str, Any] = {
             "win_rule": WinRule(win_rule) if win_rule else None,
             "winning_share": _rate(winning_share),

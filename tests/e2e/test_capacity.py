@@ -177,3 +177,14 @@ async def test_the_ledger_before_capacity_and_with_nothing_counted(chapter):
     shown = await world.alice.slash("capacity show")
     assert "nothing counted yet" in shown.text and not shown.attachments  # no empty chart
     assert "No figures yet (`/capacity race`)" in shown.text and unestimated.label in shown.text
+
+
+async def test_overrides_and_back_to_the_defaults(chapter):
+    world = chapter
+    race = await endorsed(world, "City Council D1")
+    await set_figures(world, race, turnout=1000)  # 501 to win
+    changed = await set_figures(world, race, doors_per_vote=4.5, support_rate="50%", passes=2)
+    assert "501 × 4.5 = **2,255 doors**" in changed.text
+    assert "× 2 passes = **8,016 doors**" in changed.text  # 501 / (25% x 50%) = 4,008, x 2
+    back = await set_figures(world, race, reset_rates=True)
+    assert "501 × 3 = **1,503 doors**" in back.text and "set a support rate" in back.text
