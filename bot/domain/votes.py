@@ -30,7 +30,6 @@ _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_OPTIONS = 60  # keeps the longest custom_id (all ranked) under Discord's 100 characters
 MAX_NAME = 80  # a select option's label is at most 100 characters
 PAGE_SIZE = 25  # Discord's limit on the options of one select menu
-CUSTOM_ID_LIMIT = 100
 
 
 class BallotRejected(ValueError):

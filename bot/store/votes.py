@@ -19,7 +19,7 @@ import secrets
 import sqlite3
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -341,20 +341,6 @@ async def write_ballot(
     return context.voted
 
 
-async def put_ballot(
-    conn: aiosqlite.Connection, vote: Vote, member_id: int, ranking: str
-) -> bool | None:
-    """Record (or replace) `member_id`'s ballot; True if it replaced an earlier one.
-
-    None, recording nothing, if the vote has no key (not open) or the member is not on its
-    roll. The caller checks state and close time in the same transaction.
-    """
-    context = await ballot_context(conn, vote.guild_id, vote.id, member_id)
-    if context is None or not context.has_key or not context.on_roll:
-        return None
-    return await write_ballot(conn, context, member_id, ranking)
-
-
 async def freeze(
     conn: aiosqlite.Connection,
     vote: Vote,
@@ -451,24 +437,6 @@ async def set_result(
         "UPDATE votes SET result = ?, blt_sha256 = ? WHERE id = ?",
         (json.dumps(result, sort_keys=True), blt_sha256, vote_id),
     )
-
-
-async def retarget_options(
-    conn: aiosqlite.Connection, vote_id: int, options: Sequence[VoteOption], layout: str
-) -> None:
-    """Replace a scheduled vote's options (and layout); open drafts become stale."""
-    await conn.execute("DELETE FROM vote_options WHERE vote_id = ?", (vote_id,))
-    async with conn.execute("SELECT guild_id FROM votes WHERE id = ?", (vote_id,)) as cur:
-        row = await cur.fetchone()
-    await conn.executemany(
-        "INSERT INTO vote_options (guild_id, vote_id, position, name, candidate_id)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [(row["guild_id"], vote_id, o.position, o.name, o.candidate_id) for o in options],
-    )
-    await conn.execute("UPDATE votes SET layout = ? WHERE id = ?", (layout, vote_id))
-
-
-# --- part 2: extend, cancel, paper ballots, purge, retention ---------------------------------
 
 
 async def extend(

@@ -17,7 +17,13 @@ from bot.services import votes as vote_service
 from bot.services.votes import BallotRefused
 from bot.store import votes as store
 from bot.store.backup import strip_open_ballots
-from tests.store.test_votes_store import GUILD, NOW, db, make_vote  # noqa: F401  (fixture)
+from tests.store.test_votes_store import (  # noqa: F401  (db: fixture)
+    GUILD,
+    NOW,
+    db,
+    make_vote,
+    put_ballot,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -27,7 +33,7 @@ async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [101, 102, 103], now=NOW)
         for member, ranking in [(101, (0, 1)), (102, (2,)), (103, (1, 0, 3))]:
-            assert await store.put_ballot(conn, vote, member, encode_ranking(ranking)) is False
+            assert await put_ballot(conn, vote, member, encode_ranking(ranking)) is False
     key = (await db.fetchone("SELECT hmac_key FROM vote_keys"))["hmac_key"]
     tags = [store.voter_tag(key, vote.id, m) for m in (101, 102, 103)]
 
@@ -51,7 +57,7 @@ async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp
     # The live vote is untouched: its key is still there and ballots can still be replaced.
     assert (await db.fetchone("SELECT hmac_key FROM vote_keys"))["hmac_key"] == key
     async with db.transaction() as conn:
-        assert await store.put_ballot(conn, vote, 101, encode_ranking((1,))) is True
+        assert await put_ballot(conn, vote, 101, encode_ranking((1,))) is True
 
     # The copy: the vote and its roll, but no key, no ballot, no "voted" flag, in any table,
     # page or leftover file.
@@ -84,7 +90,7 @@ async def test_a_vote_restored_from_a_backup_takes_ballots_again_under_a_new_key
     vote = await make_vote(db)
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [101, 102], now=NOW)
-        await store.put_ballot(conn, vote, 101, encode_ranking((0,)))
+        await put_ballot(conn, vote, 101, encode_ranking((0,)))
     old_key = (await db.fetchone("SELECT hmac_key FROM vote_keys"))["hmac_key"]
     target = tmp_path / "restored.sqlite3"
     await db.backup_to(target)
@@ -110,7 +116,7 @@ async def test_an_older_backup_s_unfindable_ballot_stands_and_its_member_is_told
     vote = await make_vote(db)
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [101, 102], now=NOW)
-        await store.put_ballot(conn, vote, 101, encode_ranking((0,)))
+        await put_ballot(conn, vote, 101, encode_ranking((0,)))
         await conn.execute("DELETE FROM vote_keys")  # what the older backup did
     with pytest.raises(BallotRefused, match="still counts"):
         await submit(db, vote, 101, (1,))

@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.votes import encode_ranking
 from bot.store import votes as store
-from tests.store.test_votes_store import GUILD, NOW, db, make_vote  # noqa: F401
+from tests.store.test_votes_store import GUILD, NOW, db, make_vote, put_ballot  # noqa: F401
 
 pytestmark = pytest.mark.asyncio
 
@@ -24,7 +24,7 @@ async def opened(db):  # noqa: F811
 async def test_paper_ballots_group_by_ranking_and_merge_at_the_close(db):  # noqa: F811
     vote = await opened(db)
     async with db.transaction() as conn:
-        await store.put_ballot(conn, vote, 1, encode_ranking([1, 0]))
+        await put_ballot(conn, vote, 1, encode_ranking([1, 0]))
         assert await store.add_paper(conn, vote, encode_ranking([1, 0]), 2) == 2
         assert await store.add_paper(conn, vote, encode_ranking([0]), 1) == 3
     rows = await db.fetchall("SELECT * FROM vote_paper_ballots WHERE vote_id = ?", (vote.id,))
@@ -40,7 +40,7 @@ async def test_paper_ballots_group_by_ranking_and_merge_at_the_close(db):  # noq
 async def test_cancel_discards_ballots_and_key_and_reads_back_cancelled(db):  # noqa: F811
     vote = await opened(db)
     async with db.transaction() as conn:
-        await store.put_ballot(conn, vote, 1, encode_ranking([0]))
+        await put_ballot(conn, vote, 1, encode_ranking([0]))
         await store.add_paper(conn, vote, encode_ranking([1]), 1)
         assert await store.cancel(conn, vote, actor_id=7, reason="withdrew", now=NOW)
         assert not await store.cancel(conn, vote, actor_id=7, reason="again", now=NOW)
@@ -58,7 +58,7 @@ async def test_cancel_discards_ballots_and_key_and_reads_back_cancelled(db):  # 
 async def test_purge_keeps_the_result(db):  # noqa: F811
     vote = await opened(db)
     async with db.transaction() as conn:
-        await store.put_ballot(conn, vote, 1, encode_ranking([0]))
+        await put_ballot(conn, vote, 1, encode_ranking([0]))
         assert not await store.purge(conn, vote.id, actor_id=7, now=NOW)  # still open
         await store.freeze(conn, vote, now=NOW, closed_by=None, late=False)
         await store.set_result(conn, vote.id, result={"winners": ["Ada"]}, blt_sha256="ab")

@@ -39,6 +39,15 @@ async def db(tmp_path: Path):
     await database.close()
 
 
+async def put_ballot(conn, vote: Vote, member_id: int, ranking: str) -> bool | None:
+    """Write a ballot the way the vote service does (its checks of state and close time
+    aside): True if it replaced one; None, writing nothing, without a key or off the roll."""
+    context = await store.ballot_context(conn, vote.guild_id, vote.id, member_id)
+    if context is None or not context.has_key or not context.on_roll:
+        return None
+    return await store.write_ballot(conn, context, member_id, ranking)
+
+
 async def make_vote(db: Database) -> Vote:
     new = NewVote(
         guild_id=GUILD,
@@ -86,10 +95,10 @@ async def test_ballot_replaces_and_turnout_counts_members(db):
     vote = await make_vote(db)
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [1, 2], now=NOW)
-        assert await store.put_ballot(conn, vote, 1, "01") is False
-        assert await store.put_ballot(conn, vote, 1, "2") is True
-        assert await store.put_ballot(conn, vote, 2, "") is False
-        assert await store.put_ballot(conn, vote, 3, "0") is None  # not on the roll
+        assert await put_ballot(conn, vote, 1, "01") is False
+        assert await put_ballot(conn, vote, 1, "2") is True
+        assert await put_ballot(conn, vote, 2, "") is False
+        assert await put_ballot(conn, vote, 3, "0") is None  # not on the roll
     assert await store.turnout(db, vote.id) == 2
     async with db.transaction() as conn:
         assert await store.freeze(conn, vote, now=NOW, closed_by=None, late=False) == 2
@@ -99,12 +108,12 @@ async def test_ballot_replaces_and_turnout_counts_members(db):
 async def test_no_ballot_without_key_and_freeze_is_once(db):
     vote = await make_vote(db)
     async with db.transaction() as conn:
-        assert await store.put_ballot(conn, vote, 1, "0") is None  # scheduled: no key
+        assert await put_ballot(conn, vote, 1, "0") is None  # scheduled: no key
         await store.open_vote(conn, vote, [1], now=NOW)
-        await store.put_ballot(conn, vote, 1, "0")
+        await put_ballot(conn, vote, 1, "0")
         assert await store.freeze(conn, vote, now=NOW, closed_by=7, late=True) == 1
         assert await store.freeze(conn, vote, now=NOW, closed_by=7, late=True) is None
-        assert await store.put_ballot(conn, vote, 1, "1") is None
+        assert await put_ballot(conn, vote, 1, "1") is None
     closed = await store.get_vote(db, GUILD, vote.id)
     assert closed.state == "closed" and closed.closed_late and closed.closed_by == 7
     assert closed.ballots_cast == 1
@@ -124,7 +133,7 @@ async def test_closed_vote_leaves_nothing_to_link_voters_to_rankings(db, tmp_pat
         for _ in range(2):  # every member changes their ballot once
             ranking = encode_ranking(rng.sample(range(4), rng.randint(0, 4)))
             async with db.transaction() as conn:
-                await store.put_ballot(conn, vote, member, ranking)
+                await put_ballot(conn, vote, member, ranking)
             cast[member] = ranking
     tags = [store.voter_tag(key, vote.id, m) for m in members]
     raw_before = _raw(db.path)
@@ -161,7 +170,7 @@ async def test_scrub_reports_a_reader_holding_the_wal_and_finishes_once_it_lets_
     vote = await make_vote(db)
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [101, 102], now=NOW)
-        await store.put_ballot(conn, vote, 101, encode_ranking((1, 0)))
+        await put_ballot(conn, vote, 101, encode_ranking((1, 0)))
     key = (await db.fetchone("SELECT hmac_key FROM vote_keys WHERE vote_id = ?", (vote.id,)))[0]
     reader = sqlite3.connect(db.path, isolation_level=None)
     try:

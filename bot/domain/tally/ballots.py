@@ -14,7 +14,7 @@ ranks, exhausting at a repeat, passing over an overvote), so their published tes
 can be recounted under their own rules; the chapter's default is `CHAPTER_RULES`.
 
 Every method counts the *clean ranking* of each ballot: the distinct candidates it ranks, in
-order, as `clean_ranking` reads them.
+order, as `grouped_rankings` reads them.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ class BallotRules:
     overvoted rank is a marked rank, not a skipped one, for `max_skipped`), or RCTab's
     "exhaust_if_multiple_continuing": when a count reaches the rank, the ballot exhausts if two
     or more of its candidates are continuing and counts for the one if only one is. That last
-    reading depends on the count, so only instant-runoff supports it (`ranking_with_overvotes`);
-    `clean_ranking` and `grouped_rankings` refuse it.
+    reading depends on the count, so only instant-runoff supports it (it asks
+    `grouped_rankings` to keep overvotes); every other reader is refused.
     """
 
     max_skipped: int | None = None
@@ -85,31 +85,6 @@ class BallotRules:
 
 
 CHAPTER_RULES = BallotRules()
-
-
-def clean_ranking(
-    ranks: Iterable[Rank],
-    rules: BallotRules = CHAPTER_RULES,
-    withdrawn: frozenset[int] = frozenset(),
-) -> CleanRanking:
-    """The distinct candidates a ballot ranks, in order, read under `rules`.
-
-    The ranking ends where the ballot exhausts (an overvote, a repeat under "exhaust", too
-    many skipped ranks); an empty result is a ballot that counts for nobody.
-    """
-    if not rules.static:
-        raise ValueError(f"overvote rule {rules.overvote!r} depends on the count; see BallotRules")
-    return _read(ranks, rules, withdrawn)  # type: ignore[return-value]
-
-
-def ranking_with_overvotes(
-    ranks: Iterable[Rank],
-    rules: BallotRules,
-    withdrawn: frozenset[int] = frozenset(),
-) -> tuple[int | tuple[int, ...], ...]:
-    """Like `clean_ranking`, but under "exhaust_if_multiple_continuing" an overvoted rank
-    stays in the ranking as a tuple of its candidates, for the count to read."""
-    return _read(ranks, rules, withdrawn)
 
 
 def _read(

@@ -1,6 +1,6 @@
 """Condorcet methods: Schulze and ranked pairs, over the pairwise matrix of a profile.
 
-Pairwise counts read each ballot after the ballot rules (`ballots.clean_ranking`): a ranked
+Pairwise counts read each ballot after the ballot rules (`ballots.grouped_rankings`): a ranked
 candidate beats every candidate ranked lower and every candidate left unranked; two unranked
 candidates are not compared. `pairwise[a][b]` is the number of ballots preferring a to b.
 

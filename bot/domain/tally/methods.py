@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Literal
 
 from bot.domain.tally.ballots import CHAPTER_RULES, BallotRules
@@ -75,8 +74,3 @@ def method_names() -> tuple[str, ...]:
     """Every registered method name, sorted."""
     _load_methods()
     return tuple(sorted(_METHODS))
-
-
-def exact(value: int | Fraction) -> Fraction:
-    """A tally as the exact Fraction `Round` holds."""
-    return Fraction(value)

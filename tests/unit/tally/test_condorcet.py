@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.tally.ballots import clean_ranking, grouped_rankings
+from bot.domain.tally.ballots import grouped_rankings
 from bot.domain.tally.condorcet import pairwise_counts, ranked_pairs, schulze, strongest_paths
 from bot.domain.tally.irv import instant_runoff
 from bot.domain.tally.methods import CountOptions, get_method
@@ -142,7 +142,8 @@ def naive_pairwise(profile: Profile) -> list[list[int]]:
     n = len(profile.candidates)
     d = [[0] * n for _ in range(n)]
     for ballot in profile.ballots:
-        ranking = clean_ranking(ballot.ranks)
+        one = Profile(candidates=profile.candidates, ballots=(RankedBallot(ballot.ranks, 1),))
+        [ranking] = grouped_rankings(one)
         position = {c: i for i, c in enumerate(ranking)}
         for a in position:
             for b in range(n):

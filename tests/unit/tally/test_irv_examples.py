@@ -173,7 +173,7 @@ def test_irv_refuses_more_than_one_seat() -> None:
 
 
 def test_rctab_overvote_rule_counts_for_the_one_continuing_candidate() -> None:
-    from bot.domain.tally.ballots import BallotRules, clean_ranking, grouped_rankings
+    from bot.domain.tally.ballots import BallotRules, grouped_rankings
 
     rules = BallotRules(overvote="exhaust_if_multiple_continuing")
     # Round 1: A=B with both continuing exhausts (invalid); D 1 is out, then C 2 goes, and
@@ -186,8 +186,6 @@ def test_rctab_overvote_rule_counts_for_the_one_continuing_candidate() -> None:
         {"A": 5, "B": 3},
     ]
     assert result.invalid_ballots == 1 and result.winners == ("A",)
-    with pytest.raises(ValueError, match="depends on the count"):
-        clean_ranking(((0, 1),), rules)
     with pytest.raises(ValueError, match="depends on the count"):
         grouped_rankings(p, rules)
 
