@@ -294,7 +294,7 @@ def rules_text(
     return "\n".join(parts)
 
 
-# --- part 2: methods, yes/no ballots, paper ballots, lifecycle --------------------------------
+# --- methods, yes/no ballots, paper ballots, extend and purge dates -------------------------
 
 METHODS = tuple(VoteMethod)
 METHOD_NAMES = {method: method.label for method in VoteMethod}

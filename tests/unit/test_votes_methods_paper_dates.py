@@ -1,5 +1,5 @@
-"""Part 2 of the vote rules: methods and seats, yes/no answers, paper rankings, extend,
-purge dates, and the turnout line with paper ballots."""
+"""The vote rules past ranking one ballot: methods and seats, yes/no answers, paper
+rankings, extend and purge dates, and the turnout line with paper ballots."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """`/vote close` against the vote's close job, through the loopback Discord: what the
 organiser reads, the vote row, `/vote audit` and the posted result.
 
-- The close job is running (held on an asyncio.Event, as in test_votes_closing_race.py):
-  the organiser is told the vote is closing right now, and nothing about the vote changes.
+- The close job is running (held on an asyncio.Event, as in
+  test_votes_extend_cancel_during_close_job.py): the organiser is told the vote is closing
+  right now, and nothing about the vote changes.
 - The close time has passed but the close job has not run yet (the bot's clock is moved
   past the close; its timer is not due in real time and the test drives the scheduler with
   `run_due`): `/vote close` runs the overdue close now. It is not an early close: the close

@@ -1,4 +1,4 @@
-"""Part 2 of the votes store: paper ballots grouped with no voter and merged at the count,
+"""The votes store past online ballots: paper ballots grouped with no voter and merged at the count,
 cancel discarding every ballot with the key, purge keeping the result, retention."""
 
 from __future__ import annotations
