@@ -20,9 +20,11 @@ from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
 from bot.services import races as race_service
+from bot.services import vote_cleanup
 from bot.services import votes as vote_service
 from bot.store import audit
 from bot.store import votes as store
+from bot.store.scrub import scrub
 
 log = logging.getLogger("endorsebot.votes")
 
@@ -127,8 +129,8 @@ async def cancel(
             detail=f"reason: {reason[:500]}; ballots discarded with the key",
             at=now,
         )
-        await vote_service.note_cleanup(conn, vote, now=now)
-    await scheduler.run_kind_now(vote_service.SCRUB_JOB, now)
+        await vote_cleanup.note_cleanup(conn, vote, now=now)
+    await scheduler.run_kind_now(vote_cleanup.SCRUB_JOB, now)
     try:
         await _restore_race(db, vote, actor_id=actor_id, now=now)
     except Exception as error:  # the cancel stands; the committee can fix the race by hand
@@ -314,5 +316,5 @@ async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vo
             detail=f"ballots deleted after {days} days; result kept",
             at=now,
         )
-    await store.scrub(db)
+    await scrub(db)
     return await vote_service.get(db, vote.guild_id, vote.id)

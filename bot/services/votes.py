@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +34,7 @@ from bot.domain.vote_types import NewVote, Vote, VoteMethod, VoteOption, VoteSta
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.scheduler import Scheduler
 from bot.services import races as race_service
+from bot.services import vote_cleanup as cleanup
 from bot.store import audit, jobs
 from bot.store import votes as store
 from bot.store.jobs import Job
@@ -43,10 +43,6 @@ log = logging.getLogger("endorsebot.votes")
 
 OPEN_JOB = "vote.open"
 CLOSE_JOB = "vote.close"
-# Scrubs the file and its WAL after a close or cancel deleted a key and keyed ballots. Its
-# row is written in the same transaction as the deletion, so a crash before the scrub
-# leaves it pending and the next start runs it; it retries until the WAL really is empty.
-SCRUB_JOB = "vote.scrub"
 
 
 class BallotRefused(UserError):
@@ -614,7 +610,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
 
     Idempotent: a vote closed earlier is recounted from its frozen ballots (the count is
     deterministic), so a close interrupted after the freeze completes at the next run. The
-    freeze records a `SCRUB_JOB` in its own transaction; the caller runs it (`clean_up`).
+    freeze records a `vote_cleanup.SCRUB_JOB` in its own transaction; the caller runs it.
     """
     async with db.transaction() as conn:
         vote = await store.get_vote_by_id(conn, vote_id)
@@ -626,7 +622,7 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
             await store.open_vote(conn, vote, [], now=now)
         cast = await store.freeze(conn, vote, now=now, closed_by=None, late=late)
         if cast is not None:
-            await note_cleanup(conn, vote, now=now)
+            await cleanup.note_cleanup(conn, vote, now=now)
             await audit.record(
                 conn,
                 guild_id=vote.guild_id,
@@ -667,38 +663,6 @@ async def close_vote(db: Database, vote_id: int, *, now: datetime, late: bool) -
             )
         counted = await count(db, vote_id)
     return counted
-
-
-async def note_cleanup(conn: aiosqlite.Connection, vote: Vote, *, now: datetime) -> None:
-    """Record, in the transaction that deletes a vote's key and keyed ballots, that the file
-    must be scrubbed: a pending `SCRUB_JOB`, due at once, run by the caller or at the next
-    start. Not armed here, so the caller decides when (the close: before its post)."""
-    await jobs.insert(
-        conn,
-        guild_id=vote.guild_id,
-        kind=SCRUB_JOB,
-        due_at=now,
-        payload={"vote_id": vote.id},
-        now=now,
-    )
-
-
-async def clean_up(db: Database) -> str | None:
-    """Scrub deleted keys and keyed ballots out of the database file and its WAL.
-
-    None when done; otherwise why not (a reader holds the WAL, the disk is full), for the
-    committee and the log; nothing is lost by trying again later.
-    """
-    try:
-        if not await store.scrub(db):
-            return (
-                "another program holds a read transaction on the database, so its "
-                "write-ahead log cannot be emptied"
-            )
-    except sqlite3.Error as error:
-        return f"SQLite refused to rewrite the database file ({error})"
-    faults.crash_point("close:after_scrub")
-    return None
 
 
 async def count(db: Database, vote_id: int) -> Counted:

@@ -19,7 +19,7 @@ ballot stands.
 from __future__ import annotations
 
 from bot.db import Database
-from bot.store.votes import scrub
+from bot.store.scrub import scrub
 
 _NOT_CLOSED = "SELECT id FROM votes WHERE state IN ('scheduled', 'open')"
 

@@ -16,7 +16,7 @@ import discord
 
 from bot.scheduler import Job, JobContext, JobOutcome, backoff
 from bot.services import chapters as chapter_service
-from bot.services import votes as service
+from bot.services import vote_cleanup
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
@@ -28,14 +28,14 @@ LONGEST_WAIT = timedelta(minutes=5)
 
 
 class CleanupJob:
-    """The scheduler's handler for `service.SCRUB_JOB`."""
+    """The scheduler's handler for `vote_cleanup.SCRUB_JOB`."""
 
     def __init__(self, bot: EndorseBot) -> None:
         self.bot = bot
 
     async def __call__(self, job: Job, ctx: JobContext) -> JobOutcome:
         vote_id = job.payload.get("vote_id")
-        why = await service.clean_up(self.bot.db)
+        why = await vote_cleanup.clean_up(self.bot.db)
         if why is None:
             if ctx.attempt:
                 log.info("vote %s: clean-up finished after %d retries", vote_id, ctx.attempt)

@@ -24,7 +24,7 @@ from bot.domain.races import Race
 from bot.domain.vote_types import VoteMethod, VoteState
 from bot.domain.votes import Draft
 from bot.services import races as race_service
-from bot.services import vote_admin
+from bot.services import vote_admin, vote_cleanup
 from bot.services import votes as service
 from cogs._common import may_autocomplete, require_committee, require_member
 from cogs._text import clip, timestamp
@@ -66,13 +66,13 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.OPEN_JOB, self.jobs.run_open)
         self.bot.scheduler.register(service.CLOSE_JOB, self.jobs.run_close)
-        self.bot.scheduler.register(service.SCRUB_JOB, CleanupJob(self.bot))
+        self.bot.scheduler.register(vote_cleanup.SCRUB_JOB, CleanupJob(self.bot))
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.unregister(service.OPEN_JOB)
         self.bot.scheduler.unregister(service.CLOSE_JOB)
-        self.bot.scheduler.unregister(service.SCRUB_JOB)
+        self.bot.scheduler.unregister(vote_cleanup.SCRUB_JOB)
         self.turnout.stop()
 
     def set_capacity_provider(self, provider: CapacityProvider | None) -> None:

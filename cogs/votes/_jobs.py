@@ -19,6 +19,7 @@ from bot.domain import votes as rules
 from bot.domain.outcome import Counted
 from bot.domain.vote_types import Vote, VoteState
 from bot.scheduler import Job, JobContext, JobOutcome, backoff
+from bot.services import vote_cleanup
 from bot.services import votes as service
 from cogs._markers import find_marker
 from cogs._text import clip
@@ -98,7 +99,7 @@ class VoteJobs:
         if (await service.get_by_id(self.bot.db, vote_id)).state == VoteState.CANCELLED:
             return JobOutcome.done("the vote was cancelled")
         counted = await service.close_vote(self.bot.db, vote_id, now=ctx.now, late=ctx.late)
-        await self.bot.scheduler.run_kind_now(service.SCRUB_JOB, ctx.now)  # key gone first
+        await self.bot.scheduler.run_kind_now(vote_cleanup.SCRUB_JOB, ctx.now)  # key gone first
         vote = counted.vote
         if vote.result_message_id is not None:
             return JobOutcome.done("result already posted")
