@@ -127,6 +127,7 @@ async def set_chapter(
 
 
 async def race_figures(db: Database, guild_id: int, race_id: int) -> RaceFigures | None:
+    """The committee's figures for the race, or None before `/capacity race` set any."""
     return (await store.race_figures(db, guild_id)).get(race_id)
 
 
