@@ -20,9 +20,12 @@ for its marker in the channel's recent messages before posting again.
 
 Call `start()` after every feature has registered its handlers (end of `setup_hook`):
 it settles rows of unknown kinds as `failed`, re-runs recovered `running` rows, and arms
-every pending row; overdue ones fire at once and their handler decides what late means.
-A sweep every `sweep_every` also runs anything due that no timer woke (a lost timer, a
-schedule inside a transaction that was armed before its row existed).
+every pending row due within `arm_horizon`; overdue ones fire at once and their handler
+decides what late means. A sweep every `sweep_every` arms the rows that have come within
+the horizon since, and runs anything due that no timer woke (a lost timer, a schedule
+inside a transaction that was armed before its row existed). Only near rows hold a timer:
+a thousand race plans make tens of thousands of reminder rows months ahead, and arming
+them all at start-up would hold the event loop for seconds.
 
 This module imports no discord: the handlers (in features) do the posting.
 """
@@ -59,6 +62,8 @@ log = logging.getLogger("endorsebot.scheduler")
 # A job that fires this long after its due time counts as late (a timer is never exact,
 # and a vote close 2 s after 18:00 should not say "sorry, this is late").
 ON_TIME_SLACK = timedelta(seconds=60)
+# Rows due further ahead than this get their timer from a later sweep (see the docstring).
+ARM_HORIZON = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +132,14 @@ class Scheduler:
         clock: Callable[[], datetime] = _utcnow,
         *,
         sweep_every: timedelta = timedelta(minutes=1),
+        arm_horizon: timedelta = ARM_HORIZON,
     ) -> None:
+        if arm_horizon <= sweep_every:
+            raise ValueError("arm_horizon must be longer than sweep_every")
         self._db = db
         self._clock = clock
         self._sweep_every = sweep_every
+        self._horizon = arm_horizon
         self._handlers: dict[str, _Registration] = {}
         self._recover: set[int] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -236,7 +245,7 @@ class Scheduler:
             timezone=UTC,
         )
         now = self._clock()
-        for job in await jobs.unfinished(self._db):
+        for job in await jobs.unfinished(self._db, until=now + self._horizon):
             if job.kind not in self._handlers:
                 await self._fail_unknown(job, now)
             elif job.state == "running":
@@ -305,6 +314,9 @@ class Scheduler:
         not pending or not due by then. Public for callers that wrote rows themselves."""
         if self._timer is None:
             return  # not started: `start()` arms every pending row
+        if due_at > self._clock() + self._horizon:
+            self._disarm(job_id)  # a sweep arms it once it comes within the horizon
+            return
         self._timer.add_job(
             self._wake,
             "date",
@@ -328,7 +340,22 @@ class Scheduler:
         self._spawn(self._fire(job_id))
 
     async def _wake_sweep(self) -> None:
-        self._spawn(self.run_due())
+        self._spawn(self._sweep())
+
+    async def _sweep(self) -> None:
+        await self.arm_upcoming()
+        await self.run_due()
+
+    async def arm_upcoming(self) -> int:
+        """Arm every pending row now within the horizon that has no timer; how many."""
+        if self._timer is None:
+            return 0
+        armed = 0
+        for job in await jobs.due(self._db, self._clock() + self._horizon):
+            if self._timer.get_job(jobs.marker_for(job.id)) is None:
+                self.arm(job.id, job.due_at)
+                armed += 1
+        return armed
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(self._logged(coro))

@@ -171,11 +171,20 @@ async def get_in(conn: aiosqlite.Connection, job_id: int) -> Job | None:
     return _job(row) if row is not None else None
 
 
-async def unfinished(db: Database) -> list[Job]:
-    """Every pending or running job, earliest first: what the scheduler rebuilds from."""
-    rows = await db.fetchall(
-        "SELECT * FROM scheduled_jobs WHERE state IN ('pending', 'running') ORDER BY due_at, id"
-    )
+async def unfinished(db: Database, *, until: datetime | None = None) -> list[Job]:
+    """Every running job and every pending one (due by `until`, if given), earliest first:
+    what the scheduler rebuilds from."""
+    if until is None:
+        rows = await db.fetchall(
+            "SELECT * FROM scheduled_jobs WHERE state IN ('pending', 'running')"
+            " ORDER BY due_at, id"
+        )
+    else:
+        rows = await db.fetchall(
+            "SELECT * FROM scheduled_jobs WHERE state = 'running'"
+            " OR (state = 'pending' AND due_at <= ?) ORDER BY due_at, id",
+            (to_text(until),),
+        )
     return [_job(r) for r in rows]
 
 

@@ -440,3 +440,36 @@ async def test_a_retry_keeps_the_row_and_its_marker_and_survives_a_restart(
     assert await second.run_due() == {job_id: "done"}
     assert seen == [(f"job:{job_id}", 0), (f"job:{job_id}", 1), (f"job:{job_id}", 2)]
     assert await state_of(db, job_id) == ("done", "posted")
+
+
+async def test_only_rows_within_the_horizon_hold_a_timer_and_the_sweep_arms_the_rest(
+    db: Database, make_scheduler: Callable[..., Scheduler], caplog: pytest.LogCaptureFixture
+) -> None:
+    near = await add_row(db, "vote.close", T0 + timedelta(minutes=10))
+    far = await add_row(db, "vote.close", T0 + timedelta(days=3))
+    clock = Clock(T0)
+    scheduler = make_scheduler(clock)
+    scheduler.register("vote.close", Recorder())
+    with caplog.at_level(logging.INFO, logger="endorsebot.scheduler"):
+        await scheduler.start()
+    assert "scheduler started: 1 timers" in caplog.text  # the near row only
+    assert await scheduler.arm_upcoming() == 0
+    clock.now = T0 + timedelta(days=3) - timedelta(minutes=30)
+    assert await scheduler.arm_upcoming() == 1  # the far row has come within the horizon
+    assert await scheduler.arm_upcoming() == 0
+    clock.now = T0 + timedelta(days=3)
+    assert await scheduler.run_due() == {near: "done", far: "done"}
+
+
+async def test_a_row_beyond_the_horizon_at_start_up_still_fires_by_itself(db: Database) -> None:
+    job_id = await add_row(db, "vote.close", datetime.now(UTC) + timedelta(seconds=1.5))
+    scheduler = Scheduler(db, sweep_every=timedelta(seconds=0.2), arm_horizon=timedelta(seconds=1))
+    handler = Recorder()
+    scheduler.register("vote.close", handler)
+    await scheduler.start()
+    try:
+        assert await wait_for_state(db, job_id, within=6) == "done"
+        [(_, ctx)] = handler.calls
+        assert not ctx.late
+    finally:
+        await scheduler.shutdown(wait=1)
