@@ -214,9 +214,46 @@ class InteractionsMixin:
         self.delete_message(self._followup_msg(it, mid))
         return None
 
+    def _dm_interaction_payload(self, it: Interaction) -> dict:
+        """An interaction in the bot's DM with a user (context 1, BOT_DM): docs "Interaction
+        Object": `user` instead of `member`, no guild; a guild install's owner key is "0"."""
+        from .state import Perm
+
+        dm_perms = (
+            Perm.VIEW_CHANNEL
+            | Perm.SEND_MESSAGES
+            | Perm.EMBED_LINKS
+            | Perm.ATTACH_FILES
+            | Perm.READ_MESSAGE_HISTORY
+            | Perm.ADD_REACTIONS
+            | Perm.USE_EXTERNAL_EMOJIS
+        )
+        payload: dict[str, Any] = {
+            "id": it.id,
+            "application_id": self.application_id,
+            "type": it.type,
+            "token": it.token,
+            "version": 1,
+            "data": it.data,
+            "channel_id": it.channel.id,
+            "channel": it.channel.wire(),
+            "user": it.member.user.wire(),
+            "app_permissions": str(dm_perms),
+            "locale": "en-US",
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+            "attachment_size_limit": self.attachment_size_limit,
+        }
+        if it.source_message_id and it.source_message_id in self.messages:
+            payload["message"] = self.wire_message(self.messages[it.source_message_id])
+        return payload
+
     def interaction_payload(self, it: Interaction) -> dict:
         guild = it.channel.guild
-        assert guild is not None, "fakediscord: interactions are only modelled in guilds"
+        if guild is None:
+            return self._dm_interaction_payload(it)
         member_perms = guild.permissions_in(it.member, it.channel)
         app_perms = guild.permissions_in(guild.bot_member, it.channel)
         payload: dict[str, Any] = {
@@ -254,6 +291,8 @@ class InteractionsMixin:
     ) -> Interaction:
         if not any(s.identified for s in self.sessions):
             raise RuntimeError("fakediscord: no bot is connected to the gateway")
+        if channel.type == 1 and (channel.recipient is None or channel.recipient.id != member.id):
+            raise PermissionError("fakediscord: only the DM's recipient can act in it")
         it = Interaction(self, type, member, channel, data)
         it.source_message_id = source_message_id
         it.payload = self.interaction_payload(it)

@@ -426,3 +426,32 @@ async def test_attachment_option(fake, world):
     async with running(build(fake, world.guild.id, []), fake):
         r = await world.alice.slash("upload", file=("slate.csv", b"ana,ben", "text/csv"))
         assert r.content == "slate.csv:ana,ben"
+
+
+@pytest.mark.asyncio
+async def test_a_button_and_a_modal_in_a_dm_reach_the_bot_without_a_guild(fake, world):
+    """Docs "Interaction Object": in the bot's DM an interaction has `user`, no `member`
+    and no guild (context 1, BOT_DM); only the DM's recipient can press its buttons."""
+    seen: list = []
+    bot = build(fake, world.guild.id, [])
+
+    class DmForm(ui.View):
+        @ui.button(label="Start", custom_id="dm:start")
+        async def start(self, interaction: discord.Interaction, button: ui.Button) -> None:
+            seen.append((interaction.guild_id, type(interaction.user).__name__))
+            await interaction.response.send_modal(RowModal())
+
+    @bot.tree.command(name="dmform", description="DM a form", guild=discord.Object(world.guild.id))
+    async def dmform(interaction: discord.Interaction) -> None:
+        await interaction.user.send("Your form", view=DmForm())
+        await interaction.response.send_message("sent", ephemeral=True)
+
+    async with running(bot, fake):
+        await world.alice.slash("dmform")
+        dm = fake.dms_to(world.alice)[-1]
+        with pytest.raises(PermissionError):
+            await world.bob.click(dm, "dm:start")
+        opened = await world.alice.click(dm, "dm:start")
+        assert seen == [(None, "User")]
+        done = await world.alice.submit_modal(opened, {"answer": "yes"})
+        assert done.content == "got 'yes' / ''" and done.ephemeral
