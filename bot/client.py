@@ -29,6 +29,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.races",
     "cogs.plans",
     "cogs.capacity",  # after cogs.votes: it fills the vote announcement's capacity hook
+    "cogs.questionnaires",
 )
 
 

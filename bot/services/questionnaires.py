@@ -264,7 +264,8 @@ async def answered_by(db: Database, guild_id: int, user_id: int) -> list[Sheet]:
     return await store.sheets_answered_by(db, guild_id, user_id)
 
 
-def _own(sheet: Sheet, user_id: int) -> None:
+def check_can_fill(sheet: Sheet, user_id: int) -> None:
+    """Refused unless `user_id` may fill the questionnaire and it is still open."""
     if sheet.respondent_id != user_id:
         raise NotYours()
     if sheet.status is not SheetStatus.OPEN:
@@ -289,7 +290,7 @@ async def save_page(
         sheet = await store.get_sheet(conn, sheet_id)
         if sheet is None:
             raise NotFound("This questionnaire no longer exists.")
-        _own(sheet, user_id)
+        check_can_fill(sheet, user_id)
         form = _form(await store.template_source(conn, sheet.template_id), sheet.red_lines)
         if not 1 <= page <= len(form.pages):
             raise InvalidInput("That page does not exist.")
@@ -309,14 +310,14 @@ async def save_page(
 async def submit(db: Database, *, sheet_id: int, user_id: int, now: datetime) -> Filled:
     """Lock the answers; refused with `Incomplete` while a required answer is missing."""
     current = await filled(db, sheet_id)
-    _own(current.sheet, user_id)
+    check_can_fill(current.sheet, user_id)
     missing = current.missing()
     if missing:
         raise Incomplete(missing)
     async with db.transaction() as conn:
         sheet = await store.get_sheet(conn, sheet_id)
         assert sheet is not None
-        _own(sheet, user_id)
+        check_can_fill(sheet, user_id)
         await store.set_status(conn, sheet_id, SheetStatus.SUBMITTED, actor_id=user_id, now=now)
         candidate = await race_store.get_candidate(conn, sheet.guild_id, sheet.candidate_id)
         assert candidate is not None

@@ -1,0 +1,179 @@
+"""The candidate's path through a questionnaire: pages, review, submit, and the report the
+committee gets in its review channel; also the race page's questionnaire section (order 30).
+
+Works in the bot's DM (no guild in the interaction: the questionnaire says which chapter)
+and in the server (ephemeral replies), the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.discord_errors import report
+from bot.domain.questionnaire_sheet import Filled
+from bot.domain.races import Candidate, Race
+from bot.services import chapters as chapter_service
+from bot.services import questionnaires as service
+from bot.services import races as race_service
+from cogs.questionnaires import _render, _views
+from cogs.races.sections import RaceSection, RaceViewer
+
+if TYPE_CHECKING:
+    from bot.client import EndorseBot
+
+log = logging.getLogger("endorsebot.questionnaires")
+
+
+class QuestionnaireCog(commands.Cog, name="Questionnaires"):
+    def __init__(self, bot: EndorseBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*_views.DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*_views.DYNAMIC_ITEMS)
+
+    async def _guard(
+        self, interaction: discord.Interaction, what: str, run: Callable[[], Awaitable[None]]
+    ) -> None:
+        try:
+            await run()
+        except Exception as error:
+            await report(interaction, error, where=f"questionnaire {what}")
+
+    async def _subject(self, filled: Filled) -> tuple[Race, Candidate]:
+        sheet = filled.sheet
+        race = await race_service.get_race(self.bot.db, sheet.guild_id, sheet.race_id)
+        candidate = await race_service.get_candidate(
+            self.bot.db, sheet.guild_id, sheet.candidate_id
+        )
+        return race, candidate
+
+    # --- the candidate's path --------------------------------------------------------------
+
+    async def open_page(
+        self, interaction: discord.Interaction, sheet_id: int, page: int, *, resume: bool = False
+    ) -> None:
+        async def run() -> None:
+            filled = await service.filled(self.bot.db, sheet_id)
+            service.check_can_fill(filled.sheet, interaction.user.id)
+            number = _views.resume_page(filled) if resume else page
+            number = max(1, min(number, len(filled.form.pages)))
+            await interaction.response.send_modal(_views.page_modal(filled, number))
+
+        await self._guard(interaction, "page", run)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        found = _views.parse_modal(str((interaction.data or {}).get("custom_id", "")))
+        if found is None:
+            return
+        sheet_id, page = found
+
+        async def run() -> None:
+            typed = _views.submitted_values(dict(interaction.data or {}))
+            problems = await service.save_page(
+                self.bot.db,
+                sheet_id=sheet_id,
+                user_id=interaction.user.id,
+                page=page,
+                typed=typed,
+                now=self.bot.clock(),
+            )
+            # Committed above: only now is the page acknowledged.
+            filled = await service.filled(self.bot.db, sheet_id)
+            await interaction.response.send_message(
+                _render.page_saved(filled, page, problems),
+                view=_views.after_page(filled, page, bool(problems)),
+                ephemeral=True,
+            )
+
+        await self._guard(interaction, "page submit", run)
+
+    async def show_review(self, interaction: discord.Interaction, sheet_id: int) -> None:
+        async def run() -> None:
+            filled = await service.filled(self.bot.db, sheet_id)
+            service.check_can_fill(filled.sheet, interaction.user.id)
+            _, candidate = await self._subject(filled)
+            await interaction.response.send_message(
+                embed=_render.review(filled, candidate),
+                view=_views.review_view(filled),
+                ephemeral=True,
+            )
+
+        await self._guard(interaction, "review", run)
+
+    async def submit(self, interaction: discord.Interaction, sheet_id: int) -> None:
+        async def run() -> None:
+            filled = await service.submit(
+                self.bot.db, sheet_id=sheet_id, user_id=interaction.user.id, now=self.bot.clock()
+            )
+            await interaction.response.send_message(
+                "Submitted: thank you. Your answers are locked and the chapter's electoral "
+                "committee has them. If something must change, ask the committee to reopen it.",
+                ephemeral=True,
+            )
+            await self.post_report(filled)
+
+        await self._guard(interaction, "submit", run)
+
+    # --- the committee's report ------------------------------------------------------------
+
+    async def report_parts(self, filled: Filled) -> tuple[list[discord.Embed], discord.File]:
+        race, candidate = await self._subject(filled)
+        criteria = await service.report(
+            self.bot.db, race=race, candidate=candidate, now=self.bot.clock()
+        )
+        embeds = [
+            _render.summary(filled, race, candidate, criteria),
+            _render.criteria(criteria, candidate),
+        ]
+        return embeds, _render.answers_file(filled, race, candidate)
+
+    async def post_report(self, filled: Filled) -> None:
+        """Summary, criteria report and the full answers, in the committee's review channel."""
+        config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
+        channel = self.bot.get_channel(config.review_channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            log.warning("review channel of guild %s is gone", filled.sheet.guild_id)
+            return
+        embeds, file = await self.report_parts(filled)
+        try:
+            await channel.send(embeds=embeds, file=file)
+        except discord.HTTPException as error:
+            log.warning("could not post questionnaire %s: %s", filled.sheet.id, error.code)
+
+    async def tell_committee(self, guild_id: int, text: str) -> None:
+        config = await chapter_service.require(self.bot.db, guild_id)
+        channel = self.bot.get_channel(config.review_channel_id)
+        if isinstance(channel, discord.abc.Messageable):
+            try:
+                await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException as error:
+                log.warning("could not tell the committee of guild %s: %s", guild_id, error.code)
+
+    # --- the race page ---------------------------------------------------------------------
+
+    async def race_sections(self, race: Race, viewer: RaceViewer) -> list[RaceSection]:
+        candidates = await race_service.list_candidates(self.bot.db, race.guild_id, race.id)
+        categories = (
+            await service.categories_for_race(self.bot.db, race.guild_id, race.id)
+            if viewer.committee
+            else {}
+        )
+        entries = [
+            (c, await service.for_candidate(self.bot.db, race.guild_id, c.id), categories.get(c.id))
+            for c in candidates
+        ]
+        body = _render.section(entries, viewer.committee)
+        if not body:
+            return []
+        return [RaceSection("Questionnaires", body, order=30)]

@@ -1,0 +1,151 @@
+"""A candidate answers the questionnaire in Discord; the committee gets the report.
+
+Issue 15's "Done when", through the real client against the loopback Discord (the SIGKILL
+with a page open is in test_questionnaires_restart.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.questionnaire_helpers import (
+    PAGE1,
+    PAGE3,
+    button,
+    modal_inputs,
+    race_with,
+    red_line_key,
+    report_post,
+)
+from tests.fakediscord import message_text
+
+pytestmark = pytest.mark.asyncio
+RACE = "City Council D3"
+
+
+async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapter) -> None:
+    rosa = chapter.guild.add_member("rosa")
+    await race_with(chapter, "Rosa Ortiz", members={"Rosa Ortiz": rosa})
+    org = chapter.organiser
+    added = await org.slash(
+        "questionnaire redline add",
+        question="Will you refuse money from police unions?",
+        required_answer=True,
+    )
+    assert "Red line 1 added" in added.content
+    sent = await org.slash(
+        "questionnaire send", race=RACE, candidate="Rosa Ortiz", deadline="in 14d"
+    )
+    assert "Sent to **Rosa Ortiz** by DM" in sent.content and sent.ephemeral
+    invite = chapter.fake.dms_to(rosa)[-1]
+    assert "16 questions on 4 pages" in invite["content"] and "<t:" in invite["content"]
+
+    # Page 1: yes/no radios and a date.
+    page = await rosa.click(invite, button(invite, "Start"))
+    assert page.modal["title"].startswith("Page 1 of 4")
+    assert modal_inputs(page.modal)["dsa_member"]["type"] == 21
+    saved = await rosa.submit_modal(page, PAGE1)
+    assert saved.content == "Page 1 of 4 saved." and saved.ephemeral
+    # Page 2 is prefilled from the race register; the candidate confirms.
+    page = await rosa.click(saved.message, button(saved.message, "Next"))
+    office = modal_inputs(page.modal)["office_kind"]
+    assert [o["value"] for o in office["options"] if o.get("default")] == ["legislative"]
+    saved = await rosa.submit_modal(
+        page, {"seat": "open", "supporters": "SEIU 1199, the tenants' union."}
+    )
+    # Page 3: an invalid number is offered back with the reason and what was typed.
+    page = await rosa.click(saved.message, button(saved.message, "Next"))
+    bad = await rosa.submit_modal(page, {**PAGE3, "volunteers": "lots"})
+    assert "is not a whole number" in bad.content
+    fix = await rosa.click(bad.message, button(bad.message, "Fix page 3"))
+    kept = modal_inputs(fix.modal)
+    assert kept["volunteers"]["value"] == "lots" and kept["why_us"]["value"] == "W" * 4000
+    fixed = await rosa.submit_modal(fix, {"volunteers": "120"})
+    assert fixed.content == "Page 3 of 4 saved."
+    # She stops here; later, Resume opens the first unanswered page: the red lines.
+    page = await rosa.click(invite, button(invite, "Resume"))
+    assert page.modal["title"].startswith("Page 4 of 4")
+    last = await rosa.submit_modal(page, {red_line_key(page.modal): "yes"})
+    review = await rosa.click(last.message, button(last.message, "Review"))
+    assert "Everything is answered" in review.embed["footer"]["text"]
+    done = await rosa.click(review.message, button(review.message, "Submit"))
+    assert done.content.startswith("Submitted")
+
+    # The committee's review channel: summary, criteria report, full answers attached.
+    post = await report_post(chapter, "Rosa Ortiz")
+    text = message_text(post)
+    assert "Criteria report: Rosa Ortiz" in text and "Undecided" in text
+    assert "Rooted in the chapter's internal life: committee has not assessed it" in text
+    attached = post["attachments"][0]
+    assert attached["filename"].endswith(".md") and ("W" * 4000).encode() in attached["data"]
+    assessed = await org.slash(
+        "candidate assess",
+        race=RACE,
+        candidate="Rosa Ortiz",
+        rooted=True,
+        viable=True,
+        prominent=False,
+        coheres_labor=False,
+    )
+    assert "Proposed: Cadre candidate" in message_text(assessed.message)
+
+    compared = await org.slash("questionnaire compare", race=RACE)
+    files = {a["filename"]: a["data"].decode() for a in compared.attachments}
+    assert "| Question | Rosa Ortiz |" in files["compare-race-1.md"]
+    assert "Your top three priorities" in files["compare-race-1.csv"]
+
+    # Members read answers only once published.
+    refused = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
+    assert "not published" in refused.content and not refused.attachments
+    await org.slash("questionnaire publish", race=RACE, candidate="Rosa Ortiz")
+    assert "Rosa Ortiz" in message_text(chapter.votes.messages[-1])
+    read = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
+    assert b"Rent control" in read.attachments[0]["data"]
+    assert "Criteria report" not in message_text(read.message)
+    page = await chapter.alice.slash("race show", race=RACE)
+    assert "Rosa Ortiz**: published" in message_text(page.message)
+
+
+async def test_red_line_closed_dms_and_committee_entry(chapter) -> None:
+    bob = chapter.bob
+    bob.dms_open = False
+    await race_with(chapter, "Bob Brown", "Cy Offline", members={"Bob Brown": bob})
+    org = chapter.organiser
+    await org.slash("questionnaire redline add", question="Rent control now?", required_answer=True)
+
+    # Closed DMs: the committee is told, and the candidate answers in the server.
+    sent = await org.slash("questionnaire send", race=RACE, candidate="Bob Brown")
+    assert "does not accept DMs" in sent.content
+    assert "/questionnaire answer" in message_text(chapter.review.messages[-1])
+    waiting = await bob.slash("questionnaire answer")
+    assert waiting.ephemeral
+    page = await bob.click(waiting.message, button(waiting.message, "Start"))
+    await bob.submit_modal(page, PAGE1)
+    jump = await bob.click(waiting.message, button(waiting.message, "Resume"))
+    assert jump.modal["title"].startswith("Page 2")
+
+    # A candidate not on Discord: a committee member types their answers.
+    entry = await org.slash("questionnaire enter", race=RACE, candidate="Cy Offline")
+    page = await org.click(entry.message, button(entry.message, "Start"))
+    saved = await org.submit_modal(page, {**PAGE1, "dsa_member": "no"})
+    for number in (2, 3):
+        page = await org.click(saved.message, button(saved.message, "Next"))
+        values = {"seat": "open", "supporters": "none"} if number == 2 else PAGE3
+        saved = await org.submit_modal(page, values)
+    page = await org.click(saved.message, button(saved.message, "Next"))
+    saved = await org.submit_modal(page, {red_line_key(page.modal): "no"})
+    review = await org.click(saved.message, button(saved.message, "Review"))
+    await org.click(review.message, button(review.message, "Submit"))
+    post = await report_post(chapter, "Cy Offline")
+    text = message_text(post)
+    assert "Do not endorse: a red line is crossed" in text
+    assert f"<@{org.id}> (committee)" in text
+    assert f"entered by committee member <@{org.id}>".encode() in post["attachments"][0]["data"]
+
+    # Others cannot press the candidate's buttons, and the locked answers stay locked.
+    other = await chapter.alice.click(waiting.message, button(waiting.message, "Start"))
+    assert "not yours" in other.content
+    again = await org.click(entry.message, button(entry.message, "Start"))
+    assert "submitted and locked" in again.content
+    shown = await org.slash("race show", race=RACE)
+    assert "Cy Offline**: Submitted; proposed: Do not endorse" in message_text(shown.message)
