@@ -439,11 +439,10 @@ async def assess(
 
 
 async def _capacity_fits(db: Database, guild_id: int, race_id: int, now: datetime) -> bool | None:
-    try:
-        from bot.services.capacity import race_fits  # type: ignore[attr-defined]
-    except ImportError:  # the capacity ledger is not part of this install
-        return None
-    return await race_fits(db, guild_id, race_id, now=now)
+    # Imported here: the capacity service imports this module (categories_for_race).
+    from bot.services import capacity
+
+    return await capacity.race_fits(db, guild_id, race_id, now=now)
 
 
 async def _facts(
@@ -468,6 +467,16 @@ async def report(
     assessment and, where the capacity ledger knows the race, whether it fits."""
     fits = await _capacity_fits(db, race.guild_id, race.id, now)
     return classify(await _facts(db, race, candidate, fits))
+
+
+async def proposals_for_race(db: Database, race: Race, *, now: datetime) -> dict[int, Category]:
+    """Candidate id -> the category each candidate's full criteria report proposes (viable
+    path from the capacity ledger where it knows the race): what the race page shows."""
+    fits = await _capacity_fits(db, race.guild_id, race.id, now)
+    return {
+        candidate.id: classify(await _facts(db, race, candidate, fits)).category
+        for candidate in await race_store.list_candidates(db, race.guild_id, race.id)
+    }
 
 
 async def categories_for_race(db: Database, guild_id: int, race_id: int) -> dict[int, Category]:

@@ -238,6 +238,7 @@ class QuestionnaireCommands(commands.Cog):
         embed = _render.summary(filled, found, who, None)
         if isinstance(channel, discord.abc.Messageable):
             await channel.send(embed=embed, file=_render.answers_file(filled, found, who))
+        await self.flow.refresh_votes(found)
         await interaction.followup.send(
             f"**{who.name}**'s answers are published in <#{config.votes_channel_id}>.",
             ephemeral=True,

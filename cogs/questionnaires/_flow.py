@@ -15,11 +15,13 @@ import discord
 from discord.ext import commands
 
 from bot.discord_errors import report
-from bot.domain.questionnaire_sheet import Filled
+from bot.domain.questionnaire_sheet import Filled, SheetStatus
 from bot.domain.races import Candidate, Race
+from bot.domain.vote_types import Vote, VoteState
 from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
 from bot.services import races as race_service
+from bot.services import votes as vote_service
 from cogs.questionnaires import _render, _views
 from cogs.races.sections import RaceSection, RaceViewer
 
@@ -35,9 +37,25 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*_views.DYNAMIC_ITEMS)
+        votes = self.bot.get_cog("Votes")
+        if votes is not None:
+            votes.set_questionnaire_provider(self.vote_links)  # type: ignore[attr-defined]
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*_views.DYNAMIC_ITEMS)
+        votes = self.bot.get_cog("Votes")
+        if votes is not None:
+            votes.set_questionnaire_provider(None)  # type: ignore[attr-defined]
+
+    async def vote_links(self, vote: Vote) -> str | None:
+        """The vote announcement's line: whose answers members can read before voting."""
+        race = await race_service.get_race(self.bot.db, vote.guild_id, vote.race_id)
+        names = [
+            (await self._subject(f))[1].name
+            for f in await service.for_race(self.bot.db, vote.guild_id, vote.race_id)
+            if f.sheet.status is SheetStatus.PUBLISHED
+        ]
+        return _render.vote_links(race, names) if names else None
 
     async def _guard(
         self, interaction: discord.Interaction, what: str, run: Callable[[], Awaitable[None]]
@@ -160,12 +178,24 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
             except discord.HTTPException as error:
                 log.warning("could not tell the committee of guild %s: %s", guild_id, error.code)
 
+    async def refresh_votes(self, race: Race) -> None:
+        """Redraw the race's open vote announcements, so they name newly published answers."""
+        votes = self.bot.get_cog("Votes")
+        if votes is None:
+            return
+        for vote in await vote_service.list_votes(self.bot.db, race.guild_id):
+            if vote.race_id == race.id and vote.state is VoteState.OPEN:
+                try:
+                    await votes.turnout.edit_announcement(vote)  # type: ignore[attr-defined]
+                except discord.HTTPException as error:
+                    log.warning("could not redraw vote %s: %s", vote.id, error.code)
+
     # --- the race page ---------------------------------------------------------------------
 
     async def race_sections(self, race: Race, viewer: RaceViewer) -> list[RaceSection]:
         candidates = await race_service.list_candidates(self.bot.db, race.guild_id, race.id)
         categories = (
-            await service.categories_for_race(self.bot.db, race.guild_id, race.id)
+            await service.proposals_for_race(self.bot.db, race, now=viewer.now)
             if viewer.committee
             else {}
         )

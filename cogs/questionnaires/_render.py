@@ -217,3 +217,11 @@ def section(
 
 def when(dt: datetime | None) -> str:
     return timestamp(dt, "f") if dt else "no deadline"
+
+
+def vote_links(race: Race, names: Sequence[str]) -> str:
+    listed = ", ".join(f"**{name}**" for name in names)
+    return (
+        f"Read the published answers of {listed} before you vote: "
+        f"`/questionnaire read race:{race.office}`."
+    )

@@ -34,7 +34,7 @@ from cogs.votes._cleanup import CleanupJob
 from cogs.votes._committee import CommitteeCommands
 from cogs.votes._group import vote_choices, vote_group, vote_id
 from cogs.votes._jobs import VoteJobs
-from cogs.votes._turnout import CapacityProvider, TurnoutUpdater
+from cogs.votes._turnout import CapacityProvider, QuestionnaireProvider, TurnoutUpdater
 from cogs.votes._views import (
     DYNAMIC_ITEMS,
     CandidatesModal,
@@ -78,6 +78,10 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     def set_capacity_provider(self, provider: CapacityProvider | None) -> None:
         """The capacity feature fills the announcement's capacity warning through this."""
         self.turnout.capacity_provider = provider
+
+    def set_questionnaire_provider(self, provider: QuestionnaireProvider | None) -> None:
+        """The questionnaire feature names the race's published questionnaires through this."""
+        self.turnout.questionnaire_provider = provider
 
     # --- the race page ------------------------------------------------------------------------
 

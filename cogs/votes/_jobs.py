@@ -84,6 +84,7 @@ class VoteJobs:
                     voted=0,
                     marker=job.marker,
                     capacity_warning=await self.turnout.capacity_warning(vote),
+                    questionnaires=await self.turnout.questionnaire_links(vote),
                 ),
                 view=announcement_view(vote.id),
             )

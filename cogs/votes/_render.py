@@ -74,6 +74,7 @@ def announcement(
     marker: str | None,
     capacity_warning: str | None = None,
     paper: int = 0,
+    questionnaires: str | None = None,
 ) -> discord.Embed:
     """The public announcement: what is decided, the rules, the close, the turnout."""
     closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
@@ -128,6 +129,12 @@ def announcement(
                 FIELD_MAX,
                 "…",
             ),
+            inline=False,
+        )
+    if questionnaires:
+        embed.add_field(
+            name="Candidates' questionnaires",
+            value=clip(questionnaires, FIELD_MAX, "…"),
             inline=False,
         )
     if capacity_warning:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("endorsebot.votes")
 
 CapacityProvider = Callable[[Vote], Awaitable[str | None]]
+# The questionnaire feature's line naming the race's published questionnaires.
+QuestionnaireProvider = Callable[[Vote], Awaitable[str | None]]
 
 
 class TurnoutUpdater:
@@ -33,6 +35,7 @@ class TurnoutUpdater:
     def __init__(self, bot: EndorseBot) -> None:
         self.bot = bot
         self.capacity_provider: CapacityProvider | None = None
+        self.questionnaire_provider: QuestionnaireProvider | None = None
         self._pending: dict[int, asyncio.Task[None]] = {}
 
     def changed(self, vote: Vote) -> None:
@@ -75,6 +78,7 @@ class TurnoutUpdater:
             paper=await vote_admin.paper_count(self.bot.db, vote),
             marker=marker or (f"job:{vote.open_job_id}" if vote.open_job_id else None),
             capacity_warning=await self.capacity_warning(vote),
+            questionnaires=await self.questionnaire_links(vote),
         )
         closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
         await channel.get_partial_message(vote.message_id).edit(
@@ -89,4 +93,14 @@ class TurnoutUpdater:
             return await self.capacity_provider(vote)
         except Exception as error:
             log.warning("capacity warning for vote %s failed: %s", vote.id, type(error).__name__)
+            return None
+
+    async def questionnaire_links(self, vote: Vote) -> str | None:
+        """The questionnaire feature's pointer to the race's published answers, if any."""
+        if self.questionnaire_provider is None:
+            return None
+        try:
+            return await self.questionnaire_provider(vote)
+        except Exception as error:
+            log.warning("questionnaires for vote %s failed: %s", vote.id, type(error).__name__)
             return None

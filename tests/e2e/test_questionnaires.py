@@ -17,6 +17,7 @@ from tests.e2e.questionnaire_helpers import (
     red_line_key,
     report_post,
 )
+from tests.e2e.votes_helpers import create_vote, wait_announcement
 from tests.fakediscord import message_text
 
 pytestmark = pytest.mark.asyncio
@@ -25,7 +26,7 @@ RACE = "City Council D3"
 
 async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapter) -> None:
     rosa = chapter.guild.add_member("rosa")
-    await race_with(chapter, "Rosa Ortiz", members={"Rosa Ortiz": rosa})
+    race = await race_with(chapter, "Rosa Ortiz", members={"Rosa Ortiz": rosa})
     org = chapter.organiser
     added = await org.slash(
         "questionnaire redline add",
@@ -94,11 +95,16 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
     assert "| Question | Rosa Ortiz |" in files["compare-race-1.md"]
     assert "Your top three priorities" in files["compare-race-1.csv"]
 
-    # Members read answers only once published.
+    # Members read answers only once published; the race's vote announcement names them.
+    vote = await create_vote(chapter, race)
+    announcement = await wait_announcement(chapter, vote.id)
+    assert "published answers" not in message_text(announcement)
     refused = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     assert "not published" in refused.content and not refused.attachments
     await org.slash("questionnaire publish", race=RACE, candidate="Rosa Ortiz")
     assert "Rosa Ortiz" in message_text(chapter.votes.messages[-1])
+    redrawn = message_text(chapter.fake.message(announcement["id"]))
+    assert "Read the published answers of **Rosa Ortiz** before you vote" in redrawn
     read = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     assert b"Rent control" in read.attachments[0]["data"]
     assert "Criteria report" not in message_text(read.message)

@@ -245,3 +245,46 @@ async def test_a_candidate_with_a_questionnaire_cannot_vanish(db: Database) -> N
     async with db.transaction() as conn:
         with pytest.raises(sqlite3.IntegrityError):
             await conn.execute("DELETE FROM candidates WHERE id = ?", (candidate.id,))
+
+
+async def test_viable_path_reads_the_capacity_ledger(db: Database) -> None:
+    """Cadre: "a viable path to victory (win number within the chapter's capacity)": where
+    the chapter entered capacity and the race's figures, the ledger's verdict is the input."""
+    from bot.domain.capacity import ChapterCapacity, RaceFigures
+    from bot.domain.chapters import ChapterConfig
+    from bot.domain.classify import Status
+    from bot.scheduler import JobOutcome, Scheduler
+    from bot.services import capacity, chapters
+
+    config = ChapterConfig(GUILD, (5,), 6, None, 10, 11, 12, 13, "UTC", NOW, COMMITTEE)
+    await chapters.configure(db, config, now=NOW)
+    race, candidate = await race_and_candidate(db)
+    before = await service.report(db, race=race, candidate=candidate, now=NOW)
+    assert "committee has not assessed" in before.checks[0].criteria[4].source
+    scheduler = Scheduler(db, lambda: NOW)
+
+    async def noop(job, ctx):  # type: ignore[no-untyped-def]
+        return JobOutcome.done()
+
+    scheduler.register(capacity.PACE_JOB, noop)
+    await capacity.set_chapter(
+        db,
+        scheduler,
+        guild_id=GUILD,
+        actor_id=COMMITTEE,
+        capacity=ChapterCapacity(2, 1.0),
+        tz="UTC",
+        now=NOW,
+    )
+    await capacity.set_race(
+        db,
+        guild_id=GUILD,
+        race=race,
+        actor_id=COMMITTEE,
+        figures=RaceFigures(turnout=1_000_000),
+        tz="UTC",
+        now=NOW,
+    )
+    viable = (await service.report(db, race=race, candidate=candidate, now=NOW)).checks[0]
+    assert viable.criteria[4].status is Status.NOT_MET
+    assert "capacity ledger" in viable.criteria[4].source
