@@ -155,3 +155,9 @@ async def test_red_line_closed_dms_and_committee_entry(chapter) -> None:
     assert "submitted and locked" in again.content
     shown = await org.slash("race show", race=RACE)
     assert "Cy Offline**: Submitted; proposed: Do not endorse" in message_text(shown.message)
+    reopened = await org.slash("questionnaire reopen", race=RACE, candidate="Cy Offline")
+    assert "open again" in reopened.content
+    again = await org.click(entry.message, button(entry.message, "Start"))
+    assert again.modal["title"].startswith("Page 1 of 4")
+    listed = await org.slash("questionnaire redline list")
+    assert "1. Rent control now? (required: yes)" in listed.content
