@@ -183,8 +183,8 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         votes = self.bot.get_cog("Votes")
         if votes is None:
             return
-        for vote in await vote_service.list_votes(self.bot.db, race.guild_id):
-            if vote.race_id == race.id and vote.state is VoteState.OPEN:
+        for vote in await vote_service.votes_on_race(self.bot.db, race.guild_id, race.id):
+            if vote.state is VoteState.OPEN:
                 try:
                     await votes.turnout.edit_announcement(vote)  # type: ignore[attr-defined]
                 except discord.HTTPException as error:
