@@ -23,8 +23,8 @@ from bot.domain import votes as rules
 from bot.domain.races import Race
 from bot.domain.vote_types import VoteMethod, VoteState
 from bot.domain.votes import Draft
+from bot.services import ballots, vote_admin, vote_cleanup, vote_create
 from bot.services import races as race_service
-from bot.services import vote_admin, vote_cleanup
 from bot.services import votes as service
 from cogs._common import may_autocomplete, require_committee, require_member
 from cogs._text import clip, timestamp
@@ -58,10 +58,10 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         self.bot = bot
         self.turnout = TurnoutUpdater(bot)
         self.jobs = VoteJobs(bot, self.turnout)
-        self.ballot_box = service.BallotBox(bot.db)
+        self.ballot_box = ballots.BallotBox(bot.db)
 
     async def cog_load(self) -> None:
-        word_as(service.NotOnRoll, _render.not_on_roll)
+        word_as(ballots.NotOnRoll, _render.not_on_roll)
         word_as(vote_admin.PurgeTooEarly, _render.purge_too_early)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.OPEN_JOB, self.jobs.run_open)
@@ -140,7 +140,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         config = await require_committee(interaction, "create a vote")
         chosen = await race_service.resolve_race(self.bot.db, config.guild_id, race)
         roles = tuple(r.id for r in (role, second_role) if r is not None)
-        request = service.VoteRequest(
+        request = vote_create.VoteRequest(
             guild_id=config.guild_id,
             race_id=chosen.id,
             actor_id=interaction.user.id,
@@ -178,10 +178,10 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         interaction: discord.Interaction,
         names: tuple[str, ...],
         *,
-        request: service.VoteRequest,
+        request: vote_create.VoteRequest,
     ) -> None:
         request = dataclasses.replace(request, extra_candidates=names)
-        plan = await service.plan(self.bot.db, request, now=self.bot.clock())
+        plan = await vote_create.plan(self.bot.db, request, now=self.bot.clock())
         await interaction.response.send_message(
             "Check the vote, then create it. The announcement is posted in "
             f"<#{request.channel_id}> when it opens.",
@@ -190,13 +190,13 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
             ephemeral=True,
         )
 
-    async def create(self, interaction: discord.Interaction, *, plan: service.VotePlan) -> None:
+    async def create(self, interaction: discord.Interaction, *, plan: vote_create.VotePlan) -> None:
         await require_committee(interaction, "create a vote")
         now = self.bot.clock()
         if plan.opens_at < now:  # the preview sat for a while: "now" means now
             plan = dataclasses.replace(plan, opens_at=now)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        vote = await service.create(self.bot.db, self.bot.scheduler, plan, now=now)
+        vote = await vote_create.create(self.bot.db, self.bot.scheduler, plan, now=now)
         await interaction.edit_original_response(
             content=(
                 f"Vote **#{vote.id}** on **{vote.title}** is set: it opens "
@@ -312,7 +312,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
 
     async def start_ballot(self, interaction: discord.Interaction, vote_id: int) -> None:
         vote = await service.get(self.bot.db, interaction.guild_id, vote_id)
-        await service.check_can_vote(self.bot.db, vote, interaction.user.id, self.bot.clock())
+        await ballots.check_can_vote(self.bot.db, vote, interaction.user.id, self.bot.clock())
         options = await service.option_names(self.bot.db, vote.id)
         if vote.method == VoteMethod.YES_NO:
             draft = Draft(vote.layout, 0, (rules.ABSTAIN,) * len(options))
@@ -332,7 +332,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     async def show_ballot(
         self, interaction: discord.Interaction, vote_id: int, draft: Draft
     ) -> None:
-        vote, options = await service.draft_on(
+        vote, options = await ballots.draft_on(
             self.bot.db, interaction.guild_id, vote_id, draft, now=self.bot.clock()
         )
         await interaction.response.edit_message(
@@ -343,7 +343,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     async def show_yes_no(
         self, interaction: discord.Interaction, vote_id: int, draft: Draft
     ) -> None:
-        vote, options = await service.draft_on(
+        vote, options = await ballots.draft_on(
             self.bot.db, interaction.guild_id, vote_id, draft, now=self.bot.clock()
         )
         await interaction.response.edit_message(

@@ -14,8 +14,9 @@ import discord
 from bot.domain import votes as rules
 from bot.domain.audit import AuditEntry, is_bot
 from bot.domain.vote_types import Vote, VoteState
+from bot.services.ballots import NotOnRoll
 from bot.services.vote_admin import PurgeTooEarly
-from bot.services.votes import NotOnRoll, VotePlan
+from bot.services.vote_create import VotePlan
 from cogs._common import role_name
 from cogs._text import clip, timestamp
 

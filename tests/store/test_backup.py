@@ -13,8 +13,9 @@ import pytest
 
 from bot.db import Database
 from bot.domain.votes import Draft, encode_ranking
+from bot.services import ballots
 from bot.services import votes as vote_service
-from bot.services.votes import BallotRefused
+from bot.services.ballots import BallotRefused
 from bot.store import votes as store
 from bot.store.backup import strip_open_ballots
 from tests.store.test_votes_store import (  # noqa: F401  (db: fixture)
@@ -73,7 +74,7 @@ async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp
 
 
 async def submit(database: Database, vote, member: int, ranking: tuple[int, ...]):
-    return await vote_service.submit(
+    return await ballots.submit(
         database,
         guild_id=GUILD,
         vote_id=vote.id,

@@ -16,7 +16,7 @@ from bot.db import Database, migrate
 from bot.domain.races import RaceStatus
 from bot.scheduler import Scheduler
 from bot.services import races as race_service
-from bot.services import vote_admin
+from bot.services import vote_admin, vote_create
 from bot.services import votes as service
 from bot.store import audit
 from bot.store import votes as vote_store
@@ -43,8 +43,8 @@ async def race_trail(database, race):
 
 
 async def create(database, sched, race):
-    plan = await service.plan(database, request(race), now=NOW)
-    return await service.create(database, sched, plan, now=NOW)
+    plan = await vote_create.plan(database, request(race), now=NOW)
+    return await vote_create.create(database, sched, plan, now=NOW)
 
 
 async def cancel(database, sched, vote):

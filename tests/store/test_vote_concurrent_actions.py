@@ -13,8 +13,8 @@ import pytest
 
 from bot.domain.races import RaceStatus
 from bot.errors import InvalidInput
+from bot.services import ballots, vote_admin
 from bot.services import races as race_service
-from bot.services import vote_admin
 from bot.services import votes as service
 from bot.store import votes as store
 from tests.store.test_votes_service import (  # noqa: F401  (fixtures)
@@ -65,7 +65,7 @@ async def test_an_extend_read_before_an_early_close_does_not_reopen_it(db, sched
         )
     vote = await service.get(db, GUILD, seen.id)
     assert vote.closes_at == later and vote.closed_by == 7
-    with pytest.raises(service.BallotRefused, match="closed"):
+    with pytest.raises(ballots.BallotRefused, match="closed"):
         await ballot(db, vote, 1, [0], when=later + timedelta(minutes=1))
     actions = [e.action for e in await service.audit_trail(db, vote)]
     assert "vote.extend" not in actions

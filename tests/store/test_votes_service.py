@@ -19,6 +19,7 @@ from bot.domain.tally.report import result_to_json
 from bot.domain.votes import Draft
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
+from bot.services import ballots, vote_create
 from bot.services import races as race_service
 from bot.services import votes as service
 from bot.store import jobs
@@ -83,17 +84,17 @@ def request(race, **overrides):
         closes="in 2d",
     )
     values.update(overrides)
-    return service.VoteRequest(**values)
+    return vote_create.VoteRequest(**values)
 
 
 async def open_vote(db, scheduler, race, roll, **overrides):
-    plan = await service.plan(db, request(race, **overrides), now=NOW)
-    vote = await service.create(db, scheduler, plan, now=NOW)
+    plan = await vote_create.plan(db, request(race, **overrides), now=NOW)
+    vote = await vote_create.create(db, scheduler, plan, now=NOW)
     return await service.open_vote(db, vote.id, roll, now=NOW)
 
 
 async def ballot(db, vote, member, ranking, when=NOW):
-    return await service.submit(
+    return await ballots.submit(
         db,
         guild_id=GUILD,
         vote_id=vote.id,
@@ -105,7 +106,7 @@ async def ballot(db, vote, member, ranking, when=NOW):
 
 async def test_plan_adds_new_candidates_and_no_endorsement(db):
     race = await make_race(db)
-    plan = await service.plan(db, request(race, extra_candidates=("Di", "ada", "")), now=NOW)
+    plan = await vote_create.plan(db, request(race, extra_candidates=("Di", "ada", "")), now=NOW)
     assert plan.options == ("Ada", "Bo", "Cy", "Di", "No endorsement")
     assert plan.new_candidates == ("Di",)
     assert plan.threshold == Fraction(3, 5) and plan.quorum == Fraction(1, 4)
@@ -119,13 +120,13 @@ async def test_plan_adds_new_candidates_and_no_endorsement(db):
 async def test_plan_refuses_bad_rules(db, overrides):
     race = await make_race(db)
     with pytest.raises(InvalidInput):
-        await service.plan(db, request(race, **overrides), now=NOW)
+        await vote_create.plan(db, request(race, **overrides), now=NOW)
 
 
 async def test_create_schedules_open_and_close_and_marks_the_race(db, scheduler):
     race = await make_race(db)
-    plan = await service.plan(db, request(race, extra_candidates=("Di",)), now=NOW)
-    vote = await service.create(db, scheduler, plan, now=NOW)
+    plan = await vote_create.plan(db, request(race, extra_candidates=("Di",)), now=NOW)
+    vote = await vote_create.create(db, scheduler, plan, now=NOW)
     due = {j.kind: j.due_at for j in await jobs.unfinished(db)}
     assert due == {"vote.open": NOW, "vote.close": NOW + timedelta(days=2)}
     assert (await race_service.get_race(db, GUILD, race.id)).status is RaceStatus.ENDORSEMENT_OPEN
@@ -139,12 +140,12 @@ async def test_ballots_replace_and_refusals_record_nothing(db, scheduler):
     vote = await open_vote(db, scheduler, race, [1, 2, 3])
     assert (await ballot(db, vote, 1, [0, 1])).replaced is False
     assert (await ballot(db, vote, 1, [2])).replaced is True
-    with pytest.raises(service.NotOnRoll, match="not on the roll"):
+    with pytest.raises(ballots.NotOnRoll, match="not on the roll"):
         await ballot(db, vote, 4, [0])
-    with pytest.raises(service.BallotRefused, match="twice"):
+    with pytest.raises(ballots.BallotRefused, match="twice"):
         await ballot(db, vote, 2, [0, 0])
-    with pytest.raises(service.BallotRefused, match="changed"):
-        await service.submit(
+    with pytest.raises(ballots.BallotRefused, match="changed"):
+        await ballots.submit(
             db,
             guild_id=GUILD,
             vote_id=vote.id,
@@ -152,7 +153,7 @@ async def test_ballots_replace_and_refusals_record_nothing(db, scheduler):
             draft=Draft("ffffff", 0, (0,)),
             now=NOW,
         )
-    with pytest.raises(service.BallotRefused, match="closed"):
+    with pytest.raises(ballots.BallotRefused, match="closed"):
         await ballot(db, vote, 2, [0], when=vote.closes_at)
     assert await service.turnout(db, vote) == (1, 3)
 
@@ -207,7 +208,7 @@ async def test_early_close_stops_ballots_at_once(db, scheduler):
     race = await make_race(db)
     vote = await open_vote(db, scheduler, race, [1, 2])
     await service.request_close(db, scheduler, vote, actor_id=7, now=NOW + timedelta(hours=1))
-    with pytest.raises(service.BallotRefused, match="closed"):
+    with pytest.raises(ballots.BallotRefused, match="closed"):
         await ballot(db, vote, 1, [0], when=NOW + timedelta(hours=1))
     counted = await service.close_vote(db, vote.id, now=NOW + timedelta(hours=1), late=False)
     assert counted.vote.closed_by == 7
@@ -221,7 +222,7 @@ async def test_ballot_box_commits_a_batch_and_refuses_only_the_bad_ballot(db, sc
     race = await make_race(db)
     roll = list(range(1, 41))
     vote = await open_vote(db, scheduler, race, roll)
-    box = service.BallotBox(db)
+    box = ballots.BallotBox(db)
 
     def ballot_of(member):
         ranking = (0, 0) if member == 7 else (member % 4,)  # member 7 ranks Ada twice
@@ -236,6 +237,6 @@ async def test_ballot_box_commits_a_batch_and_refuses_only_the_bad_ballot(db, sc
     outcomes = await asyncio.gather(*(ballot_of(m) for m in [*roll, 99]), return_exceptions=True)
     refused = {m for m, o in zip([*roll, 99], outcomes, strict=True) if isinstance(o, Exception)}
     assert refused == {7, 99}
-    assert isinstance(outcomes[6], service.BallotRefused)
-    assert isinstance(outcomes[-1], service.NotOnRoll)
+    assert isinstance(outcomes[6], ballots.BallotRefused)
+    assert isinstance(outcomes[-1], ballots.NotOnRoll)
     assert await service.turnout(db, vote) == (39, 40)

@@ -67,9 +67,9 @@ def embed_size(embed) -> int:
 
 
 def counted(options, ballots, v):
+    from bot.domain.outcome import Counted
     from bot.domain.tally.count import count_vote
     from bot.domain.tally.io.blt import write_blt
-    from bot.services.votes import Counted
 
     profile = profile_of(v, options, ballots)
     result = count_vote(
