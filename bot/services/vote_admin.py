@@ -23,6 +23,7 @@ from bot.services import races as race_service
 from bot.services import vote_cleanup
 from bot.services import votes as vote_service
 from bot.store import audit
+from bot.store import vote_admin as admin_store
 from bot.store import votes as store
 from bot.store.scrub import scrub
 
@@ -82,7 +83,7 @@ async def extend(
     except (TimeInputError, rules.VoteRuleError) as error:
         raise InvalidInput(str(error)) from None
     async with db.transaction() as conn:
-        if not await store.extend(conn, vote.id, new_close, seen=vote):
+        if not await admin_store.extend(conn, vote.id, new_close, seen=vote):
             raise InvalidInput(_changed_meanwhile(vote, "extend"))
         if vote.close_job_id is not None and not await scheduler.reschedule(
             vote.close_job_id, new_close, conn=conn
@@ -111,7 +112,7 @@ async def cancel(
         raise InvalidInput("Say why the vote is cancelled: members will read the reason.")
     _still_running(vote, now, "cancel")
     async with db.transaction() as conn:
-        if not await store.cancel(conn, vote, actor_id=actor_id, reason=reason, now=now):
+        if not await admin_store.cancel(conn, vote, actor_id=actor_id, reason=reason, now=now):
             raise InvalidInput(_changed_meanwhile(vote, "cancel"))
         reason_note = f"vote {vote.id} cancelled"
         if vote.open_job_id is not None:  # done already if the vote is open
@@ -195,7 +196,7 @@ async def add_paper(
         current = await store.get_vote_by_id(conn, vote.id)
         if current is None or current.state != VoteState.OPEN or now >= current.closes_at:
             raise InvalidInput(f"Vote #{vote.id} has closed; nothing was recorded.")
-        total = await store.add_paper(conn, vote, rules.encode_ranking(indexes), copies)
+        total = await admin_store.add_paper(conn, vote, rules.encode_ranking(indexes), copies)
         await audit.record(
             conn,
             guild_id=vote.guild_id,
@@ -212,7 +213,7 @@ async def add_paper(
 async def paper_count(db: Database, vote: Vote) -> int:
     if vote.state == VoteState.CLOSED and vote.paper_cast is not None:
         return vote.paper_cast
-    return await store.paper_count(db, vote.id)
+    return await admin_store.paper_count(db, vote.id)
 
 
 # --- export -------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ async def export(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> E
 
 
 async def retention_days(db: Database, guild_id: int) -> int:
-    days = await store.retention_days(db, guild_id)
+    days = await admin_store.retention_days(db, guild_id)
     return DEFAULT_RETENTION_DAYS if days is None else days
 
 
@@ -267,7 +268,7 @@ async def set_retention(db: Database, guild_id: int, days: int, *, actor_id: int
     if not 0 <= days <= MAX_RETENTION_DAYS:
         raise InvalidInput(f"Retention must be 0 to {MAX_RETENTION_DAYS} days.")
     async with db.transaction() as conn:
-        await store.set_retention_days(conn, guild_id, days, actor_id=actor_id, now=now)
+        await admin_store.set_retention_days(conn, guild_id, days, actor_id=actor_id, now=now)
         await audit.record(
             conn,
             guild_id=guild_id,
@@ -302,7 +303,7 @@ async def purge(db: Database, vote: Vote, *, actor_id: int, now: datetime) -> Vo
     if now < allowed:
         raise PurgeTooEarly(vote, days, allowed)
     async with db.transaction() as conn:
-        if not await store.purge(conn, vote.id, actor_id=actor_id, now=now):
+        if not await admin_store.purge(conn, vote.id, actor_id=actor_id, now=now):
             current = await store.get_vote_by_id(conn, vote.id)
             if current is not None and current.result is None:
                 raise InvalidInput(_still_counting(vote))

@@ -13,6 +13,7 @@ import pytest
 from bot import tally_cli
 from bot.domain.tally.io.csv import read_csv
 from bot.store import audit
+from bot.store import vote_admin as admin_store
 from bot.store import votes as vote_store
 from tests.e2e.votes_helpers import (
     cast,
@@ -139,7 +140,7 @@ async def test_paper_ballots_count_with_online_and_show_apart(chapter):
         assert bad.ephemeral and why in bad.text and "Nothing was recorded" in bad.text
     member_try = await world.alice.slash("vote paper", vote=str(vote.id), ranking="Ada Ruiz")
     assert member_try.ephemeral and "Electoral Committee" in member_try.text
-    assert await vote_store.paper_count(world.db, vote.id) == 0
+    assert await admin_store.paper_count(world.db, vote.id) == 0
 
     entered = await world.organiser.slash(
         "vote paper", vote=str(vote.id), ranking="Bo Chen > Ada Ruiz", copies=3
