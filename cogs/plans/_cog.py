@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain import plans as rules
+from bot.domain.chapters import ChapterConfig
 from bot.domain.plan_calendar import plan_ics
 from bot.domain.plans import Milestone, MilestoneStatus, PlanInputError
 from bot.domain.races import Race, local_today, parse_election_date
@@ -22,7 +23,6 @@ from bot.errors import InvalidInput, UserError
 from bot.services import plans as service
 from bot.services import races as race_service
 from bot.services.plans import PlanView
-from bot.store.chapters import ChapterConfig
 from cogs._common import require_committee, require_member
 from cogs.plans import _render
 from cogs.plans._reminders import PlanReminders, ProgressProvider

@@ -38,8 +38,6 @@ from cogs.races.sections import RaceViewer, collect_sections
 if TYPE_CHECKING:
     from bot.client import EndorseBot
 
-CHOICE_NAME_MAX = 100
-
 KIND_CHOICES = [app_commands.Choice(name=k.label, value=k.value) for k in OfficeKind]
 LINE_CHOICES = [app_commands.Choice(name=b.label, value=b.value) for b in BallotLine]
 RACE_STATUS_CHOICES = [app_commands.Choice(name=s.label, value=s.value) for s in RaceStatus]
@@ -80,13 +78,6 @@ def _cleared(text: str) -> str:
     return "" if text.strip() == "-" else text
 
 
-def race_choice(race: Race) -> app_commands.Choice[str]:
-    name = f"{race.label} · {race.status.label}"
-    if race.archived:
-        name += " · archived"
-    return app_commands.Choice(name=clip(name, CHOICE_NAME_MAX), value=str(race.id))
-
-
 class _RaceAware(commands.Cog):
     """What both cogs share: the bot, resolving a race option, and race autocomplete."""
 
@@ -108,7 +99,7 @@ class _RaceAware(commands.Cog):
         races = await race_service.race_choices(
             self.bot.db, interaction.guild_id, current, include_archived=include_archived
         )
-        return [race_choice(r) for r in races]
+        return [_render.race_choice(r) for r in races]
 
     async def _page(
         self, interaction: discord.Interaction, race: Race, config: ChapterConfig, committee: bool
@@ -494,7 +485,7 @@ class CandidateCog(_RaceAware):
         )
         return [
             app_commands.Choice(
-                name=clip(f"{c.name} · {c.status.label}", CHOICE_NAME_MAX),
+                name=clip(f"{c.name} · {c.status.label}", _render.CHOICE_NAME_MAX),
                 value=str(c.id),
             )
             for c in found
