@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot import faults
 from bot.db import Database
 from bot.domain import outcome
