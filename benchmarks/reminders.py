@@ -78,8 +78,12 @@ async def load_plans(db: Database, worlds: list, plans: int) -> list[list[int]]:
             db,
             guild_id=guild_id,
             actor_id=int(world.organiser.id),
-            draft=RaceDraft(f"Council {i}", OfficeKind.LEGISLATIVE, BallotLine.NONPARTISAN,
-                            general_date=election),  # fmt: skip
+            draft=RaceDraft(
+                f"Council {i}",
+                OfficeKind.LEGISLATIVE,
+                BallotLine.NONPARTISAN,
+                general_date=election,
+            ),  # fmt: skip
             now=now,
             tz=TZ,
         )
@@ -122,6 +126,7 @@ class BotProcess:
     async def start(self) -> float:
         """Spawn the bot; the seconds until it logged that it is ready."""
         started = time.perf_counter()
+        self.spawned = time.time()
         with self.log_path.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", cwd=self.workdir, env=self.env,
@@ -132,6 +137,17 @@ class BotProcess:
                 raise RuntimeError(f"the bot never got ready: {self.log_path.read_text()}")
             await asyncio.sleep(0.005)
         return time.perf_counter() - started
+
+    def split(self) -> tuple[float, float]:
+        """(spawn to the first log line: interpreter and imports, first line to ready), from
+        the log's own timestamps (milliseconds, local time)."""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        ready = next(line for line in lines if "logged in as" in line)
+
+        def at(line: str) -> float:
+            return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+
+        return at(lines[0]) - self.spawned, at(ready) - at(lines[0])
 
     async def stop(self) -> int:
         assert self.proc is not None
@@ -173,6 +189,7 @@ async def run(plans: int, guilds: int, spread: float, keep: bool) -> int:
     try:
         base = BotProcess(fake, db_path, tmp)
         empty_ready = await base.start()
+        empty_split = base.split()
         code |= await base.stop()
 
         t0 = time.perf_counter()
@@ -193,13 +210,12 @@ async def run(plans: int, guilds: int, spread: float, keep: bool) -> int:
         burst = {ids[0]: first for ids in per_guild}
         spaced = [ids[1] for ids in per_guild]
         step = spread / max(1, len(spaced) - 1)
-        later = {
-            job: first + timedelta(seconds=4 + k * step) for k, job in enumerate(spaced)
-        }
+        later = {job: first + timedelta(seconds=4 + k * step) for k, job in enumerate(spaced)}
         await move_due(db, {**burst, **later})
 
         bot = BotProcess(fake, db_path, tmp)
         ready = await bot.start()
+        split = bot.split()
         wait = (max(later.values()) - datetime.now(UTC)).total_seconds() + 15
         wanted = {str(j) for j in [*burst, *later]}
         with contextlib.suppress(TimeoutError):
@@ -217,6 +233,9 @@ async def run(plans: int, guilds: int, spread: float, keep: bool) -> int:
     print(f"{plans} plans x 12 milestones over {guilds} chapters: {pending} pending jobs")
     print(f"ready after spawn: {ready:.2f} s loaded, {empty_ready:.2f} s empty; "
           f"Scheduler.start() on the loaded file: {arm_s:.2f} s")  # fmt: skip
+    print(f"  of which spawn to first log line (interpreter, imports): {split[0]:.2f} s loaded, "
+          f"{empty_split[0]:.2f} s empty; first log line to ready: {split[1]:.2f} s loaded, "
+          f"{empty_split[1]:.2f} s empty")  # fmt: skip
     print(f"{'reminders':<10}{'due':>6}{'sent':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     for name, count, lat in rows:
         cells = (f"{statistics.median(lat):.3f}", f"{percentile(lat, 0.95):.3f}",
