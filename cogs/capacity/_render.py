@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.charts.capacity import RaceBar, capacity_png
 from bot.domain.capacity import DEFAULTS, ChapterCapacity, DoorModel, DoorsEstimate, PaceCheck
 from bot.domain.ledger import Line, Priority
 from bot.services.capacity import CapacityView, RaceEstimate
@@ -130,6 +129,8 @@ def ledger_embed(view: CapacityView) -> discord.Embed:
 
 
 def ledger_chart(view: CapacityView) -> bytes:
+    from bot.charts.capacity import RaceBar, capacity_png  # matplotlib at the first chart
+
     bars: list[RaceBar] = []
     start = 0
     for line in view.ledger.lines:
