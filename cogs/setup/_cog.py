@@ -15,6 +15,7 @@ from bot.errors import InvalidInput, MissingRole, UserError
 from bot.services import chapters as chapter_service
 from bot.services import vote_admin
 from cogs._common import require_committee, role_name
+from cogs._text import timestamp
 from cogs.setup._check import channel_purposes, check
 
 if TYPE_CHECKING:
@@ -203,6 +204,6 @@ def _render(guild: discord.Guild, config: ChapterConfig, *, title: str) -> disco
     embed.add_field(name="Timezone", value=config.timezone)
     embed.add_field(
         name="Last changed",
-        value=f"<t:{int(config.updated_at.timestamp())}:f> by <@{config.updated_by}>",
+        value=f"{timestamp(config.updated_at, 'f')} by <@{config.updated_by}>",
     )
     return embed

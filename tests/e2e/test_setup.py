@@ -41,6 +41,8 @@ async def test_admin_sets_up_the_chapter_and_sees_it(unconfigured) -> None:
     shown = await world.organiser.slash("setup show")
     assert shown.ephemeral
     assert f"<#{world.review.id}>" in shown.text and "America/Chicago" in shown.text
+    changed = f"<t:{int(stored.updated_at.timestamp())}:f> by <@{world.admin.id}>"
+    assert changed in shown.text
     # Nothing of the setup was posted publicly.
     assert world.votes.messages == [] and world.announcements.messages == []
 
