@@ -24,6 +24,7 @@ from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import chapters as chapter_service
 from bot.services import plans as service
 from bot.services.plans import ReminderNote
+from cogs._markers import find_marker
 from cogs.plans import _render
 
 if TYPE_CHECKING:
@@ -111,7 +112,4 @@ class PlanReminders:
     async def _find_marker(
         self, channel: discord.TextChannel, marker: str
     ) -> discord.Message | None:
-        async for message in channel.history(limit=100):
-            if message.author.id == self.bot.user.id and message.content.endswith(marker):  # type: ignore[union-attr]
-                return message
-        return None
+        return await find_marker(channel, marker, author_id=self.bot.user.id)  # type: ignore[union-attr]
