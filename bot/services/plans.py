@@ -9,9 +9,10 @@ on its own but listed in one `plan.missed_reminders` summary per chapter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -26,6 +27,9 @@ from bot.services import races as race_service
 from bot.store import audit, jobs
 from bot.store import plans as store
 from bot.store.plans import ReminderLink
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 REMINDER_JOB = "plan.reminder"
 SUMMARY_JOB = "plan.missed_reminders"
@@ -72,7 +76,8 @@ class NoPlan(NotFound):
         )
 
 
-def _checked(call, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _checked(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """`call(...)`, with the domain's `PlanInputError` shown to the member as `InvalidInput`."""
     try:
         return call(*args, **kwargs)
     except PlanInputError as error:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 log = logging.getLogger("endorsebot.plans")
+T = TypeVar("T")
 CHART_FILE = "plan.png"
 CHOICE_NAME_MAX = 100
 
@@ -47,9 +49,9 @@ def _day(text: str, config: ChapterConfig, now: datetime) -> date:
     return day
 
 
-def _parsed(parse, text: str | None, default):  # type: ignore[no-untyped-def]
+def _parsed(parse: Callable[[str], T], text: str | None) -> T | None:
     if text is None:
-        return default
+        return None
     try:
         return parse(text)
     except PlanInputError as error:
@@ -141,8 +143,8 @@ class PlansCog(commands.Cog, name="Plans"):
     ) -> None:
         config = await require_committee(interaction, "make race plans")
         chosen = await self._race(interaction, race)
-        days = _parsed(rules.parse_reminder_days, reminder_days, None)
-        at = _parsed(rules.parse_reminder_time, reminder_time, None)
+        days = _parsed(rules.parse_reminder_days, reminder_days)
+        at = _parsed(rules.parse_reminder_time, reminder_time)
         now = self.bot.clock()
         view = await service.create(
             self.bot.db,
