@@ -232,6 +232,36 @@ async def move_milestone(
     return moved
 
 
+async def set_reminders(
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    race_id: int,
+    actor_id: int,
+    days: Sequence[int] | None,
+    at: time | None,
+    tz: str,
+    now: datetime,
+) -> PlanView:
+    """Change when the plan reminds (days before each milestone, chapter time); every
+    pending reminder is replaced by ones at the new times, in one transaction."""
+    current = await view(db, guild_id, race_id)
+    plan = replace(
+        current.plan,
+        reminder_days=tuple(days or current.plan.reminder_days),
+        reminder_time=at or current.plan.reminder_time,
+    )
+    async with db.transaction() as conn:
+        await store.set_reminders(conn, plan, plan.reminder_days, plan.reminder_time, now=now)
+        for milestone in current.milestones:
+            await _cancel(conn, scheduler, milestone.id, "reminder times changed")
+            await _schedule(conn, scheduler, plan, milestone, tz, now)
+        detail = f"{','.join(map(str, plan.reminder_days))} days at {plan.reminder_time:%H:%M}"
+        await _audit(conn, plan, actor_id, "plan.reminders", detail, now)
+    return await view(db, guild_id, race_id)
+
+
 async def rename_milestone(
     db: Database,
     *,

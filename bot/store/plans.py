@@ -7,7 +7,7 @@ read inside a transaction, its connection.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -122,6 +122,15 @@ async def get_plan(source: Source, guild_id: int, plan_id: int) -> Plan | None:
         source, "SELECT * FROM plans WHERE guild_id = ? AND id = ?", (guild_id, plan_id)
     )
     return _plan(rows[0]) if rows else None
+
+
+async def set_reminders(
+    conn: aiosqlite.Connection, plan: Plan, days: Sequence[int], at: time, *, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE plans SET reminder_days = ?, reminder_time = ?, updated_at = ? WHERE id = ?",
+        (",".join(str(d) for d in days), at.strftime("%H:%M"), to_text(now), plan.id),
+    )
 
 
 async def insert_milestone(

@@ -159,6 +159,43 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         await self._send_plan(interaction, view, config, now, note="The plan is made.")
 
+    @group.command(
+        name="reminders",
+        description="Change when a plan reminds: days before, chapter time (committee)",
+        extras={"committee": True},
+    )
+    @app_commands.describe(
+        race="The race",
+        days="Days before each milestone, e.g. 30, 7, 1",
+        time="Chapter time, e.g. 10:00",
+    )
+    async def reminders_command(
+        self,
+        interaction: discord.Interaction,
+        race: str,
+        days: str | None = None,
+        time: str | None = None,
+    ) -> None:
+        config = await require_committee(interaction, "change race plans")
+        chosen = await self._race(interaction, race)
+        view = await service.set_reminders(
+            self.bot.db,
+            self.bot.scheduler,
+            guild_id=config.guild_id,
+            race_id=chosen.id,
+            actor_id=interaction.user.id,
+            days=_parsed(rules.parse_reminder_days, days),
+            at=_parsed(rules.parse_reminder_time, time),
+            tz=config.timezone,
+            now=self.bot.clock(),
+        )
+        every = ", ".join(str(d) for d in view.plan.reminder_days)
+        await interaction.response.send_message(
+            f"The plan for **{chosen.label}** now reminds {every} days before each milestone "
+            f"at {view.plan.reminder_time:%H:%M} chapter time; its reminders are rescheduled.",
+            ephemeral=True,
+        )
+
     @group.command(name="show", description="A race's plan: milestones, status and chart")
     @app_commands.describe(race="The race")
     async def show_command(self, interaction: discord.Interaction, race: str) -> None:
@@ -353,6 +390,7 @@ class PlansCog(commands.Cog, name="Plans"):
     # --- autocomplete ---------------------------------------------------------------------------
 
     @create_command.autocomplete("race")
+    @reminders_command.autocomplete("race")
     @show_command.autocomplete("race")
     @export_command.autocomplete("race")
     @add_command.autocomplete("race")

@@ -184,3 +184,29 @@ async def test_the_calendar_export_reads_back_with_the_same_dates(chapter) -> No
             continue
         assert events[key].decoded("dtstart") == m.on
         assert events[key].decoded("dtend") == (m.until or m.on) + timedelta(days=1)
+
+
+async def test_changing_when_a_plan_reminds_reschedules_its_reminders(chapter) -> None:
+    world = chapter
+    race = await add_race(world, far_election(world))
+    await create_plan(world, race)
+    on = world.clock().date() + timedelta(days=40)
+    await world.organiser.slash(
+        "plan milestone add", race=str(race.id), name="Labor council vote", on=on.isoformat()
+    )
+    council = await milestone(world, race, "Labor council vote")
+    bad = await world.organiser.slash("plan reminders", race=str(race.id), time="25:00")
+    assert bad.ephemeral and "HH:MM" in bad.text
+    assert len(await pending_reminders(world, council.id)) == 3  # unchanged
+
+    reply = await world.organiser.slash(
+        "plan reminders", race=str(race.id), days="14, 2", time="09:30"
+    )
+    assert "now reminds 14, 2 days before each milestone at 09:30" in reply.text
+    reminders = await pending_reminders(world, council.id)
+    assert [(local(j.due_at).date(), local(j.due_at).time()) for j in reminders] == [
+        (on - timedelta(days=14), time(9, 30)),
+        (on - timedelta(days=2), time(9, 30)),
+    ]
+    everything = await jobs.for_guild(world.db, race.guild_id, plan_service.REMINDER_JOB)
+    assert {local(j.due_at).time() for j in everything if j.state == "pending"} == {time(9, 30)}
