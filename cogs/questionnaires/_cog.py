@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.chapters import ChapterConfig
 from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import Candidate, Race
 from bot.domain.timeparse import TimeInputError, parse_when
@@ -24,7 +25,6 @@ from bot.errors import InvalidInput, NotFound, UserError
 from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
 from bot.services import races as race_service
-from bot.store.chapters import ChapterConfig
 from cogs._common import chapter_of, require_committee, require_member
 from cogs._text import clip
 from cogs.questionnaires import _render, _views
