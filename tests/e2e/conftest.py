@@ -15,12 +15,13 @@ restart look like to Discord, minus the process; tests/e2e/test_process.py kills
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot.client import EXTENSIONS, EndorseBot, point_at
@@ -183,6 +184,17 @@ def build_world(fake: FakeDiscord, tmp_path: Path, name: str = "Metro DSA") -> C
         bob=guild.add_member("bob", roles=[member_role]),
         outsider=guild.add_member("outsider"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _bot_processes_end_with_their_test() -> Iterator[None]:
+    """A test that fails before stopping its `python -m bot` must not leave it running: it
+    would reconnect to a stopped fake for the rest of the run."""
+    yield
+    from tests.e2e.test_process import BotProcess  # that module imports this one
+
+    while BotProcess.started:
+        BotProcess.started.pop().kill_if_left()
 
 
 @pytest_asyncio.fixture

@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 
@@ -34,6 +35,9 @@ pytestmark = pytest.mark.asyncio
 class BotProcess:
     """`python -m bot` in a subprocess with DISCORD_API_URL pointing at the fake."""
 
+    # Every process started, so tests/e2e/conftest.py can end one its failed test left.
+    started: ClassVar[list[BotProcess]] = []
+
     def __init__(self, fake: FakeDiscord, tmp_path: Path, **env: str) -> None:
         self.log_path = tmp_path / f"bot-{len(list(tmp_path.glob('bot-*.log')))}.log"
         self.env = {
@@ -59,7 +63,19 @@ class BotProcess:
             stderr=asyncio.subprocess.STDOUT,
         )
         log.close()
+        BotProcess.started.append(self)
         return self
+
+    def kill_if_left(self) -> None:
+        """SIGKILL the process if it is still this test's bot (checked by its folder, so a
+        reused pid is never touched)."""
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        try:
+            if Path(f"/proc/{self.proc.pid}/cwd").resolve() == self.cwd.resolve():
+                os.kill(self.proc.pid, signal.SIGKILL)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass  # already gone
 
     @property
     def log(self) -> str:
