@@ -37,9 +37,14 @@ SUMMARY_JOB = "plan.missed_reminders"
 
 @dataclass(frozen=True, slots=True)
 class PlanView:
+    """A plan as it stands. The race is the truth about election day: when the committee
+    has moved the race's decisive election since the plan was made, `plan.election` is the
+    race's new date (so milestones may move up to it) and `made_for` the one it was made for."""
+
     race: Race
     plan: Plan
     milestones: tuple[Milestone, ...]
+    made_for: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +98,11 @@ async def view(db: Database, guild_id: int, race_id: int) -> PlanView:
     plan = await store.plan_for_race(db, guild_id, race_id)
     if plan is None:
         raise NoPlan(race)
-    return PlanView(race, plan, tuple(await store.milestones(db, guild_id, plan.id)))
+    milestones = tuple(await store.milestones(db, guild_id, plan.id))
+    if plan.election != race.decisive_date:
+        moved = replace(plan, election=race.decisive_date)
+        return PlanView(race, moved, milestones, made_for=plan.election)
+    return PlanView(race, plan, milestones)
 
 
 async def find_view(db: Database, guild_id: int, race_id: int) -> PlanView | None:

@@ -55,6 +55,11 @@ def plan_embed(view: PlanView, *, today: date, tz: str, chart: str | None) -> di
     """The whole plan: every milestone with its date and status, and the chart if attached."""
     plan = view.plan
     head = [f"Counting back from election day, {day(plan.election, tz)}."]
+    if view.made_for is not None:
+        head.append(
+            f"⚠️ The race's election moved from {day(view.made_for, tz)}: move the milestones "
+            "that should follow it with `/plan milestone move`."
+        )
     if plan.compressed:
         head.append(
             "**Compressed**: made less than two years before the election, so the default "

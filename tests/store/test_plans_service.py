@@ -170,3 +170,22 @@ async def test_missed_reminders_are_listed_once_in_one_summary(
     assert not await service.record_missed(
         db, scheduler, reminders[0].id, now=later, delay=timedelta(seconds=10)
     )
+
+
+async def test_a_plan_follows_its_race_when_the_election_moves(
+    db: Database, scheduler: Scheduler
+) -> None:
+    made = await create(db, scheduler, await race(db))
+    election_day = next(m for m in made.milestones if m.key == "election_day")
+    later = date(2028, 8, 1)
+    await race_service.edit_race(
+        db, guild_id=GUILD, race_id=made.race.id, actor_id=1,
+        changes={"primary_date": later}, now=NOW, tz=NY,
+    )  # fmt: skip
+    shown = await service.view(db, GUILD, made.race.id)
+    assert shown.plan.election == later and shown.made_for == date(2028, 6, 27)
+    moved = await service.move_milestone(
+        db, scheduler, guild_id=GUILD, race_id=made.race.id, actor_id=1,
+        milestone=election_day, on=later, until=None, tz=NY, now=NOW,
+    )  # fmt: skip
+    assert moved.on == later  # not refused as "after the election"
