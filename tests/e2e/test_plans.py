@@ -210,3 +210,15 @@ async def test_changing_when_a_plan_reminds_reschedules_its_reminders(chapter) -
     ]
     everything = await jobs.for_guild(world.db, race.guild_id, plan_service.REMINDER_JOB)
     assert {local(j.due_at).time() for j in everything if j.state == "pending"} == {time(9, 30)}
+
+
+async def test_the_race_page_points_the_committee_to_a_plan_it_lacks(chapter) -> None:
+    world = chapter
+    race = await add_race(world, far_election(world))
+    committee = await world.organiser.slash("race show", race=str(race.id))
+    hint = next(f for f in committee.embed["fields"] if f["name"] == "Race plan")
+    assert "`/plan create`" in hint["value"]
+    member = await world.alice.slash("race show", race=str(race.id))
+    assert all(f["name"] != "Race plan" for f in member.embed["fields"])
+    missing = await world.alice.slash("plan show", race=str(race.id))
+    assert missing.ephemeral and "has no plan yet" in missing.text
