@@ -53,7 +53,7 @@ def render(result: TallyResult) -> tuple[float, float, int]:
 
 
 def _verdict(result: TallyResult) -> str:
-    """As a result post's chart says it (cogs/votes/_render.chart_verdict), without a vote."""
+    """As a result post's chart says it (cogs/votes/_result.chart_verdict), without a vote."""
     if result.method == "yes-no":
         head = f"{len(result.winners)} of {len(result.candidates)} pass the 3/5 threshold"
     elif result.seats > 1:
