@@ -20,9 +20,7 @@ from bot.domain.questionnaire import (
     AnswerError,
     RedLine,
     Template,
-    TemplateError,
     check_answer,
-    check_red_line_text,
     default_template_text,
     load_template,
     prefilled,
@@ -31,6 +29,7 @@ from bot.domain.questionnaire import (
 from bot.domain.questionnaire_sheet import Filled, Reach, Sheet, SheetStatus
 from bot.domain.races import Candidate, CandidateStatus, Race
 from bot.errors import InvalidInput, NotFound, UserError
+from bot.scheduler import Scheduler
 from bot.store import audit
 from bot.store import questionnaires as store
 from bot.store import races as race_store
@@ -63,6 +62,10 @@ class Incomplete(UserError):
         super().__init__(f"Not submitted: still to answer {listed}.")
 
 
+# Posts a submitted questionnaire's report to the committee's review channel.
+REPORT_JOB = "questionnaire.report"
+
+
 def _subject(race_id: int) -> str:
     return f"race:{race_id}"
 
@@ -85,57 +88,6 @@ async def _template_id(conn: aiosqlite.Connection, guild_id: int, now: datetime)
 
 def _form(source: str, lines: tuple[RedLine, ...]) -> Template:
     return with_red_lines(load_template(source), lines)
-
-
-# ----------------------------------------------------------------------------- red lines
-
-
-async def red_lines(db: Database, guild_id: int) -> list[RedLine]:
-    """The chapter's current red lines; every questionnaire sent from now on asks them."""
-    return await store.red_lines(db, guild_id)
-
-
-async def add_red_line(
-    db: Database, *, guild_id: int, question: str, required: bool, actor_id: int, now: datetime
-) -> RedLine:
-    """Add a non-negotiable position: a yes/no question and the answer it requires."""
-    try:
-        text = check_red_line_text(question)
-    except TemplateError as exc:
-        raise InvalidInput(str(exc)) from None
-    answer = "yes" if required else "no"
-    async with db.transaction() as conn:
-        line_id = await store.insert_red_line(
-            conn, guild_id=guild_id, question=text, required=answer, actor_id=actor_id, now=now
-        )
-        await audit.record(
-            conn,
-            guild_id=guild_id,
-            actor_id=actor_id,
-            action="redline.add",
-            subject="red_lines",
-            detail=f"{line_id}",
-            at=now,
-        )
-    return RedLine(line_id, text, answer)
-
-
-async def remove_red_line(
-    db: Database, *, guild_id: int, line_id: int, actor_id: int, now: datetime
-) -> None:
-    """Stop asking a red line; questionnaires already sent keep it."""
-    async with db.transaction() as conn:
-        if not await store.remove_red_line(conn, guild_id=guild_id, line_id=line_id, now=now):
-            raise NotFound("No such red line in this chapter (see `/questionnaire redline list`).")
-        await audit.record(
-            conn,
-            guild_id=guild_id,
-            actor_id=actor_id,
-            action="redline.remove",
-            subject="red_lines",
-            detail=f"{line_id}",
-            at=now,
-        )
 
 
 # ----------------------------------------------------------------------------- sending
@@ -307,8 +259,12 @@ async def save_page(
     return problems
 
 
-async def submit(db: Database, *, sheet_id: int, user_id: int, now: datetime) -> Filled:
-    """Lock the answers; refused with `Incomplete` while a required answer is missing."""
+async def submit(
+    db: Database, scheduler: Scheduler, *, sheet_id: int, user_id: int, now: datetime
+) -> Filled:
+    """Lock the answers; refused with `Incomplete` while a required answer is missing. The
+    committee's report is a job (`REPORT_JOB`) written in the same transaction, so a crash
+    after the candidate is told "submitted" still posts it, once."""
     current = await filled(db, sheet_id)
     check_can_fill(current.sheet, user_id)
     missing = current.missing()
@@ -322,6 +278,13 @@ async def submit(db: Database, *, sheet_id: int, user_id: int, now: datetime) ->
         candidate = await race_store.get_candidate(conn, sheet.guild_id, sheet.candidate_id)
         assert candidate is not None
         await _move_candidate(conn, candidate, CandidateStatus.SUBMITTED, now)
+        await scheduler.schedule(
+            conn,
+            guild_id=sheet.guild_id,
+            kind=REPORT_JOB,
+            due_at=now,
+            payload={"sheet_id": sheet_id},
+        )
         await audit.record(
             conn,
             guild_id=sheet.guild_id,

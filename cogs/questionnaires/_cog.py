@@ -25,6 +25,7 @@ from bot.errors import InvalidInput, NotFound, UserError
 from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
 from bot.services import races as race_service
+from bot.services import red_lines
 from cogs._common import chapter_of, require_committee, require_member
 from cogs._text import clip
 from cogs.questionnaires import _render, _views
@@ -281,7 +282,7 @@ class QuestionnaireCommands(commands.Cog):
         required_answer: bool,
     ) -> None:
         await require_committee(interaction, "change red lines")
-        line = await service.add_red_line(
+        line = await red_lines.add(
             self.bot.db,
             guild_id=interaction.guild_id,
             question=question,
@@ -298,7 +299,7 @@ class QuestionnaireCommands(commands.Cog):
     @redline.command(name="list", description="The chapter's red lines", extras={"committee": True})
     async def redline_list(self, interaction: discord.Interaction) -> None:
         await require_committee(interaction, "see red lines")
-        lines = await service.red_lines(self.bot.db, interaction.guild_id)
+        lines = await red_lines.current(self.bot.db, interaction.guild_id)
         text = "\n".join(f"{r.id}. {r.question} (required: {r.required})" for r in lines)
         await interaction.response.send_message(
             clip(text or "No red lines yet: `/questionnaire redline add`.", 2000), ephemeral=True
@@ -310,7 +311,7 @@ class QuestionnaireCommands(commands.Cog):
     @app_commands.describe(number="The red line's number in `/questionnaire redline list`")
     async def redline_remove(self, interaction: discord.Interaction, number: int) -> None:
         await require_committee(interaction, "change red lines")
-        await service.remove_red_line(
+        await red_lines.remove(
             self.bot.db,
             guild_id=interaction.guild_id,
             line_id=number,

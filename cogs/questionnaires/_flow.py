@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -18,10 +19,12 @@ from bot.discord_errors import report
 from bot.domain.questionnaire_sheet import Filled, SheetStatus
 from bot.domain.races import Candidate, Race
 from bot.domain.vote_types import Vote, VoteState
+from bot.scheduler import Job, JobContext, JobOutcome, backoff
 from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
 from bot.services import races as race_service
 from bot.services import votes as vote_service
+from cogs._markers import find_marker
 from cogs.questionnaires import _render, _views
 from cogs.races.sections import RaceSection, RaceViewer
 
@@ -37,12 +40,14 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*_views.DYNAMIC_ITEMS)
+        self.bot.scheduler.register(service.REPORT_JOB, self.run_report)
         votes = self.bot.get_cog("Votes")
         if votes is not None:
             votes.set_questionnaire_provider(self.vote_links)  # type: ignore[attr-defined]
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*_views.DYNAMIC_ITEMS)
+        self.bot.scheduler.unregister(service.REPORT_JOB)
         votes = self.bot.get_cog("Votes")
         if votes is not None:
             votes.set_questionnaire_provider(None)  # type: ignore[attr-defined]
@@ -131,43 +136,54 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def submit(self, interaction: discord.Interaction, sheet_id: int) -> None:
         async def run() -> None:
-            filled = await service.submit(
-                self.bot.db, sheet_id=sheet_id, user_id=interaction.user.id, now=self.bot.clock()
+            await service.submit(
+                self.bot.db,
+                self.bot.scheduler,
+                sheet_id=sheet_id,
+                user_id=interaction.user.id,
+                now=self.bot.clock(),
             )
             await interaction.response.send_message(
                 "Submitted: thank you. Your answers are locked and the chapter's electoral "
                 "committee has them. If something must change, ask the committee to reopen it.",
                 ephemeral=True,
             )
-            await self.post_report(filled)
 
         await self._guard(interaction, "submit", run)
 
     # --- the committee's report ------------------------------------------------------------
 
-    async def report_parts(self, filled: Filled) -> tuple[list[discord.Embed], discord.File]:
+    async def report_parts(
+        self, filled: Filled, *, marker: str | None = None
+    ) -> tuple[list[discord.Embed], discord.File]:
         race, candidate = await self._subject(filled)
         criteria = await service.report(
             self.bot.db, race=race, candidate=candidate, now=self.bot.clock()
         )
         embeds = [
-            _render.summary(filled, race, candidate, criteria),
+            _render.summary(filled, race, candidate, criteria, marker=marker),
             _render.criteria(criteria, candidate),
         ]
         return embeds, _render.answers_file(filled, race, candidate)
 
-    async def post_report(self, filled: Filled) -> None:
-        """Summary, criteria report and the full answers, in the committee's review channel."""
+    async def run_report(self, job: Job, ctx: JobContext) -> JobOutcome:
+        """Post a submitted questionnaire's report to the review channel, once: the job's
+        marker is in the summary's footer, looked for first when recovering."""
+        filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
         config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
         channel = self.bot.get_channel(config.review_channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            log.warning("review channel of guild %s is gone", filled.sheet.guild_id)
-            return
-        embeds, file = await self.report_parts(filled)
+            raise RuntimeError(f"review channel of guild {filled.sheet.guild_id} is gone")
+        assert self.bot.user is not None
+        if ctx.recovering and await find_marker(channel, job.marker, author_id=self.bot.user.id):
+            return JobOutcome.done("already posted")
+        embeds, file = await self.report_parts(filled, marker=job.marker)
         try:
             await channel.send(embeds=embeds, file=file)
         except discord.HTTPException as error:
-            log.warning("could not post questionnaire %s: %s", filled.sheet.id, error.code)
+            wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
+            return JobOutcome.retry(ctx.now + wait, f"Discord refused the report ({error.status})")
+        return JobOutcome.done()
 
     async def tell_committee(self, guild_id: int, text: str) -> None:
         config = await chapter_service.require(self.bot.db, guild_id)

@@ -116,7 +116,12 @@ def answers_file(filled: Filled, race: Race, candidate: Candidate) -> discord.Fi
 
 
 def summary(
-    filled: Filled, race: Race, candidate: Candidate, report: CriteriaReport | None
+    filled: Filled,
+    race: Race,
+    candidate: Candidate,
+    report: CriteriaReport | None,
+    *,
+    marker: str | None = None,
 ) -> discord.Embed:
     sheet = filled.sheet
     embed = discord.Embed(
@@ -135,6 +140,8 @@ def summary(
             value=clip(report.reason, FIELD_MAX),
             inline=False,
         )
+    if marker:
+        embed.set_footer(text=f"questionnaire {sheet.id} · {marker}")
     return embed
 
 

@@ -74,6 +74,7 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
 
     # The committee's review channel: summary, criteria report, full answers attached.
     post = await report_post(chapter, "Rosa Ortiz")
+    assert "job:" in post["embeds"][0]["footer"]["text"]  # posted once, by a scheduled job
     text = message_text(post)
     assert "Criteria report: Rosa Ortiz" in text and "Undecided" in text
     assert "Rooted in the chapter's internal life: committee has not assessed it" in text
@@ -161,3 +162,31 @@ async def test_red_line_closed_dms_and_committee_entry(chapter) -> None:
     assert again.modal["title"].startswith("Page 1 of 4")
     listed = await org.slash("questionnaire redline list")
     assert "1. Rent control now? (required: yes)" in listed.content
+
+
+async def test_bad_input_is_refused_and_changes_nothing(chapter) -> None:
+    rosa = chapter.guild.add_member("rosa")
+    race = await race_with(chapter, "Rosa Ortiz", "Cy Offline", members={"Rosa Ortiz": rosa})
+    org = chapter.organiser
+    alice, rosa_only = chapter.alice, {"candidate": "Rosa Ortiz"}
+    refusals = [
+        (alice, "questionnaire send", rosa_only, "Electoral Committee"),
+        (alice, "questionnaire publish", rosa_only, "Electoral Committee"),
+        (org, "questionnaire send", {"candidate": "Rosa Ortiz", "deadline": "2020-01-01"},
+         "must be in the future"),
+        (org, "questionnaire send", {"candidate": "Rosa Ortiz", "deadline": "someday"},
+         "A deadline is e.g."),
+        (org, "questionnaire send", {"candidate": "Nobody"}, "no candidate called"),
+        (org, "questionnaire send", {"candidate": "Cy Offline"}, "/questionnaire enter"),
+        (org, "questionnaire publish", {"candidate": "Rosa Ortiz"}, "No questionnaire was sent"),
+    ]  # fmt: skip
+    for who, command, options, reason in refusals:
+        reply = await who.slash(command, race=RACE, **options)
+        assert reason in reply.content and reply.ephemeral, (command, options, reply.content)
+    long = await org.slash("questionnaire redline add", question="x" * 150, required_answer=True)
+    assert "at most 100" in long.content
+    assert chapter.fake.dms_to(rosa) == []
+    listed = await org.slash("questionnaire redline list")
+    assert "No red lines yet" in listed.content
+    shown = await org.slash("race show", race=str(race.id))
+    assert "Rosa Ortiz**: Not sent" in message_text(shown.message)

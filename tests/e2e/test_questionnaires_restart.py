@@ -11,7 +11,7 @@ import pytest
 
 from bot.db import Database, migrate
 from bot.services import chapters as chapter_service
-from bot.services import questionnaires as service
+from bot.services import red_lines
 from tests.e2e.conftest import build_world
 from tests.e2e.questionnaire_helpers import (
     PAGE1,
@@ -52,7 +52,7 @@ async def test_a_page_submitted_across_a_sigkill_is_kept(fake: FakeDiscord, tmp_
     await migrate(db)
     await chapter_service.configure(db, world.config(), now=world.clock())
     race = await race_with(_Setup(world, db), "Rosa Ortiz", members={"Rosa Ortiz": rosa})
-    await service.add_red_line(
+    await red_lines.add(
         db,
         guild_id=int(world.guild.id),
         question="Rent control now?",

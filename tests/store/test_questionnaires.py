@@ -16,8 +16,11 @@ from bot.domain.classify import Category
 from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import BallotLine, CandidateDraft, CandidateStatus, OfficeKind, RaceDraft
 from bot.errors import InvalidInput
+from bot.scheduler import Scheduler
 from bot.services import questionnaires as service
 from bot.services import races as races
+from bot.services import red_lines
+from bot.store import jobs
 from bot.store import questionnaires as store
 
 NOW = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
@@ -68,7 +71,7 @@ async def race_and_candidate(db: Database):
 
 async def sent(db: Database):
     race, candidate = await race_and_candidate(db)
-    await service.add_red_line(
+    await red_lines.add(
         db,
         guild_id=GUILD,
         question="Will you refuse police union money?",
@@ -116,13 +119,15 @@ async def test_a_page_is_stored_as_typed_even_when_invalid(db: Database) -> None
 
 
 async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> None:
+    scheduler = Scheduler(db, lambda: NOW)
+    scheduler.register(service.REPORT_JOB, lambda job, ctx: None)  # type: ignore[arg-type, return-value]
     _, candidate, filled = await sent(db)
     with pytest.raises(service.NotYours):
         await service.save_page(
             db, sheet_id=filled.sheet.id, user_id=999, page=1, typed=PAGE1, now=NOW
         )
     with pytest.raises(service.Incomplete):
-        await service.submit(db, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
+        await service.submit(db, scheduler, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
     for page in filled.form.pages:
         typed = {
             q.key: q.option_list[0].value
@@ -145,8 +150,10 @@ async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> No
             )
             == []
         )
-    done = await service.submit(db, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
+    done = await service.submit(db, scheduler, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
     assert done.sheet.status is SheetStatus.SUBMITTED
+    [job] = await jobs.unfinished(db)  # the committee's report, written with the submit
+    assert job.kind == service.REPORT_JOB and job.payload == {"sheet_id": filled.sheet.id}
     with pytest.raises(service.SheetLocked):
         await service.save_page(
             db, sheet_id=filled.sheet.id, user_id=CANDIDATE, page=1, typed=PAGE1, now=NOW
@@ -230,14 +237,14 @@ async def test_red_lines_and_assessment_drive_the_report(db: Database) -> None:
 
 async def test_red_line_limits_and_removal(db: Database) -> None:
     with pytest.raises(InvalidInput, match="at most 100"):
-        await service.add_red_line(
+        await red_lines.add(
             db, guild_id=GUILD, question="x" * 101, required=True, actor_id=1, now=NOW
         )
-    line = await service.add_red_line(
+    line = await red_lines.add(
         db, guild_id=GUILD, question="Rent control?", required=True, actor_id=1, now=NOW
     )
-    await service.remove_red_line(db, guild_id=GUILD, line_id=line.id, actor_id=1, now=NOW)
-    assert await service.red_lines(db, GUILD) == []
+    await red_lines.remove(db, guild_id=GUILD, line_id=line.id, actor_id=1, now=NOW)
+    assert await red_lines.current(db, GUILD) == []
 
 
 async def test_a_candidate_with_a_questionnaire_cannot_vanish(db: Database) -> None:
