@@ -99,12 +99,11 @@ def answers_markdown(filled: Filled, race: Race, candidate: Candidate) -> str:
         body += ["", f"## Page {number}"]
         for question in page:
             answer = filled.answers.get(question.key)
-            tag = (
-                " (red line: required answer " + question.red_line + ")"
-                if question.red_line
-                else ""
-            )
-            body += ["", f"**{question.description or question.label}**{tag}", ""]
+            # A red line's full wording is its description (its label is cut to 45 chars);
+            # other descriptions are hints for the candidate, not the question.
+            asked = question.description if question.red_line else question.label
+            tag = f" (red line: required answer {question.red_line})" if question.red_line else ""
+            body += ["", f"**{asked or question.label}**{tag}", ""]
             body.append(display(question, answer.value if answer else None))
     return "\n".join(head + body) + "\n"
 

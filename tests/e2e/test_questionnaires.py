@@ -80,6 +80,11 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
     assert "Rooted in the chapter's internal life: committee has not assessed it" in text
     attached = post["attachments"][0]
     assert attached["filename"].endswith(".md") and ("W" * 4000).encode() in attached["data"]
+    assert b"**Member since (YYYY-MM-DD)**\n\n2019-03-01" in attached["data"]
+    assert (
+        b"**Will you refuse money from police unions?** (red line: required answer yes)"
+        in (attached["data"])
+    )
     assessed = await org.slash(
         "candidate assess",
         race=RACE,
