@@ -5,7 +5,9 @@ a power cut or an OOM kill does), and `fail_point(point)` raise the error SQLite
 the disk is full. The points sit at the close's step boundaries (close:after_freeze,
 close:after_count, close:after_post, close:after_scrub) and in the scrub
 (scrub:disk_full), so tests/e2e/test_close_faults.py can check that a close interrupted
-anywhere finishes exactly once after a restart. Nothing sets the variable in production.
+anywhere finishes exactly once after a restart; and after a questionnaire's report post
+(questionnaire:after_report, tests/e2e/test_questionnaires_restart.py). Nothing sets the
+variable in production.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot import faults
 from bot.discord_errors import report
 from bot.domain.questionnaire_sheet import Filled, SheetStatus
 from bot.domain.races import Candidate, Race
@@ -183,6 +184,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         except discord.HTTPException as error:
             wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
             return JobOutcome.retry(ctx.now + wait, f"Discord refused the report ({error.status})")
+        faults.crash_point("questionnaire:after_report")
         return JobOutcome.done()
 
     async def tell_committee(self, guild_id: int, text: str) -> None:
