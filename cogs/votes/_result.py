@@ -234,7 +234,6 @@ def report_text(counted: Counted) -> str:
         f"Opened {vote.opened_at.isoformat() if vote.opened_at else '-'}; "
         f"closed {vote.closed_at.isoformat() if vote.closed_at else '-'}"
         + (" (late)" if vote.closed_late else ""),
-        f"Method: {rules.METHOD_NAMES.get(vote.method, vote.method)}; seats: {vote.seats}",
         f"Roll: {vote.roll_size}; ballots: {turnout_words(counted)}; quorum needed "
         f"{counted.quorum_needed} ({'met' if counted.quorum_met else 'not met'})",
         f"Threshold: {rules.share_text(vote.threshold)}",
