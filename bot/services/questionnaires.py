@@ -64,6 +64,8 @@ class Incomplete(UserError):
 
 # Posts a submitted questionnaire's report to the committee's review channel.
 REPORT_JOB = "questionnaire.report"
+# Posts a published questionnaire's answers to the votes channel.
+PUBLISH_JOB = "questionnaire.publish"
 
 
 def _subject(race_id: int) -> str:
@@ -307,6 +309,7 @@ async def _committee_move(
     to: SheetStatus,
     allowed: tuple[SheetStatus, ...],
     refusal: str,
+    post: tuple[Scheduler, str] | None = None,
 ) -> Filled:
     async with db.transaction() as conn:
         sheet = await store.sheet_for_candidate(conn, guild_id, candidate.id)
@@ -315,6 +318,11 @@ async def _committee_move(
         if sheet.status not in allowed:
             raise InvalidInput(refusal)
         await store.set_status(conn, sheet.id, to, actor_id=actor_id, now=now)
+        if post is not None:
+            scheduler, kind = post
+            await scheduler.schedule(
+                conn, guild_id=guild_id, kind=kind, due_at=now, payload={"sheet_id": sheet.id}
+            )
         await audit.record(
             conn,
             guild_id=guild_id,
@@ -344,9 +352,16 @@ async def reopen(
 
 
 async def publish(
-    db: Database, *, guild_id: int, candidate: Candidate, actor_id: int, now: datetime
+    db: Database,
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    candidate: Candidate,
+    actor_id: int,
+    now: datetime,
 ) -> Filled:
-    """Make a submitted questionnaire readable by members."""
+    """Make a submitted questionnaire readable by members; its post to the votes channel is
+    a job (`PUBLISH_JOB`) written in the same transaction."""
     return await _committee_move(
         db,
         guild_id=guild_id,
@@ -357,6 +372,7 @@ async def publish(
         allowed=(SheetStatus.SUBMITTED,),
         refusal="Only a submitted questionnaire can be published (it is not submitted, or "
         "already published).",
+        post=(scheduler, PUBLISH_JOB),
     )
 
 

@@ -227,21 +227,17 @@ class QuestionnaireCommands(commands.Cog):
     async def publish(self, interaction: discord.Interaction, race: str, candidate: str) -> None:
         config = await require_committee(interaction, "publish questionnaires")
         found, who = await self._pick(interaction, race, candidate)
-        filled = await service.publish(
+        await service.publish(
             self.bot.db,
+            self.bot.scheduler,
             guild_id=found.guild_id,
             candidate=who,
             actor_id=interaction.user.id,
             now=self.bot.clock(),
         )
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = self.bot.get_channel(config.votes_channel_id)
-        embed = _render.summary(filled, found, who, None)
-        if isinstance(channel, discord.abc.Messageable):
-            await channel.send(embed=embed, file=_render.answers_file(filled, found, who))
-        await self.flow.refresh_votes(found)
-        await interaction.followup.send(
-            f"**{who.name}**'s answers are published in <#{config.votes_channel_id}>.",
+        await interaction.response.send_message(
+            f"**{who.name}**'s answers are published: members can read them now, and they "
+            f"are being posted in <#{config.votes_channel_id}>.",
             ephemeral=True,
         )
 

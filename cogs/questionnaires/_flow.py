@@ -42,6 +42,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*_views.DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.REPORT_JOB, self.run_report)
+        self.bot.scheduler.register(service.PUBLISH_JOB, self.run_publish)
         votes = self.bot.get_cog("Votes")
         if votes is not None:
             votes.set_questionnaire_provider(self.vote_links)  # type: ignore[attr-defined]
@@ -49,6 +50,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*_views.DYNAMIC_ITEMS)
         self.bot.scheduler.unregister(service.REPORT_JOB)
+        self.bot.scheduler.unregister(service.PUBLISH_JOB)
         votes = self.bot.get_cog("Votes")
         if votes is not None:
             votes.set_questionnaire_provider(None)  # type: ignore[attr-defined]
@@ -168,23 +170,46 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         return embeds, _render.answers_file(filled, race, candidate)
 
     async def run_report(self, job: Job, ctx: JobContext) -> JobOutcome:
-        """Post a submitted questionnaire's report to the review channel, once: the job's
-        marker is in the summary's footer, looked for first when recovering."""
+        """Post a submitted questionnaire's report to the committee's review channel."""
         filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
         config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
-        channel = self.bot.get_channel(config.review_channel_id)
+        embeds, file = await self.report_parts(filled, marker=job.marker)
+        outcome = await self._post_once(job, ctx, config.review_channel_id, embeds, file)
+        faults.crash_point("questionnaire:after_report")
+        return outcome
+
+    async def run_publish(self, job: Job, ctx: JobContext) -> JobOutcome:
+        """Post published answers to the votes channel; redraw the race's open votes."""
+        filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
+        config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
+        race, candidate = await self._subject(filled)
+        embed = _render.summary(filled, race, candidate, None, marker=job.marker)
+        file = _render.answers_file(filled, race, candidate)
+        outcome = await self._post_once(job, ctx, config.votes_channel_id, [embed], file)
+        await self.refresh_votes(race)
+        return outcome
+
+    async def _post_once(
+        self,
+        job: Job,
+        ctx: JobContext,
+        channel_id: int,
+        embeds: list[discord.Embed],
+        file: discord.File,
+    ) -> JobOutcome:
+        """Send once: the job's marker is in the first embed's footer, looked for first when
+        the job is recovered; a post Discord refuses is retried later."""
+        channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            raise RuntimeError(f"review channel of guild {filled.sheet.guild_id} is gone")
+            raise RuntimeError(f"channel {channel_id} is gone")
         assert self.bot.user is not None
         if ctx.recovering and await find_marker(channel, job.marker, author_id=self.bot.user.id):
             return JobOutcome.done("already posted")
-        embeds, file = await self.report_parts(filled, marker=job.marker)
         try:
             await channel.send(embeds=embeds, file=file)
         except discord.HTTPException as error:
             wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
-            return JobOutcome.retry(ctx.now + wait, f"Discord refused the report ({error.status})")
-        faults.crash_point("questionnaire:after_report")
+            return JobOutcome.retry(ctx.now + wait, f"Discord refused the post ({error.status})")
         return JobOutcome.done()
 
     async def tell_committee(self, guild_id: int, text: str) -> None:

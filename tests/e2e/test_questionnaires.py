@@ -107,10 +107,15 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
     assert "published answers" not in message_text(announcement)
     refused = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     assert "not published" in refused.content and not refused.attachments
-    await org.slash("questionnaire publish", race=RACE, candidate="Rosa Ortiz")
-    assert "Rosa Ortiz" in message_text(chapter.votes.messages[-1])
-    redrawn = message_text(chapter.fake.message(announcement["id"]))
-    assert "Read the published answers of **Rosa Ortiz** before you vote" in redrawn
+    published = await org.slash("questionnaire publish", race=RACE, candidate="Rosa Ortiz")
+    assert "members can read them now" in published.content
+
+    def posted_and_redrawn() -> bool:  # the publish job posts, then redraws the vote
+        posts = [m for m in chapter.votes.messages if "Questionnaire: Rosa" in message_text(m)]
+        redrawn = message_text(chapter.fake.message(announcement["id"]))
+        return len(posts) == 1 and "Read the published answers of **Rosa Ortiz**" in redrawn
+
+    await chapter.fake.wait_for(posted_and_redrawn, 5)
     read = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     assert b"Rent control" in read.attachments[0]["data"]
     assert "Criteria report" not in message_text(read.message)
