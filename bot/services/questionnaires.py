@@ -66,6 +66,8 @@ class Incomplete(UserError):
 REPORT_JOB = "questionnaire.report"
 # Posts a published questionnaire's answers to the votes channel.
 PUBLISH_JOB = "questionnaire.publish"
+# Tells the committee when a questionnaire's deadline passed without a submit.
+DEADLINE_JOB = "questionnaire.deadline"
 
 
 def _subject(race_id: int) -> str:
@@ -97,6 +99,7 @@ def _form(source: str, lines: tuple[RedLine, ...]) -> Template:
 
 async def send(
     db: Database,
+    scheduler: Scheduler,
     *,
     race: Race,
     candidate: Candidate,
@@ -108,7 +111,8 @@ async def send(
 ) -> Filled:
     """Open (or re-send) the candidate's questionnaire with the current template and red
     lines, prefilled from the race register; the candidate's status becomes
-    `questionnaire_sent`. A submitted questionnaire must be reopened first."""
+    `questionnaire_sent`. A submitted questionnaire must be reopened first. A deadline is a
+    job (`DEADLINE_JOB`) that tells the committee if it passes before the submit."""
     if deadline is not None and deadline <= now:
         raise InvalidInput("The deadline must be in the future.")
     async with db.transaction() as conn:
@@ -139,6 +143,14 @@ async def send(
         if current is None:
             await _prefill(conn, sheet_id, template_id, race, candidate, actor_id, now)
         await _move_candidate(conn, candidate, CandidateStatus.QUESTIONNAIRE_SENT, now)
+        if deadline is not None:
+            await scheduler.schedule(
+                conn,
+                guild_id=race.guild_id,
+                kind=DEADLINE_JOB,
+                due_at=deadline,
+                payload={"sheet_id": sheet_id},
+            )
         await audit.record(
             conn,
             guild_id=race.guild_id,

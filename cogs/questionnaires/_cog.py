@@ -105,6 +105,7 @@ class QuestionnaireCommands(commands.Cog):
             )
         filled = await service.send(
             self.bot.db,
+            self.bot.scheduler,
             race=found,
             candidate=who,
             respondent_id=who.member_id,
@@ -145,6 +146,7 @@ class QuestionnaireCommands(commands.Cog):
         found, who = await self._pick(interaction, race, candidate)
         filled = await service.send(
             self.bot.db,
+            self.bot.scheduler,
             race=found,
             candidate=who,
             respondent_id=interaction.user.id,

@@ -43,6 +43,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         self.bot.add_dynamic_items(*_views.DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.REPORT_JOB, self.run_report)
         self.bot.scheduler.register(service.PUBLISH_JOB, self.run_publish)
+        self.bot.scheduler.register(service.DEADLINE_JOB, self.run_deadline)
         votes = self.bot.get_cog("Votes")
         if votes is not None:
             votes.set_questionnaire_provider(self.vote_links)  # type: ignore[attr-defined]
@@ -51,6 +52,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         self.bot.remove_dynamic_items(*_views.DYNAMIC_ITEMS)
         self.bot.scheduler.unregister(service.REPORT_JOB)
         self.bot.scheduler.unregister(service.PUBLISH_JOB)
+        self.bot.scheduler.unregister(service.DEADLINE_JOB)
         votes = self.bot.get_cog("Votes")
         if votes is not None:
             votes.set_questionnaire_provider(None)  # type: ignore[attr-defined]
@@ -189,13 +191,27 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         await self.refresh_votes(race)
         return outcome
 
+    async def run_deadline(self, job: Job, ctx: JobContext) -> JobOutcome:
+        """Tell the committee a questionnaire is overdue, unless it was submitted or sent
+        again with another deadline (whose own job speaks then)."""
+        filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
+        sheet = filled.sheet
+        if sheet.status is not SheetStatus.OPEN:
+            return JobOutcome.done("submitted in time")
+        if sheet.deadline != job.due_at:
+            return JobOutcome.done("the deadline moved")
+        config = await chapter_service.require(self.bot.db, sheet.guild_id)
+        race, candidate = await self._subject(filled)
+        embed = _render.overdue(filled, race, candidate, marker=job.marker)
+        return await self._post_once(job, ctx, config.review_channel_id, [embed], None)
+
     async def _post_once(
         self,
         job: Job,
         ctx: JobContext,
         channel_id: int,
         embeds: list[discord.Embed],
-        file: discord.File,
+        file: discord.File | None,
     ) -> JobOutcome:
         """Send once: the job's marker is in the first embed's footer, looked for first when
         the job is recovered; a post Discord refuses is retried later."""
@@ -206,7 +222,10 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         if ctx.recovering and await find_marker(channel, job.marker, author_id=self.bot.user.id):
             return JobOutcome.done("already posted")
         try:
-            await channel.send(embeds=embeds, file=file)
+            if file is None:
+                await channel.send(embeds=embeds)
+            else:
+                await channel.send(embeds=embeds, file=file)
         except discord.HTTPException as error:
             wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
             return JobOutcome.retry(ctx.now + wait, f"Discord refused the post ({error.status})")

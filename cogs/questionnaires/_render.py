@@ -231,3 +231,19 @@ def vote_links(race: Race, names: Sequence[str]) -> str:
         f"Read the published answers of {listed} before you vote: "
         f"`/questionnaire read race:{race.office}`."
     )
+
+
+def overdue(filled: Filled, race: Race, candidate: Candidate, *, marker: str) -> discord.Embed:
+    """The committee's notice that a questionnaire's deadline passed without a submit."""
+    questions = len(filled.form.questions)
+    answered = sum(1 for q in filled.form.questions if q.key in filled.valid_answers())
+    embed = discord.Embed(
+        title=clip(f"Questionnaire overdue: {candidate.name} ({race.label})", 256),
+        description=(
+            f"The deadline passed without a submit: {answered} of {questions} "
+            "questions answered. The candidate can still finish; send it again with "
+            "`/questionnaire send` to set a new deadline."
+        ),
+        colour=discord.Colour.orange(),
+    )
+    return embed.set_footer(text=f"questionnaire {filled.sheet.id} · {marker}")

@@ -6,6 +6,8 @@ with a page open is in test_questionnaires_restart.py).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.e2e.questionnaire_helpers import (
@@ -200,3 +202,27 @@ async def test_bad_input_is_refused_and_changes_nothing(chapter) -> None:
     assert "No red lines yet" in listed.content
     shown = await org.slash("race show", race=str(race.id))
     assert "Rosa Ortiz**: Not sent" in message_text(shown.message)
+
+
+async def test_an_overdue_questionnaire_is_reported_to_the_committee_once(chapter) -> None:
+    rosa = chapter.guild.add_member("rosa")
+    await race_with(chapter, "Rosa Ortiz", members={"Rosa Ortiz": rosa})
+    org = chapter.organiser
+    await org.slash("questionnaire send", race=RACE, candidate="Rosa Ortiz", deadline="in 2d")
+    invite = chapter.fake.dms_to(rosa)[-1]
+    page = await rosa.click(invite, button(invite, "Start"))
+    await rosa.submit_modal(page, PAGE1)
+    # Sent again with a later deadline: the first deadline's job says nothing.
+    await org.slash("questionnaire send", race=RACE, candidate="Rosa Ortiz", deadline="in 5d")
+
+    def overdue() -> list[dict]:
+        return [m for m in chapter.review.messages if "overdue: Rosa" in message_text(m)]
+
+    chapter.clock.advance(timedelta(days=3))
+    await chapter.bot.scheduler.run_due()
+    assert overdue() == []
+    chapter.clock.advance(timedelta(days=3))
+    await chapter.bot.scheduler.run_due()
+    await chapter.bot.scheduler.run_due()
+    [notice] = overdue()
+    assert "8 of 15 questions answered" in message_text(notice)

@@ -44,6 +44,14 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
+def scheduler_for(db: Database) -> Scheduler:
+    """A scheduler with the questionnaire jobs registered, never started."""
+    scheduler = Scheduler(db, lambda: NOW)
+    for kind in (service.REPORT_JOB, service.PUBLISH_JOB, service.DEADLINE_JOB):
+        scheduler.register(kind, lambda job, ctx: None)  # type: ignore[arg-type, return-value]
+    return scheduler
+
+
 async def race_and_candidate(db: Database):
     race = await races.add_race(
         db,
@@ -81,6 +89,7 @@ async def sent(db: Database):
     )
     filled = await service.send(
         db,
+        scheduler_for(db),
         race=race,
         candidate=candidate,
         respondent_id=CANDIDATE,
@@ -119,8 +128,7 @@ async def test_a_page_is_stored_as_typed_even_when_invalid(db: Database) -> None
 
 
 async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> None:
-    scheduler = Scheduler(db, lambda: NOW)
-    scheduler.register(service.REPORT_JOB, lambda job, ctx: None)  # type: ignore[arg-type, return-value]
+    scheduler = scheduler_for(db)
     _, candidate, filled = await sent(db)
     with pytest.raises(service.NotYours):
         await service.save_page(
@@ -152,7 +160,8 @@ async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> No
         )
     done = await service.submit(db, scheduler, sheet_id=filled.sheet.id, user_id=CANDIDATE, now=NOW)
     assert done.sheet.status is SheetStatus.SUBMITTED
-    [job] = await jobs.unfinished(db)  # the committee's report, written with the submit
+    # The committee's report, written with the submit, beside the deadline's job.
+    [job] = [j for j in await jobs.unfinished(db) if j.kind == service.REPORT_JOB]
     assert job.kind == service.REPORT_JOB and job.payload == {"sheet_id": filled.sheet.id}
     with pytest.raises(service.SheetLocked):
         await service.save_page(
@@ -195,6 +204,7 @@ async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
     )
     second = await service.send(
         db,
+        scheduler_for(db),
         race=race2,
         candidate=candidate2,
         respondent_id=COMMITTEE,
