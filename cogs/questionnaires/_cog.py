@@ -127,13 +127,15 @@ class QuestionnaireCommands(commands.Cog):
                 "`/questionnaire answer` in any channel here (only they see it)."
             )
             await self.flow.tell_committee(found.guild_id, note)
-            await interaction.followup.send(note, ephemeral=True)
-            return
-        await interaction.followup.send(
-            f"Sent to **{who.name}** by DM, {_render.when(filled.sheet.deadline)}. You will get "
-            "their answers and the criteria report in the review channel.",
-            ephemeral=True,
-        )
+        else:
+            note = (
+                f"Sent to **{who.name}** by DM, {_render.when(filled.sheet.deadline)}. You will "
+                "get their answers and the criteria report in the review channel."
+            )
+        warning = await self.flow.capacity_warning(found.guild_id, found.id)
+        if warning:
+            note += f"\n⚠️ Capacity: {warning}"
+        await interaction.followup.send(clip(note, 2000), ephemeral=True)
 
     @group.command(
         name="enter",

@@ -165,9 +165,10 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         criteria = await service.report(
             self.bot.db, race=race, candidate=candidate, now=self.bot.clock()
         )
+        warning = await self.capacity_warning(race.guild_id, race.id)
         embeds = [
             _render.summary(filled, race, candidate, criteria, marker=marker),
-            _render.criteria(criteria, candidate),
+            _render.criteria(criteria, candidate, capacity_warning=warning),
         ]
         return embeds, _render.answers_file(filled, race, candidate)
 
@@ -230,6 +231,17 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
             wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
             return JobOutcome.retry(ctx.now + wait, f"Discord refused the post ({error.status})")
         return JobOutcome.done()
+
+    async def capacity_warning(self, guild_id: int, race_id: int) -> str | None:
+        """The capacity feature's warning for a decision on the race, if it gives one."""
+        capacity = self.bot.get_cog("Capacity")
+        if capacity is None:
+            return None
+        try:
+            return await capacity.race_warning(guild_id, race_id)  # type: ignore[attr-defined]
+        except Exception as error:  # a warning is advice: never block the questionnaire
+            log.warning("capacity warning for race %s failed: %s", race_id, type(error).__name__)
+            return None
 
     async def tell_committee(self, guild_id: int, text: str) -> None:
         config = await chapter_service.require(self.bot.db, guild_id)

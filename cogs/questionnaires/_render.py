@@ -144,7 +144,9 @@ def summary(
     return embed
 
 
-def criteria(report: CriteriaReport, candidate: Candidate) -> discord.Embed:
+def criteria(
+    report: CriteriaReport, candidate: Candidate, *, capacity_warning: str | None = None
+) -> discord.Embed:
     embed = discord.Embed(
         title=clip(f"Criteria report: {candidate.name}", 256),
         description=clip(
@@ -166,6 +168,8 @@ def criteria(report: CriteriaReport, candidate: Candidate) -> discord.Embed:
         embed.add_field(
             name=check.category.label, value=clip("\n".join(rows), FIELD_MAX), inline=False
         )
+    if capacity_warning:
+        embed.add_field(name="⚠️ Capacity", value=clip(capacity_warning, FIELD_MAX), inline=False)
     return embed
 
 

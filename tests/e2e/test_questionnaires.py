@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.capacity import ChapterCapacity, RaceFigures
+from bot.services import capacity
 from tests.e2e.questionnaire_helpers import (
     PAGE1,
     PAGE3,
@@ -226,3 +228,26 @@ async def test_an_overdue_questionnaire_is_reported_to_the_committee_once(chapte
     await chapter.bot.scheduler.run_due()
     [notice] = overdue()
     assert "8 of 15 questions answered" in message_text(notice)
+
+
+async def test_a_race_beyond_capacity_is_flagged_on_send_and_in_the_report(chapter) -> None:
+    """Capacity warnings go where a decision on the race is made; the report's viable path
+    reads the capacity ledger."""
+    rosa = chapter.guild.add_member("rosa")
+    race = await race_with(chapter, "Rosa Ortiz", members={"Rosa Ortiz": rosa})
+    org, guild, tz = chapter.organiser, int(chapter.guild.id), "America/New_York"
+    await capacity.set_chapter(
+        chapter.db, chapter.bot.scheduler, guild_id=guild, actor_id=int(org.id),
+        capacity=ChapterCapacity(2, 1.0), tz=tz, now=chapter.clock(),
+    )  # fmt: skip
+    await capacity.set_race(
+        chapter.db, guild_id=guild, race=race, actor_id=int(org.id),
+        figures=RaceFigures(turnout=1_000_000), tz=tz, now=chapter.clock(),
+    )  # fmt: skip
+    sent = await org.slash("questionnaire send", race=RACE, candidate="Rosa Ortiz")
+    assert "⚠️ Capacity: This race needs" in sent.content
+    assert "doors over capacity" in sent.content
+    read = await org.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
+    text = message_text(read.message)
+    assert "⚠️ Capacity" in text
+    assert "Viable path to victory: capacity ledger: the race does not fit" in text
