@@ -61,6 +61,10 @@ class Sheet:
     submitted_at: datetime | None
     submitted_by: int | None
     published_at: datetime | None
+    # The publish job's post in the votes channel, once it went out (None before, and
+    # cleared on reopen).
+    post_channel_id: int | None = None
+    post_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

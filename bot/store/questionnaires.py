@@ -1,5 +1,5 @@
 """Questionnaire templates, red lines, questionnaires, answers and committee assessments
-(`migrations/0008_questionnaires.sql`).
+(`migrations/0008_questionnaires.sql`, `0009_questionnaire_posts.sql`).
 
 Writers take the connection of the caller's transaction; readers take a `Database` or, inside
 a service's transaction, that connection.
@@ -140,6 +140,8 @@ def _sheet(row: sqlite3.Row) -> Sheet:
         submitted_at=_when(row["submitted_at"]),
         submitted_by=row["submitted_by"],
         published_at=_when(row["published_at"]),
+        post_channel_id=row["post_channel_id"],
+        post_message_id=row["post_message_id"],
     )
 
 
@@ -226,7 +228,7 @@ async def set_status(
     now: datetime,
 ) -> None:
     """Move the questionnaire; submitting or publishing records who and when, reopening
-    clears both."""
+    clears both and forgets the published post."""
     at = now.isoformat()
     if status is SheetStatus.SUBMITTED:
         sql = (
@@ -241,10 +243,24 @@ async def set_status(
     else:
         sql = (
             "UPDATE questionnaires SET status = ?, submitted_at = NULL, submitted_by = NULL,"
-            " published_at = NULL, published_by = NULL WHERE id = ?"
+            " published_at = NULL, published_by = NULL, post_channel_id = NULL,"
+            " post_message_id = NULL WHERE id = ?"
         )
         params = (status.value, sheet_id)
     await conn.execute(sql, params)
+
+
+async def set_post(
+    conn: aiosqlite.Connection, sheet_id: int, *, channel_id: int, message_id: int
+) -> bool:
+    """Record where the published questionnaire was posted; False (nothing written) if it is
+    no longer published."""
+    async with conn.execute(
+        "UPDATE questionnaires SET post_channel_id = ?, post_message_id = ?"
+        " WHERE id = ? AND status = 'published'",
+        (channel_id, message_id, sheet_id),
+    ) as cur:
+        return cur.rowcount == 1
 
 
 # ----------------------------------------------------------------------------- answers

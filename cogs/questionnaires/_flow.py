@@ -22,6 +22,7 @@ from bot.domain.races import Candidate, Race
 from bot.domain.vote_types import Vote, VoteState
 from bot.scheduler import Job, JobContext, JobOutcome, backoff
 from bot.services import chapters as chapter_service
+from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
 from bot.services import races as race_service
 from bot.services import votes as vote_service
@@ -58,14 +59,17 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
             votes.set_questionnaire_provider(None)  # type: ignore[attr-defined]
 
     async def vote_links(self, vote: Vote) -> str | None:
-        """The vote announcement's line: whose answers members can read before voting."""
+        """The vote announcement's line: whose answers members can read before voting, each
+        linked to its post in the votes channel once the publish job made it."""
         race = await race_service.get_race(self.bot.db, vote.guild_id, vote.race_id)
-        names = [
-            (await self._subject(f))[1].name
-            for f in await service.for_race(self.bot.db, vote.guild_id, vote.race_id)
-            if f.sheet.status is SheetStatus.PUBLISHED
-        ]
-        return _render.vote_links(race, names) if names else None
+        published: list[tuple[str, str | None]] = []
+        for f in await service.for_race(self.bot.db, vote.guild_id, vote.race_id):
+            if f.sheet.status is not SheetStatus.PUBLISHED:
+                continue
+            post = posts.published_post(f.sheet)
+            url = _render.jump_url(f.sheet.guild_id, *post) if post else None
+            published.append(((await self._subject(f))[1].name, url))
+        return _render.vote_links(race, published) if published else None
 
     async def _guard(
         self, interaction: discord.Interaction, what: str, run: Callable[[], Awaitable[None]]
@@ -188,7 +192,19 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         race, candidate = await self._subject(filled)
         embed = _render.summary(filled, race, candidate, None, marker=job.marker)
         file = _render.answers_file(filled, race, candidate)
-        outcome = await self._post_once(job, ctx, config.votes_channel_id, [embed], file)
+
+        async def posted(message: discord.Message) -> None:
+            # Recorded before the redraw, so the announcements link to this post.
+            await posts.record_post(
+                self.bot.db,
+                sheet_id=filled.sheet.id,
+                channel_id=message.channel.id,
+                message_id=message.id,
+            )
+
+        outcome = await self._post_once(
+            job, ctx, config.votes_channel_id, [embed], file, posted=posted
+        )
         await self.refresh_votes(race)
         return outcome
 
@@ -213,23 +229,32 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         channel_id: int,
         embeds: list[discord.Embed],
         file: discord.File | None,
+        *,
+        posted: Callable[[discord.Message], Awaitable[None]] | None = None,
     ) -> JobOutcome:
         """Send once: the job's marker is in the first embed's footer, looked for first when
-        the job is recovered; a post Discord refuses is retried later."""
+        the job is recovered; a post Discord refuses is retried later. `posted` is told of
+        the post, the one sent or the earlier one found by the marker."""
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise RuntimeError(f"channel {channel_id} is gone")
         assert self.bot.user is not None
-        if ctx.recovering and await find_marker(channel, job.marker, author_id=self.bot.user.id):
-            return JobOutcome.done("already posted")
+        if ctx.recovering:
+            found = await find_marker(channel, job.marker, author_id=self.bot.user.id)
+            if found is not None:
+                if posted is not None:
+                    await posted(found)
+                return JobOutcome.done("already posted")
         try:
             if file is None:
-                await channel.send(embeds=embeds)
+                message = await channel.send(embeds=embeds)
             else:
-                await channel.send(embeds=embeds, file=file)
+                message = await channel.send(embeds=embeds, file=file)
         except discord.HTTPException as error:
             wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
             return JobOutcome.retry(ctx.now + wait, f"Discord refused the post ({error.status})")
+        if posted is not None:
+            await posted(message)
         return JobOutcome.done()
 
     async def capacity_warning(self, guild_id: int, race_id: int) -> str | None:

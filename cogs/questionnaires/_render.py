@@ -229,12 +229,19 @@ def when(dt: datetime | None) -> str:
     return timestamp(dt, "f") if dt else "no deadline"
 
 
-def vote_links(race: Race, names: Sequence[str]) -> str:
-    listed = ", ".join(f"**{name}**" for name in names)
-    return (
-        f"Read the published answers of {listed} before you vote: "
-        f"`/questionnaire read race:{race.office}`."
-    )
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    """Discord's link to a message (what `discord.Message.jump_url` gives)."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def vote_links(race: Race, published: Sequence[tuple[str, str | None]]) -> str:
+    """(candidate name, link to the published post or None while it has not gone out):
+    linked names, and the `/questionnaire read` hint while any has no post yet."""
+    listed = ", ".join(f"[**{name}**]({url})" if url else f"**{name}**" for name, url in published)
+    text = f"Read the published answers of {listed} before you vote"
+    if all(url for _, url in published):
+        return text + "."
+    return text + f": `/questionnaire read race:{race.office}`."
 
 
 def overdue(filled: Filled, race: Race, candidate: Candidate, *, marker: str) -> discord.Embed:

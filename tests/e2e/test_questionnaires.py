@@ -6,6 +6,7 @@ with a page open is in test_questionnaires_restart.py).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,19 @@ from tests.fakediscord import message_text
 
 pytestmark = pytest.mark.asyncio
 RACE = "City Council D3"
+
+
+async def settled_publish_job(world) -> tuple[str, str | None]:
+    """(state, outcome) of the publish job once it is no longer running; jobs run on their
+    own timers, so this polls the database."""
+    for _ in range(100):
+        [job] = await world.db.fetchall(
+            "SELECT state, outcome FROM scheduled_jobs WHERE kind = 'questionnaire.publish'"
+        )
+        if job["state"] != "running":
+            break
+        await asyncio.sleep(0.05)
+    return job["state"], job["outcome"]
 
 
 async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapter) -> None:
@@ -114,12 +128,40 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
     published = await org.slash("questionnaire publish", race=RACE, candidate="Rosa Ortiz")
     assert "members can read them now" in published.content
 
+    def posts() -> list[dict]:
+        return [m for m in chapter.votes.messages if "Questionnaire: Rosa" in message_text(m)]
+
     def posted_and_redrawn() -> bool:  # the publish job posts, then redraws the vote
-        posts = [m for m in chapter.votes.messages if "Questionnaire: Rosa" in message_text(m)]
         redrawn = message_text(chapter.fake.message(announcement["id"]))
-        return len(posts) == 1 and "Read the published answers of **Rosa Ortiz**" in redrawn
+        return len(posts()) == 1 and "Read the published answers of [**Rosa Ortiz**](" in redrawn
 
     await chapter.fake.wait_for(posted_and_redrawn, 5)
+    # The announcement links the very post the publish job made (a Discord jump URL).
+    [post] = posts()
+    jump = f"https://discord.com/channels/{chapter.guild.id}/{chapter.votes.id}/{post['id']}"
+    redrawn = message_text(chapter.fake.message(announcement["id"]))
+    assert f"[**Rosa Ortiz**]({jump})" in redrawn
+    assert "/questionnaire read" not in redrawn  # the hint is only for a post not yet out
+
+    assert await settled_publish_job(chapter) == ("done", None)
+    # The process died after the post, before its job recorded it: meanwhile the
+    # announcement falls back to the command; the recovered job finds the post by its marker
+    # and links that one, posting nothing more.
+    async with chapter.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE questionnaires SET post_channel_id = NULL, post_message_id = NULL"
+        )
+        await conn.execute(
+            "UPDATE scheduled_jobs SET state = 'running' WHERE kind = 'questionnaire.publish'"
+        )
+    fallback = await chapter.bot.get_cog("Questionnaires").vote_links(vote)
+    assert "**Rosa Ortiz** before you vote: `/questionnaire read race:" in fallback
+    await chapter.restart()
+    assert await settled_publish_job(chapter) == ("done", "already posted")
+    [row] = await chapter.db.fetchall("SELECT post_channel_id, post_message_id FROM questionnaires")
+    assert (row[0], row[1]) == (int(chapter.votes.id), int(post["id"]))
+    assert [p["id"] for p in posts()] == [post["id"]]
+    assert f"[**Rosa Ortiz**]({jump})" in message_text(chapter.fake.message(announcement["id"]))
     read = await chapter.alice.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     assert b"Rent control" in read.attachments[0]["data"]
     assert "Criteria report" not in message_text(read.message)

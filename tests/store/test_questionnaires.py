@@ -17,6 +17,7 @@ from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import BallotLine, CandidateDraft, CandidateStatus, OfficeKind, RaceDraft
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
+from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
 from bot.services import races as races
 from bot.services import red_lines
@@ -171,6 +172,25 @@ async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> No
         db, guild_id=GUILD, candidate=candidate, actor_id=COMMITTEE, now=NOW
     )
     assert reopened.sheet.status is SheetStatus.OPEN
+
+
+async def test_the_published_post_is_kept_only_while_published(db: Database) -> None:
+    """Where the publish job posted, for the vote announcement's link (migration 0009)."""
+    _, candidate, filled = await sent(db)
+    sheet_id = filled.sheet.id
+    assert not await posts.record_post(db, sheet_id=sheet_id, channel_id=5, message_id=6)
+    async with db.transaction() as conn:
+        await store.set_status(conn, sheet_id, SheetStatus.PUBLISHED, actor_id=COMMITTEE, now=NOW)
+    # Published, the post not out yet: no link (the announcement points to the command).
+    assert posts.published_post((await service.filled(db, sheet_id)).sheet) is None
+    assert await posts.record_post(db, sheet_id=sheet_id, channel_id=5, message_id=6)
+    assert posts.published_post((await service.filled(db, sheet_id)).sheet) == (5, 6)
+    # Reopened, the answers may change: the old post is no longer what members should read.
+    reopened = await service.reopen(
+        db, guild_id=GUILD, candidate=candidate, actor_id=COMMITTEE, now=NOW
+    )
+    assert posts.published_post(reopened.sheet) is None
+    assert reopened.sheet.post_message_id is None
 
 
 async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
