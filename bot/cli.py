@@ -55,7 +55,8 @@ async def run_bot(settings: Settings) -> None:
     import aiohttp
     import discord
 
-    from bot.client import EndorseBot, point_at
+    from bot import faults
+    from bot.client import EndorseBot, point_at, utcnow
     from bot.db import Database, migrate
 
     point_at(settings.discord_api_url)
@@ -64,7 +65,7 @@ async def run_bot(settings: Settings) -> None:
         applied = await migrate(db)
         if applied:
             log.info("database %s migrated: %s", settings.database_path, ", ".join(applied))
-        bot = EndorseBot(settings, db)
+        bot = EndorseBot(settings, db, clock=faults.pinned_clock() or utcnow)
         loop = asyncio.get_running_loop()
 
         def stop(sig: signal.Signals) -> None:

@@ -8,6 +8,10 @@ close:after_count, close:after_post, close:after_scrub) and in the scrub
 anywhere finishes exactly once after a restart; and after a questionnaire's report post
 (questionnaire:after_report, tests/e2e/test_questionnaires_restart.py). Nothing sets the
 variable in production.
+
+`ENDORSEBOT_CLOCK_START=<ISO 8601 instant>` starts the process's clock at that instant (it
+then runs at real speed), so tests that run `python -m bot` do not depend on today's date
+(tests/clock.py). Unset, `pinned_clock()` is None and the bot reads the real time.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 ENV = "ENDORSEBOT_FAULT"
+CLOCK_ENV = "ENDORSEBOT_CLOCK_START"
 
 
 def _armed(point: str) -> bool:
@@ -33,3 +41,15 @@ def fail_point(point: str) -> None:
     """Raise SQLite's disk-full error here if the tests asked for `point`."""
     if _armed(point):
         raise sqlite3.OperationalError("database or disk is full")
+
+
+def pinned_clock() -> Callable[[], datetime] | None:
+    """A clock starting at ENDORSEBOT_CLOCK_START and running at real speed; None unless set."""
+    start = os.environ.get(CLOCK_ENV)
+    if not start:
+        return None
+    origin = datetime.fromisoformat(start)
+    if origin.tzinfo is None:
+        raise ValueError(f"{CLOCK_ENV} must carry a UTC offset: {start!r}")
+    began = time.monotonic()
+    return lambda: origin + timedelta(seconds=time.monotonic() - began)

@@ -320,11 +320,17 @@ class Scheduler:
         self._timer.add_job(
             self._wake,
             "date",
-            run_date=due_at,
+            run_date=self._on_timer_clock(due_at),
             args=[job_id],
             id=jobs.marker_for(job_id),
             replace_existing=True,
         )
+
+    def _on_timer_clock(self, due_at: datetime) -> datetime:
+        # APScheduler counts on the machine's clock, which need not be the bot's (tests pin
+        # the bot's): the timer goes off as far from the machine's now as `due_at` is from
+        # the bot's now.
+        return datetime.now(UTC) + (due_at - self._clock())
 
     def _disarm(self, job_id: int) -> None:
         if self._timer is None:

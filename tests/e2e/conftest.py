@@ -18,7 +18,6 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,21 +28,9 @@ from bot.config import Settings
 from bot.db import Database, migrate
 from bot.domain.chapters import ChapterConfig
 from bot.services import chapters as chapter_service
+from tests.clock import Clock
 from tests.fakediscord.server import FakeDiscord
 from tests.fakediscord.state import Channel, Guild, Member, Perm, Role, overwrite
-
-
-class Clock:
-    """The bot's clock in tests: real time by default, movable by the test."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        self.offset += delta
 
 
 @asynccontextmanager

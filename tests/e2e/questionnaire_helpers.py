@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, RaceDraft
 from bot.services import races as race_service
+from tests.clock import ELECTION
 from tests.fakediscord import message_text
 from tests.fakediscord.actors import walk_components
 
@@ -33,7 +33,7 @@ async def race_with(world: Any, *names: str, members: dict[str, Any] | None = No
         guild_id=int(world.guild.id),
         actor_id=int(world.organiser.id),
         draft=RaceDraft(
-            "City Council D3", OfficeKind.LEGISLATIVE, BallotLine.NONPARTISAN, date(2027, 11, 2)
+            "City Council D3", OfficeKind.LEGISLATIVE, BallotLine.NONPARTISAN, ELECTION
         ),
         now=world.clock(),
         tz="America/New_York",

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.asyncio
 
 
 async def endorsed(world, office, *, incumbent=False):
-    race = await make_race(world, [], office=office)  # decided 2027-11-02
+    race = await make_race(world, [], office=office)  # decided on ELECTION, 48 weeks after T0
     if incumbent:
         await race_service.add_candidate(
             world.db, guild_id=race.guild_id, race_id=race.id, actor_id=int(world.organiser.id),
@@ -41,8 +41,8 @@ async def set_figures(world, race, **options):
 
 
 async def three_races(world):
-    """Capacity 270 doors a week until 2027-11-02; an incumbent's race and another endorsed
-    one need 9,006 doors of it; a third, not yet endorsed, needs 60,003 more."""
+    """Capacity 270 doors a week for the 48 weeks to ELECTION; an incumbent's race and
+    another endorsed one need 9,006 doors of it; a third, not yet endorsed, needs 60,003 more."""
     reply = await world.organiser.slash("capacity chapter", signups=20, shifts=1)
     assert reply.ephemeral and "270 doors a week" in reply.text, reply.text
     first = await endorsed(world, "City Council D1", incumbent=True)
@@ -132,7 +132,7 @@ async def test_bad_input_is_refused_and_changes_nothing(chapter, command, option
 async def test_an_election_already_past_is_refused(chapter):
     world = chapter
     race = await endorsed(world, "City Council D1")
-    world.clock.advance(timedelta(days=2 * 365))  # 2027-11-02 is behind us now
+    world.clock.advance(timedelta(days=2 * 365))  # ELECTION is behind us now
     reply = await world.organiser.slash("capacity race", race=str(race.id), turnout=1000)
     assert reply.ephemeral and "already past" in reply.text, reply.text
     assert await capacity_service.race_figures(world.db, race.guild_id, race.id) is None

@@ -74,14 +74,18 @@ async def test_a_sigkill_between_post_and_commit_does_not_post_twice(
         job = await a_reminder_due_now(db, world)
         held = fake.hold_responses("POST", rf"/channels/{world.reminders.id}/messages$")
 
-        bot = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path)).start()
+        bot = await BotProcess(
+            fake, tmp_path, clock=world.clock, DATABASE_PATH=str(world.db_path)
+        ).start()
         await asyncio.wait_for(held.reached.wait(), 20)  # posted; the answer is held back
         assert (await jobs.get(db, job.id)).state == "running"
         bot.kill(signal.SIGKILL)
         assert await bot.wait() == -signal.SIGKILL
         held.release()
 
-        again = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path)).start()
+        again = await BotProcess(
+            fake, tmp_path, clock=world.clock, DATABASE_PATH=str(world.db_path)
+        ).start()
         done = await settled(db, job.id)
         assert (done.state, done.outcome) == ("done", "posted before the restart")
         posts = [m for m in world.reminders.messages if job.marker in m["content"]]

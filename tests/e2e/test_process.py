@@ -15,6 +15,7 @@ import pytest
 from bot.db import Database, migrate
 from bot.services import chapters as chapter_service
 from bot.store import votes as vote_store
+from tests.clock import Clock, process_env
 from tests.e2e.conftest import build_world
 from tests.e2e.votes_helpers import (
     cast,
@@ -38,7 +39,11 @@ class BotProcess:
     # Every process started, so tests/e2e/conftest.py can end one its failed test left.
     started: ClassVar[list[BotProcess]] = []
 
-    def __init__(self, fake: FakeDiscord, tmp_path: Path, **env: str) -> None:
+    def __init__(
+        self, fake: FakeDiscord, tmp_path: Path, *, clock: Clock | None = None, **env: str
+    ) -> None:
+        # The process's clock starts where the test's is (a fresh one at T0 if not given).
+        self.clock = clock or Clock()
         self.log_path = tmp_path / f"bot-{len(list(tmp_path.glob('bot-*.log')))}.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))},
@@ -58,7 +63,7 @@ class BotProcess:
             "-m",
             "bot",
             cwd=self.cwd,
-            env=self.env,
+            env={**self.env, **process_env(self.clock)},
             stdout=log,
             stderr=asyncio.subprocess.STDOUT,
         )
@@ -162,7 +167,9 @@ async def test_vote_buttons_survive_a_sigkill(fake: FakeDiscord, tmp_path: Path)
     try:
         await migrate(db)
         await chapter_service.configure(db, world.config(), now=world.clock())
-        bot = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path)).start()
+        bot = await BotProcess(
+            fake, tmp_path, clock=world.clock, DATABASE_PATH=str(world.db_path)
+        ).start()
         await bot.wait_for_log(f"serving guild Metro DSA ({world.guild.id})")
         # The vote helpers read the database the bot process writes (SQLite allows both).
         members = SimpleNamespace(**vars(world), db=db)
@@ -175,7 +182,9 @@ async def test_vote_buttons_survive_a_sigkill(fake: FakeDiscord, tmp_path: Path)
 
         bot.kill(signal.SIGKILL)
         assert await bot.wait() == -signal.SIGKILL
-        again = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path)).start()
+        again = await BotProcess(
+            fake, tmp_path, clock=world.clock, DATABASE_PATH=str(world.db_path)
+        ).start()
         await again.wait_for_log(f"serving guild Metro DSA ({world.guild.id})")
 
         # The announcement's button, posted by the killed process, works for the new one.

@@ -61,7 +61,9 @@ class _Setup:
 
 
 async def serving(fake: FakeDiscord, tmp_path: Path, world, **env: str) -> BotProcess:
-    bot = await BotProcess(fake, tmp_path, DATABASE_PATH=str(world.db_path), **env).start()
+    bot = await BotProcess(
+        fake, tmp_path, clock=world.clock, DATABASE_PATH=str(world.db_path), **env
+    ).start()
     await bot.wait_for_log(f"serving guild Metro DSA ({world.guild.id})")
     return bot
 

@@ -5,9 +5,9 @@ organiser reads, the vote row, `/vote audit` and the posted result.
   test_votes_extend_cancel_during_close_job.py): the organiser is told the vote is closing
   right now, and nothing about the vote changes.
 - The close time has passed but the close job has not run yet (the bot's clock is moved
-  past the close; its timer is not due in real time and the test drives the scheduler with
-  `run_due`): `/vote close` runs the overdue close now. It is not an early close: the close
-  time stays, nobody is named as having closed it, and the result says it closed late.
+  past the close after its timer was set): `/vote close` runs the overdue close now. It is
+  not an early close: the close time stays, nobody is named as having closed it, and the
+  result says it closed late.
 - The close job failed (a close step that raises once): `/vote close` schedules a new close
   job, and the result is posted once.
 """
@@ -30,6 +30,7 @@ from tests.e2e.votes_helpers import (
     wait_result,
 )
 from tests.fakediscord import message_text
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 
@@ -195,8 +196,9 @@ async def test_overdue_close_runs_now_without_naming_the_organiser(chapter):
         vote.close_job_id,
     )
     job = await jobs.get(world.db, vote.close_job_id)
-    # Due at the close time still (it says how late the close is), and due now.
-    assert job.state == "pending" and job.due_at == vote.closes_at <= world.clock()
+    # Due at the close time still (it says how late the close is), and due now: its timer
+    # is set again and goes off at once.
+    assert job.due_at == vote.closes_at <= world.clock()
     trail = await audit_text(world, vote)
     assert (
         by_organiser(world, "vote.close_overdue")
@@ -205,7 +207,8 @@ async def test_overdue_close_runs_now_without_naming_the_organiser(chapter):
     ), trail
     assert "`vote.close_early`" not in trail
 
-    assert await world.bot.scheduler.run_due() == {vote.close_job_id: "done"}  # precondition
+    closing = await wait_for_job(world.db, vote.close_job_id, nudge=world.bot.scheduler.run_due)
+    assert closing.state == "done"  # precondition
     await wait_result(world, vote.id)
     text = await result_text(world, vote)
     assert "closed late" in text and "Closed early by" not in text, text
@@ -242,10 +245,9 @@ async def test_close_recovers_a_vote_whose_close_job_failed(chapter, monkeypatch
     assert row.closes_at == vote.closes_at and row.closed_by is None
     assert row.close_job_id not in (None, vote.close_job_id)
     job = await jobs.get(world.db, row.close_job_id)
-    assert (job.kind, dict(job.payload), job.state, job.due_at) == (
+    assert (job.kind, dict(job.payload), job.due_at) == (
         vote_service.CLOSE_JOB,
         {"vote_id": vote.id},
-        "pending",
         vote.closes_at,
     )
     trail = await audit_text(world, vote)
@@ -256,7 +258,8 @@ async def test_close_recovers_a_vote_whose_close_job_failed(chapter, monkeypatch
         in trail
     ), trail
 
-    assert await world.bot.scheduler.run_due() == {row.close_job_id: "done"}
+    closing = await wait_for_job(world.db, row.close_job_id, nudge=world.bot.scheduler.run_due)
+    assert closing.state == "done"
     await wait_result(world, vote.id)
     text = await result_text(world, vote)
     assert "closed late" in text and "Closed early by" not in text, text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 import pytest
 
@@ -11,6 +10,7 @@ from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, RaceDraft
 from bot.services import races as race_service
 from bot.services import votes as vote_service
 from bot.store import votes as vote_store
+from tests.clock import ELECTION
 from tests.fakediscord import custom_ids, walk_components
 
 NOW_TZ = "America/New_York"
@@ -21,7 +21,7 @@ async def make_race(world, names, office="City Council D3"):
         world.db,
         guild_id=int(world.guild.id),
         actor_id=int(world.organiser.id),
-        draft=RaceDraft(office, OfficeKind.LEGISLATIVE, BallotLine.GENERAL, date(2027, 11, 2)),
+        draft=RaceDraft(office, OfficeKind.LEGISLATIVE, BallotLine.GENERAL, ELECTION),
         now=world.clock(),
         tz=NOW_TZ,
     )

@@ -13,15 +13,20 @@ import pytest_asyncio
 from bot.db import Database, migrate
 from bot.scheduler import Job, JobContext, JobOutcome, Scheduler
 from bot.store import jobs
+from tests.clock import T0
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 
 GUILD = 1234
-# Injected-clock tests live in 2030 so the real timers APScheduler arms never fire during them.
-T0 = datetime(2030, 1, 1, 18, 0, tzinfo=UTC)
+# Injected-clock tests stop the clock at T0 and move it by hand. Timers are set as far from
+# the machine's now as a row's due time is from the clock's: a row due by the clock's time
+# fires at once by itself (as at a start-up after downtime), one due later waits in real time.
 
 
 class Clock:
+    """A stopped clock the test moves (`clock.now = ...`)."""
+
     def __init__(self, now: datetime) -> None:
         self.now = now
 
@@ -86,6 +91,21 @@ async def add_row(db: Database, kind: str, due_at: datetime, **payload: object) 
         )
 
 
+async def wait_until_state(
+    db: Database, job_id: int, state: tuple[str, str | None], *, attempts: int
+) -> None:
+    """Until the row reads `state` (state, outcome) after the handler's `attempts`-th run."""
+    async with asyncio.timeout(5):
+        while (await state_of(db, job_id), await attempt_of(db, job_id)) != (state, attempts):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+async def attempt_of(db: Database, job_id: int) -> int:
+    job = await jobs.get(db, job_id)
+    assert job is not None
+    return int(job.payload.get("attempt", 0))
+
+
 async def state_of(db: Database, job_id: int) -> tuple[str, str | None]:
     job = await jobs.get(db, job_id)
     assert job is not None
@@ -98,16 +118,6 @@ async def wait_until(condition: Callable[[], bool], within: float = 3.0) -> None
             await asyncio.sleep(0.01)
 
 
-async def wait_for_state(db: Database, job_id: int, within: float = 3.0) -> str:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        state, _ = await state_of(db, job_id)
-        if state not in ("pending", "running"):
-            return state
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"job {job_id} still unfinished after {within}s")
-
-
 async def test_job_due_while_down_runs_once_at_startup_and_knows_it_is_late(
     db: Database, make_scheduler: Callable[..., Scheduler]
 ) -> None:
@@ -115,9 +125,9 @@ async def test_job_due_while_down_runs_once_at_startup_and_knows_it_is_late(
     scheduler = make_scheduler(Clock(T0 + timedelta(hours=2)))
     handler = Recorder()
     scheduler.register("vote.close", handler)
-    await scheduler.start()
+    await scheduler.start()  # the row is overdue: its timer goes off at once
 
-    assert await scheduler.run_due() == {job_id: "done"}
+    assert (await wait_for_job(db, job_id)).state == "done"
     assert await scheduler.run_due() == {}
 
     [(job, ctx)] = handler.calls
@@ -137,7 +147,7 @@ async def test_overdue_row_fires_by_itself_at_startup(
     scheduler.register("vote.close", handler)
     await scheduler.start()
 
-    assert await wait_for_state(db, job_id) == "done"
+    assert (await wait_for_job(db, job_id)).state == "done"
     [(_, ctx)] = handler.calls
     assert ctx.late
 
@@ -169,7 +179,7 @@ async def test_run_due_and_timer_racing_run_the_job_once(
     await scheduler.start()
 
     results = await asyncio.gather(*(scheduler.run_due() for _ in range(3)))
-    assert await wait_for_state(db, job_id) == "done"
+    assert (await wait_for_job(db, job_id)).state == "done"
     async with asyncio.timeout(5):
         await scheduler.quiet()  # the start-up timer's firing has finished too
     assert len(handler.calls) == 1
@@ -191,20 +201,16 @@ async def test_crash_after_post_is_settled_by_marker_not_by_posting_again(
     job_id = await add_row(db, "vote.close", T0)
     first = make_scheduler(Clock(T0))
     first.register("vote.close", dies_after_posting)
-    await first.start()
-    run = asyncio.create_task(first.run_due())
+    await first.start()  # the row is due: its timer runs the handler
     await posted.wait()
-    run.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await run
-    await first.shutdown(wait=0)
+    await first.shutdown(wait=0)  # the handler is cancelled before it settles the row
     assert await state_of(db, job_id) == ("running", None)
 
     second = make_scheduler(Clock(T0 + timedelta(minutes=3)))
     handler = Recorder(channel)
     second.register("vote.close", handler)
     await second.start()
-    assert await second.run_due() == {job_id: "done"}
+    assert (await wait_for_job(db, job_id)).state == "done"
     assert await second.run_due() == {}
 
     [(_, ctx)] = handler.calls
@@ -224,7 +230,7 @@ async def test_crash_before_post_posts_once_on_recovery(
     handler = Recorder()
     scheduler.register("vote.close", handler)
     await scheduler.start()
-    assert await scheduler.run_due() == {job_id: "done"}
+    assert (await wait_for_job(db, job_id)).state == "done"
     assert handler.channel.posts == [f"vote closed [job:{job_id}]"]
     assert handler.calls[0][1].recovering
 
@@ -249,7 +255,7 @@ async def test_unknown_kind_is_reported_not_crashed_on(
         "no handler for kind petition.count" in r.getMessage() and r.levelno == logging.ERROR
         for r in caplog.records
     )
-    assert await scheduler.run_due() == {good: "done"}
+    assert (await wait_for_job(db, good)).state == "done"
 
 
 async def test_scheduling_an_unregistered_kind_is_a_programming_error(
@@ -283,7 +289,7 @@ async def test_reminder_inside_grace_is_sent_older_is_missed(
     scheduler = make_scheduler(Clock(T0 + late_by))
     scheduler.register("reminder", remind, grace=timedelta(hours=1))
     await scheduler.start()
-    assert await scheduler.run_due() == {job_id: expected_state}
+    assert (await wait_for_job(db, job_id)).state == expected_state
     assert bool(channel.posts) is sent
     state, outcome = await state_of(db, job_id)
     assert state == expected_state
@@ -305,7 +311,8 @@ async def test_handler_that_raises_fails_its_job_and_the_scheduler_goes_on(
     await scheduler.start()
 
     with caplog.at_level(logging.ERROR, logger="endorsebot.scheduler"):
-        assert await scheduler.run_due() == {bad: "failed", good: "done"}
+        assert (await wait_for_job(db, bad)).state == "failed"
+        assert (await wait_for_job(db, good)).state == "done"
     assert await state_of(db, bad) == ("failed", "RuntimeError: channel 42 is gone")
     assert any(r.exc_info and "failed" in r.getMessage() for r in caplog.records)
 
@@ -323,7 +330,7 @@ async def test_apscheduler_really_fires_a_job_due_shortly(
 
     await asyncio.wait_for(handler.called.wait(), timeout=3)
     assert time.monotonic() - started >= 0.15
-    assert await wait_for_state(db, job_id) == "done"
+    assert (await wait_for_job(db, job_id)).state == "done"
     assert not handler.calls[0][1].late
 
 
@@ -351,7 +358,7 @@ async def test_schedule_inside_a_transaction_runs_only_once_committed(
         # The timer fires now (it is due), and its run must wait for this commit.
         await wait_until(lambda: not scheduler.armed(job_id))
         assert not handler.calls
-    assert await wait_for_state(db, job_id) == "done"
+    assert (await wait_for_job(db, job_id)).state == "done"
     async with asyncio.timeout(5):
         await scheduler.quiet()
     assert [job.id for job, _ in handler.calls] == [job_id]
@@ -425,19 +432,18 @@ async def test_a_retry_keeps_the_row_and_its_marker_and_survives_a_restart(
 
     first = make_scheduler(clock)
     first.register("vote.close", flaky)
-    await first.start()
-    assert await first.run_due() == {job_id: "retry"}
-    assert await state_of(db, job_id) == ("pending", "Discord said 503")
+    await first.start()  # due now: its timer runs it, and it asks for a retry
+    await wait_until_state(db, job_id, ("pending", "Discord said 503"), attempts=1)
     assert await first.run_due() == {}  # not due again before its retry time
     await first.shutdown(wait=1)
 
     clock.now = T0 + timedelta(seconds=31)
     second = make_scheduler(clock)  # a restart between the attempts
     second.register("vote.close", flaky)
-    await second.start()
-    assert await second.run_due() == {job_id: "retry"}
+    await second.start()  # overdue: its timer runs it, and it asks again
+    await wait_until_state(db, job_id, ("pending", "Discord said 503"), attempts=2)
     clock.now += timedelta(seconds=31)
-    assert await second.run_due() == {job_id: "done"}
+    assert (await wait_for_job(db, job_id, nudge=second.run_due)).state == "done"
     assert seen == [(f"job:{job_id}", 0), (f"job:{job_id}", 1), (f"job:{job_id}", 2)]
     assert await state_of(db, job_id) == ("done", "posted")
 
@@ -468,7 +474,7 @@ async def test_a_row_beyond_the_horizon_at_start_up_still_fires_by_itself(db: Da
     scheduler.register("vote.close", handler)
     await scheduler.start()
     try:
-        assert await wait_for_state(db, job_id, within=6) == "done"
+        assert (await wait_for_job(db, job_id, within=6)).state == "done"
         [(_, ctx)] = handler.calls
         assert not ctx.late
     finally:
