@@ -31,7 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,6 +44,7 @@ from bot.services import plans as plan_service  # noqa: E402
 from bot.services import races as race_service  # noqa: E402
 from bot.store import jobs  # noqa: E402
 from bot.store import plans as plan_store  # noqa: E402
+from tests.clock import Clock, process_env  # noqa: E402
 from tests.e2e.conftest import build_world  # noqa: E402
 from tests.fakediscord.server import FakeDiscord  # noqa: E402
 
@@ -56,18 +57,17 @@ async def _unused(job, ctx):  # type: ignore[no-untyped-def]
     return JobOutcome.done()
 
 
-def writer(db: Database) -> Scheduler:
+def writer(db: Database, now: datetime) -> Scheduler:
     """A scheduler that is never started: it only writes the job rows the bot will find."""
-    scheduler = Scheduler(db)
+    scheduler = Scheduler(db, lambda: now)
     scheduler.register(plan_service.REMINDER_JOB, _unused)
     scheduler.register(plan_service.SUMMARY_JOB, _unused)
     return scheduler
 
 
-async def load_plans(db: Database, worlds: list, plans: int) -> list[list[int]]:
+async def load_plans(db: Database, worlds: list, plans: int, now: datetime) -> list[list[int]]:
     """`plans` plans over the chapters; per chapter, one pending reminder job id per plan."""
-    scheduler = writer(db)
-    now = datetime.now(UTC)
+    scheduler = writer(db, now)
     per_guild: list[list[int]] = [[] for _ in worlds]
     for i in range(plans):
         g = i % len(worlds)
@@ -103,15 +103,15 @@ async def load_plans(db: Database, worlds: list, plans: int) -> list[list[int]]:
     return per_guild
 
 
-async def move_due(db: Database, moves: dict[int, datetime]) -> None:
-    now = datetime.now(UTC)
+async def move_due(db: Database, moves: dict[int, datetime], now: datetime) -> None:
     async with db.transaction() as conn:
         for job_id, due_at in moves.items():
             assert await jobs.move(conn, job_id, due_at, now)
 
 
 class BotProcess:
-    def __init__(self, fake: FakeDiscord, db_path: Path, workdir: Path) -> None:
+    def __init__(self, fake: FakeDiscord, db_path: Path, workdir: Path, clock: Clock) -> None:
+        self.clock = clock  # the process's clock starts where the benchmark's is
         self.log_path = workdir / f"bot-{len(list(workdir.glob('bot-*.log')))}.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))},
@@ -129,7 +129,8 @@ class BotProcess:
         self.spawned = time.time()
         with self.log_path.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=self.workdir, env=self.env,
+                sys.executable, "-m", "bot", cwd=self.workdir,
+                env={**self.env, **process_env(self.clock)},
                 stdout=log, stderr=asyncio.subprocess.STDOUT,
             )  # fmt: skip
         while "logged in as" not in self.log_path.read_text(errors="replace"):
@@ -155,14 +156,14 @@ class BotProcess:
         return await asyncio.wait_for(self.proc.wait(), 60)
 
 
-def watch_posts(fake: FakeDiscord, arrived: dict[str, float]) -> None:
+def watch_posts(fake: FakeDiscord, arrived: dict[str, float], clock: Clock) -> None:
     """Record the wall-clock time each job marker's message reaches the fake."""
     create = fake.create_message
 
     def timed(channel, author, payload, files):  # type: ignore[no-untyped-def]
         content = payload.get("content") or ""
         if "job:" in content:
-            arrived[content.rsplit("job:", 1)[1]] = time.time()
+            arrived[content.rsplit("job:", 1)[1]] = clock().timestamp()  # as due_at is
         return create(channel, author, payload, files)
 
     fake.create_message = timed  # type: ignore[method-assign]
@@ -178,25 +179,26 @@ async def run(plans: int, guilds: int, spread: float, keep: bool) -> int:
     await fake.start()
     tmp = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
     db_path = tmp / "bot.sqlite3"
+    clock = Clock()  # the pinned test clock: the benchmark does not depend on the date
     worlds = [build_world(fake, tmp, name=f"Chapter {i:03d}") for i in range(guilds)]
     db = await Database.open(db_path)
     await migrate(db)
     for world in worlds:
-        await chapter_service.configure(db, world.config(), now=datetime.now(UTC))
+        await chapter_service.configure(db, world.config(), now=clock())
     arrived: dict[str, float] = {}
-    watch_posts(fake, arrived)
+    watch_posts(fake, arrived, clock)
     code = 0
     try:
-        base = BotProcess(fake, db_path, tmp)
+        base = BotProcess(fake, db_path, tmp, clock)
         empty_ready = await base.start()
         empty_split = base.split()
         code |= await base.stop()
 
         t0 = time.perf_counter()
-        per_guild = await load_plans(db, worlds, plans)
+        per_guild = await load_plans(db, worlds, plans, clock())
         print(f"  loaded in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
         pending = len(await jobs.unfinished(db))
-        probe = Scheduler(db)
+        probe = Scheduler(db, clock)
         probe.register(plan_service.REMINDER_JOB, _unused)
         probe.register(plan_service.SUMMARY_JOB, _unused)
         t0 = time.perf_counter()
@@ -206,17 +208,17 @@ async def run(plans: int, guilds: int, spread: float, keep: bool) -> int:
 
         # Due soon after the bot should be ready: a burst (one per chapter, same instant),
         # then one reminder per chapter spread evenly over `spread` seconds.
-        first = datetime.now(UTC) + timedelta(seconds=12)
+        first = clock() + timedelta(seconds=12)
         burst = {ids[0]: first for ids in per_guild}
         spaced = [ids[1] for ids in per_guild]
         step = spread / max(1, len(spaced) - 1)
         later = {job: first + timedelta(seconds=4 + k * step) for k, job in enumerate(spaced)}
-        await move_due(db, {**burst, **later})
+        await move_due(db, {**burst, **later}, clock())
 
-        bot = BotProcess(fake, db_path, tmp)
+        bot = BotProcess(fake, db_path, tmp, clock)
         ready = await bot.start()
         split = bot.split()
-        wait = (max(later.values()) - datetime.now(UTC)).total_seconds() + 15
+        wait = (max(later.values()) - clock()).total_seconds() + 15
         wanted = {str(j) for j in [*burst, *later]}
         with contextlib.suppress(TimeoutError):
             await fake.wait_for(lambda: wanted <= arrived.keys(), wait)

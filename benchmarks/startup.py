@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.db import Database, migrate  # noqa: E402
+from tests.clock import Clock, process_env  # noqa: E402
 from tests.fakediscord.server import FakeDiscord  # noqa: E402
 
 READY = re.compile(r"logged in as .* serving (\d+) guild\(s\), (\d+) members cached")
@@ -42,6 +43,7 @@ async def one_start(fake: FakeDiscord, db_path: Path, workdir: Path) -> tuple[fl
         "DATABASE_PATH": str(db_path),
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": str(ROOT),
+        **process_env(Clock()),  # the pinned test clock, as every test's bot has
     }
     started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(

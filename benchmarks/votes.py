@@ -48,6 +48,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.db import Database, migrate  # noqa: E402
+from tests.clock import Clock, process_env  # noqa: E402
 from tests.e2e.conftest import build_world  # noqa: E402
 from tests.e2e.votes_helpers import (  # noqa: E402
     create_vote,
@@ -138,7 +139,10 @@ def instrument_fake() -> None:
 class BotProcess:
     """`python -m bot` against the fake, logging to a file."""
 
-    def __init__(self, fake: FakeDiscord, db_path: Path, workdir: Path, profile: Path | None):
+    def __init__(
+        self, fake: FakeDiscord, db_path: Path, workdir: Path, profile: Path | None, clock: Clock
+    ):
+        self.clock = clock  # the process's clock starts where the world's is
         self.log_path = workdir / "bot.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))},
@@ -157,7 +161,11 @@ class BotProcess:
                 "-m",
                 "bot",
                 cwd=self.workdir,
-                env={**self.env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+                env={
+                    **self.env,
+                    **process_env(self.clock),
+                    "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+                },
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
             )
@@ -327,7 +335,7 @@ async def run(
     offices = [name for name, _ in modes] + (["floor"] if floor else [])
     races = [await make_race(world, NAMES, office=f"Council {name}") for name in offices]
 
-    bot = BotProcess(fake, world.db_path, tmp, profile)
+    bot = BotProcess(fake, world.db_path, tmp, profile, world.clock)
     await bot.start()
     results = []
     try:

@@ -9,9 +9,10 @@ anywhere finishes exactly once after a restart; and after a questionnaire's repo
 (questionnaire:after_report, tests/e2e/test_questionnaires_restart.py). Nothing sets the
 variable in production.
 
-`ENDORSEBOT_CLOCK_START=<ISO 8601 instant>` starts the process's clock at that instant (it
-then runs at real speed), so tests that run `python -m bot` do not depend on today's date
-(tests/clock.py). Unset, `pinned_clock()` is None and the bot reads the real time.
+`ENDORSEBOT_CLOCK_START=<ISO 8601 instant>` (with `ENDORSEBOT_CLOCK_SET_AT=<Unix seconds>`,
+when the test read it) sets the process's clock to that instant, running at real speed from
+there, so tests that run `python -m bot` do not depend on today's date (tests/clock.py).
+Unset, `pinned_clock()` is None and the bot reads the real time.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta
 
 ENV = "ENDORSEBOT_FAULT"
 CLOCK_ENV = "ENDORSEBOT_CLOCK_START"
+CLOCK_SET_ENV = "ENDORSEBOT_CLOCK_SET_AT"
 
 
 def _armed(point: str) -> bool:
@@ -44,12 +46,14 @@ def fail_point(point: str) -> None:
 
 
 def pinned_clock() -> Callable[[], datetime] | None:
-    """A clock starting at ENDORSEBOT_CLOCK_START and running at real speed; None unless set."""
+    """A clock that read ENDORSEBOT_CLOCK_START at the machine time ENDORSEBOT_CLOCK_SET_AT
+    (Unix seconds; default: now) and runs at real speed from there; None unless set."""
     start = os.environ.get(CLOCK_ENV)
     if not start:
         return None
     origin = datetime.fromisoformat(start)
     if origin.tzinfo is None:
         raise ValueError(f"{CLOCK_ENV} must carry a UTC offset: {start!r}")
-    began = time.monotonic()
-    return lambda: origin + timedelta(seconds=time.monotonic() - began)
+    # Counted from the parent's reading, not from here: starting Python takes seconds.
+    set_at = float(os.environ.get(CLOCK_SET_ENV) or time.time())
+    return lambda: origin + timedelta(seconds=time.time() - set_at)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from bot.faults import CLOCK_ENV
+from bot.faults import CLOCK_ENV, CLOCK_SET_ENV
 
 T0 = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # a Tuesday, noon in New York
 TODAY = date(2026, 12, 1)  # T0's local day in the chapters' zone (America/New_York)
@@ -37,4 +37,4 @@ class Clock:
 
 def process_env(clock: Clock) -> dict[str, str]:
     """The environment that starts a `python -m bot` process's clock where `clock` is now."""
-    return {CLOCK_ENV: clock().isoformat()}
+    return {CLOCK_ENV: clock().isoformat(), CLOCK_SET_ENV: repr(time.time())}
