@@ -176,9 +176,10 @@ def _previously_endorsed(facts: Facts) -> Criterion:
     return Criterion(label, Status.NOT_MET, "race register: not previously endorsed")
 
 
-def cadre_check(facts: Facts) -> CategoryCheck:
-    """The strategy's "Cadre Elections": a member, rooted, accountable (SIO), running for a
-    non-symbolic office, with a viable path."""
+def cadre_profile(facts: Facts) -> CategoryCheck:
+    """Every cadre criterion but viability: a member, rooted, accountable (SIO), running for
+    a non-symbolic office. What the capacity ledger's priority reads (`bot.domain.priority`):
+    it never reads viability, which itself asks the ledger."""
     return CategoryCheck(
         Category.CADRE,
         (
@@ -191,9 +192,27 @@ def cadre_check(facts: Facts) -> CategoryCheck:
                 "Will you join our Socialists-in-Office?",
             ),
             _office(facts),
-            _viable(facts),
         ),
     )
+
+
+def cadre_check(facts: Facts) -> CategoryCheck:
+    """The strategy's "Cadre Elections": a cadre profile with a viable path."""
+    profile = cadre_profile(facts)
+    return CategoryCheck(Category.CADRE, (*profile.criteria, _viable(facts)))
+
+
+def previously_endorsed_incumbent(facts: Facts) -> bool:
+    """The candidate holds the seat and the chapter endorsed them before."""
+    return (
+        _incumbent(facts).status is Status.MET and _previously_endorsed(facts).status is Status.MET
+    )
+
+
+def ruled_out(facts: Facts) -> bool:
+    """What rules a candidate out whatever else holds: a crossed red line, or an independent
+    run in a partisan race."""
+    return bool(red_lines_crossed(facts)[0]) or facts.answers.get("ballot_line") == "independent"
 
 
 def incumbent_check(facts: Facts) -> CategoryCheck:

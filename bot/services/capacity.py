@@ -1,7 +1,9 @@
 """Capacity: set the chapter's and each race's figures, log canvass shifts, build the ledger.
 
 Other features ask `race_fits` (the questionnaire report's "viable path") and the vote
-announcement asks `check_race` through the capacity cog. A refused figure raises
+announcement asks `check_race` through the capacity cog. A race's priority comes from its
+candidates' profiles (`candidate_facts.race_priority`), never from the report's category,
+which itself reads `race_fits`. A refused figure raises
 `InvalidInput` and stores nothing. Changes are recorded in the audit log (`capacity`, or the
 race's subject `race:{id}`); logged shifts are rows of their own, not audit entries.
 
@@ -37,12 +39,11 @@ from bot.domain.capacity import (
     validate_shift,
     weeks_until,
 )
-from bot.domain.classify import Category
-from bot.domain.ledger import Demand, Ledger, Priority
-from bot.domain.races import CandidateStatus, Race, RaceStatus, local_today
+from bot.domain.ledger import Demand, Ledger
+from bot.domain.races import Race, RaceStatus, local_today
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
-from bot.services import questionnaires
+from bot.services import candidate_facts
 from bot.services import races as race_service
 from bot.store import audit, jobs
 from bot.store import capacity as store
@@ -251,28 +252,12 @@ async def view(
 
 
 async def _demand(db: Database, item: RaceEstimate, considered: bool) -> Demand:
-    race = item.race
-    running = {
-        c.id: c
-        for c in await race_service.list_candidates(db, race.guild_id, race.id)
-        if c.status is not CandidateStatus.WITHDRAWN
-    }
-    categories = await questionnaires.categories_for_race(db, race.guild_id, race.id)
-    proposed = {category for cid, category in categories.items() if cid in running}
-    if Category.INCUMBENT in proposed or any(
-        c.incumbent and c.previously_endorsed for c in running.values()
-    ):
-        priority = Priority.INCUMBENT
-    elif Category.CADRE in proposed:
-        priority = Priority.CADRE
-    else:
-        priority = Priority.OTHER
     return Demand(
         race_id=item.race.id,
         label=item.race.label,
         decisive=item.race.decisive_date,
         doors=item.remaining,
-        priority=priority,
+        priority=await candidate_facts.race_priority(db, item.race),
         margin=item.figures.margin,
         renewable=item.figures.renewable,
         considered=considered,

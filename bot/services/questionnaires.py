@@ -15,7 +15,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db import Database
-from bot.domain.classify import Assessment, Category, CriteriaReport, Facts, classify
+from bot.domain.classify import Assessment, Category, CriteriaReport, classify
 from bot.domain.questionnaire import (
     AnswerError,
     RedLine,
@@ -30,6 +30,7 @@ from bot.domain.questionnaire_sheet import Filled, Reach, Sheet, SheetStatus
 from bot.domain.races import Candidate, CandidateStatus, Race
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.scheduler import Scheduler
+from bot.services import candidate_facts, capacity
 from bot.store import audit
 from bot.store import questionnaires as store
 from bot.store import races as race_store
@@ -429,55 +430,22 @@ async def assess(
     return updated
 
 
-async def _capacity_fits(db: Database, guild_id: int, race_id: int, now: datetime) -> bool | None:
-    # Imported here: the capacity service imports this module (categories_for_race).
-    from bot.services import capacity
-
-    return await capacity.race_fits(db, guild_id, race_id, now=now)
-
-
-async def _facts(
-    db: Database, race: Race, candidate: Candidate, capacity_fits: bool | None
-) -> Facts:
-    sheet = await for_candidate(db, race.guild_id, candidate.id)
-    return Facts(
-        answers=sheet.valid_answers() if sheet else {},
-        red_lines=sheet.sheet.red_lines if sheet else (),
-        office_kind=race.office_kind.value,
-        incumbent=candidate.incumbent,
-        previously_endorsed=candidate.previously_endorsed,
-        assessment=await store.assessment(db, race.guild_id, candidate.id),
-        capacity_fits=capacity_fits,
-    )
-
-
 async def report(
     db: Database, *, race: Race, candidate: Candidate, now: datetime
 ) -> CriteriaReport:
     """The criteria report: answers (valid ones), register facts, the committee's
     assessment and, where the capacity ledger knows the race, whether it fits."""
-    fits = await _capacity_fits(db, race.guild_id, race.id, now)
-    return classify(await _facts(db, race, candidate, fits))
+    fits = await capacity.race_fits(db, race.guild_id, race.id, now=now)
+    return classify(await candidate_facts.facts(db, race, candidate, capacity_fits=fits))
 
 
 async def proposals_for_race(db: Database, race: Race, *, now: datetime) -> dict[int, Category]:
     """Candidate id -> the category each candidate's full criteria report proposes (viable
     path from the capacity ledger where it knows the race): what the race page shows."""
-    fits = await _capacity_fits(db, race.guild_id, race.id, now)
+    fits = await capacity.race_fits(db, race.guild_id, race.id, now=now)
     return {
-        candidate.id: classify(await _facts(db, race, candidate, fits)).category
+        candidate.id: classify(
+            await candidate_facts.facts(db, race, candidate, capacity_fits=fits)
+        ).category
         for candidate in await race_store.list_candidates(db, race.guild_id, race.id)
-    }
-
-
-async def categories_for_race(db: Database, guild_id: int, race_id: int) -> dict[int, Category]:
-    """Candidate id -> the category the criteria report proposes, for every candidate of the
-    race: the capacity ledger's priority (incumbents and cadre first). It leaves out the
-    ledger's own verdict (viable path), which the ledger computes from this."""
-    race = await race_store.get_race(db, guild_id, race_id)
-    if race is None:
-        raise NotFound("That race does not exist in this chapter.")
-    return {
-        candidate.id: classify(await _facts(db, race, candidate, None)).category
-        for candidate in await race_store.list_candidates(db, guild_id, race_id)
     }

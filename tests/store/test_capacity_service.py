@@ -194,27 +194,92 @@ async def test_figures_round_trip(db):
     assert await service.race_figures(db, GUILD, target.id) == given
 
 
-async def test_cadre_candidates_come_before_others_by_the_questionnaire_category(
-    db, scheduler, monkeypatch
-):
-    """The wiring to the questionnaire report: whatever category it proposes for a race's
-    candidate orders the ledger (the classification itself is tested with questionnaires)."""
-    from bot.domain.classify import Category
+async def cadre_candidate(db, target, *, rooted=True):
+    """A candidate with a cadre profile: a DSA member who commits to the SIO, running for a
+    legislative office, assessed as rooted; the committee has said nothing of viability."""
+    from bot.domain.questionnaire_sheet import Reach
     from bot.services import questionnaires
 
-    await set_chapter(db, scheduler)
-    other = await race(db, "Council D1", 10)
-    await figures(db, other, 1_000, margin=20.0)
-    cadre = await race(db, "Council D2", 10)
-    await figures(db, cadre, 1_000, margin=-5.0)
-    member = await race_service.add_candidate(
-        db, guild_id=GUILD, race_id=cadre.id, actor_id=ACTOR, draft=CandidateDraft("Kay Dre"),
+    kay = await race_service.add_candidate(
+        db, guild_id=GUILD, race_id=target.id, actor_id=ACTOR, draft=CandidateDraft("Kay Dre"),
         now=NOW,
     )  # fmt: skip
+    scheduler_ = Scheduler(db, lambda: NOW)
+    sheet = await questionnaires.send(
+        db, scheduler_, race=target, candidate=kay, respondent_id=500, reach=Reach.DM,
+        deadline=None, actor_id=ACTOR, now=NOW,
+    )  # fmt: skip
+    typed = {"dsa_member": "yes", "identifies_socialist": "yes", "seeks_endorsement": "yes",
+             "join_sio": "yes"}  # fmt: skip
+    await questionnaires.save_page(
+        db, sheet_id=sheet.sheet.id, user_id=500, page=1, typed=typed, now=NOW
+    )
+    await questionnaires.save_page(
+        db, sheet_id=sheet.sheet.id, user_id=500, page=2, typed={"seat": "open"}, now=NOW
+    )
+    await questionnaires.assess(
+        db, guild_id=GUILD, candidate=kay, changes={"rooted": rooted}, actor_id=ACTOR, now=NOW
+    )
+    return kay
 
-    async def categories(db_, guild_id, race_id):
-        return {member.id: Category.CADRE} if race_id == cadre.id else {}
 
-    monkeypatch.setattr(questionnaires, "categories_for_race", categories)
-    found = await service.view(db, GUILD, tz=NY, now=NOW, considering=(other.id, cadre.id))
-    assert [line.demand.race_id for line in found.ledger.lines] == [cadre.id, other.id]
+async def test_a_cadre_candidate_without_a_viability_assessment_keeps_cadre_priority(
+    db, scheduler
+):
+    """"Chapters should prioritize cadre candidates and previously-endorsed incumbents."
+    (seed, "Chapter Strategy"). Issue 24's case: an incumbent's race (3,000 doors), a cadre
+    race (4,000) and an endorsed race with a 20-point margin (3,000) against 8,500 doors.
+    Priority reads the cadre profile, not the report's category (whose viable path reads
+    this ledger), so the cadre race comes second and fits; the third is 1,500 over."""
+    from bot.domain.classify import Category
+    from bot.domain.ledger import Priority
+    from bot.services import questionnaires
+
+    await service.set_chapter(
+        db, scheduler, guild_id=GUILD, actor_id=ACTOR, tz=NY, now=NOW,
+        capacity=ChapterCapacity(34, 1.0, show_rate=0.5, doors_per_shift=50),  # 850 a week
+    )  # fmt: skip
+    incumbent = await race(db, "Council D1", 10, incumbent=True)
+    await figures(db, incumbent, 1_998)  # 1,000 to win x 3 = 3,000 doors
+    other = await race(db, "Council D2", 10)
+    await figures(db, other, 1_998, margin=20.0)  # 3,000 doors
+    cadre = await race(db, "Council D3", 10, status=RaceStatus.EXPLORING)
+    await figures(db, cadre, 1_998, doors_per_vote=4.0)  # 4,000 doors
+    kay = await cadre_candidate(db, cadre)
+
+    found = await service.view(db, GUILD, tz=NY, now=NOW, considering=(cadre.id,))
+    assert found.ledger.capacity == 8_500
+    lines = [(ln.demand.race_id, ln.demand.priority, ln.over) for ln in found.ledger.lines]
+    assert lines == [
+        (incumbent.id, Priority.INCUMBENT, 0),
+        (cadre.id, Priority.CADRE, 0),
+        (other.id, Priority.OTHER, 1_500),
+    ]
+    assert await service.race_fits(db, GUILD, cadre.id, now=NOW) is True
+    report = await questionnaires.report(db, race=cadre, candidate=kay, now=NOW)
+    assert report.category is Category.CADRE, report.reason
+
+
+async def test_a_candidate_short_of_a_cadre_profile_gives_no_priority(db, scheduler):
+    """The same chapter, the cadre race's candidate not rooted in the chapter: no cadre
+    profile, so the race is ordered by margin (unknown: last) and is the one over."""
+    from bot.domain.ledger import Priority
+
+    await service.set_chapter(
+        db, scheduler, guild_id=GUILD, actor_id=ACTOR, tz=NY, now=NOW,
+        capacity=ChapterCapacity(34, 1.0, show_rate=0.5, doors_per_shift=50),
+    )  # fmt: skip
+    incumbent = await race(db, "Council D1", 10, incumbent=True)
+    await figures(db, incumbent, 1_998)
+    other = await race(db, "Council D2", 10)
+    await figures(db, other, 1_998, margin=20.0)
+    cadre = await race(db, "Council D3", 10, status=RaceStatus.EXPLORING)
+    await figures(db, cadre, 1_998, doors_per_vote=4.0)
+    await cadre_candidate(db, cadre, rooted=False)
+    found = await service.view(db, GUILD, tz=NY, now=NOW, considering=(cadre.id,))
+    lines = [(ln.demand.race_id, ln.demand.priority, ln.over) for ln in found.ledger.lines]
+    assert lines == [
+        (incumbent.id, Priority.INCUMBENT, 0),
+        (other.id, Priority.OTHER, 0),
+        (cadre.id, Priority.OTHER, 1_500),
+    ]

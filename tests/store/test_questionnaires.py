@@ -260,7 +260,7 @@ async def test_red_lines_and_assessment_drive_the_report(db: Database) -> None:
         now=NOW,
     )
     assert (await store.assessment(db, GUILD, candidate.id)).rooted is True
-    assert (await service.categories_for_race(db, GUILD, race.id)) == {
+    assert (await service.proposals_for_race(db, race, now=NOW)) == {
         candidate.id: Category.DO_NOT_ENDORSE
     }
 
