@@ -8,9 +8,11 @@ section 1), in this order:
 1. Red lines: crossing any red line means "do not endorse", whatever else holds.
 2. Independents in partisan races are generally not endorsed ("Ballot Line"); a
    non-partisan race is not an "independent race".
-3. Cadre: DSA member rooted in the chapter's internal life, accountable (commits to the
-   SIO structure), running for a non-symbolic (executive or legislative) office, with a
-   viable path to victory ("Cadre Elections").
+3. Cadre: DSA member and open socialist, rooted in the chapter's internal life,
+   accountable (commits to the SIO structure), running for a non-symbolic (executive or
+   legislative) office, with a viable path to victory ("Cadre Elections"): a winnable
+   district (open seat or weak incumbent) *and* a win number within the chapter's capacity
+   (the capacity ledger). Both are shown; either failing fails the path.
 4. Incumbent re-endorsement: a previously endorsed incumbent who worked with the chapter
    ("the one exception to the no-paper-endorsements policy").
 5. Class struggle: a prominent race, a candidate who coheres labor and the progressive
@@ -67,7 +69,7 @@ class Assessment:
     prominent: bool | None = None
     coheres_labor: bool | None = None
     rooted: bool | None = None
-    viable: bool | None = None
+    viable: bool | None = None  # a winnable district: open seat or weak incumbent
     worked_with_chapter: bool | None = None
 
 
@@ -147,13 +149,58 @@ def _office(facts: Facts) -> Criterion:
     return Criterion("Non-symbolic office (executive or legislative)", status, source)
 
 
-def _viable(facts: Facts) -> Criterion:
-    label = "Viable path to victory"
-    if facts.capacity_fits is not None:
-        status = Status.MET if facts.capacity_fits else Status.NOT_MET
-        verdict = "fits" if facts.capacity_fits else "does not fit"
-        return Criterion(label, status, f"capacity ledger: the race {verdict} the chapter's doors")
-    return _assessed(facts.assessment.viable, label)
+def _open_socialist(facts: Facts) -> Criterion:
+    # "candidates who are not members of DSA or open socialists ... should not be endorsed"
+    return _answered(
+        facts,
+        "identifies_socialist",
+        "Publicly a democratic socialist",
+        "Do you call yourself a democratic socialist?",
+    )
+
+
+WINNABLE = "Winnable district: open seat or weak incumbent"
+WITHIN_CAPACITY = "Win number within the chapter's capacity"
+
+
+def _winnable(facts: Facts) -> Criterion:
+    """ "a winnable district ..., either an open seat or a weak incumbent": the committee's
+    judgement where it gave one, else the seat as answered (a challenger needs the committee
+    to say whether the incumbent is weak)."""
+    if facts.assessment.viable is not None:
+        return _assessed(facts.assessment.viable, WINNABLE)
+    seat = facts.answers.get("seat")
+    if seat == "open":
+        return Criterion(WINNABLE, Status.MET, "answered open: “Is the seat open?”")
+    if seat == "incumbent" or facts.incumbent:
+        return Criterion(WINNABLE, Status.MET, "the candidate holds the seat")
+    if seat == "challenger":
+        return Criterion(
+            WINNABLE,
+            Status.UNKNOWN,
+            "challenges an incumbent: is the incumbent weak? (/candidate assess viable)",
+        )
+    return _assessed(None, WINNABLE)
+
+
+def _within_capacity(facts: Facts) -> Criterion:
+    """ "a win number low enough that the chapter can plausibly directly contact enough
+    voters to win": the capacity ledger's verdict, under the ledger's priority."""
+    if facts.capacity_fits is None:
+        return Criterion(
+            WITHIN_CAPACITY,
+            Status.UNKNOWN,
+            "no capacity ledger for this race yet (/capacity chapter, /capacity race)",
+        )
+    if facts.capacity_fits:
+        return Criterion(
+            WITHIN_CAPACITY, Status.MET, "capacity ledger: the race fits the chapter's doors"
+        )
+    return Criterion(
+        WITHIN_CAPACITY,
+        Status.NOT_MET,
+        "capacity ledger: the race does not fit the chapter's doors",
+    )
 
 
 def _incumbent(facts: Facts) -> Criterion:
@@ -177,13 +224,14 @@ def _previously_endorsed(facts: Facts) -> Criterion:
 
 
 def cadre_profile(facts: Facts) -> CategoryCheck:
-    """Every cadre criterion but viability: a member, rooted, accountable (SIO), running for
-    a non-symbolic office. What the capacity ledger's priority reads (`bot.domain.priority`):
-    it never reads viability, which itself asks the ledger."""
+    """Every cadre criterion but viability: a member and open socialist, rooted, accountable
+    (SIO), running for a non-symbolic office. What the capacity ledger's priority reads
+    (`bot.domain.priority`): never viability, which itself asks the ledger."""
     return CategoryCheck(
         Category.CADRE,
         (
             _member(facts),
+            _open_socialist(facts),
             _assessed(facts.assessment.rooted, "Rooted in the chapter's internal life"),
             _answered(
                 facts,
@@ -197,9 +245,13 @@ def cadre_profile(facts: Facts) -> CategoryCheck:
 
 
 def cadre_check(facts: Facts) -> CategoryCheck:
-    """The strategy's "Cadre Elections": a cadre profile with a viable path."""
+    """The strategy's "Cadre Elections": a cadre profile with a viable path, which is two
+    things, each shown: a winnable district and a win number within capacity ("Every
+    chapter in DSA has the capacity to elect a socialist cadre by 2030")."""
     profile = cadre_profile(facts)
-    return CategoryCheck(Category.CADRE, (*profile.criteria, _viable(facts)))
+    return CategoryCheck(
+        Category.CADRE, (*profile.criteria, _winnable(facts), _within_capacity(facts))
+    )
 
 
 def previously_endorsed_incumbent(facts: Facts) -> bool:
@@ -249,12 +301,7 @@ def class_struggle_check(facts: Facts) -> CategoryCheck:
                 "Are you seeking our chapter's endorsement?",
             ),
             _member(facts),
-            _answered(
-                facts,
-                "identifies_socialist",
-                "Publicly a democratic socialist",
-                "Do you call yourself a democratic socialist?",
-            ),
+            _open_socialist(facts),
             Criterion(sio.label, sio.status, sio.source, gating=False),
         ),
     )

@@ -27,7 +27,7 @@ FIELDS = ("prominent", "coheres_labor", "rooted", "viable", "worked_with_chapter
     prominent="A prominent race, able to move working-class people",
     coheres_labor="The candidate coheres labor and the progressive movement behind them",
     rooted="Rooted in the chapter's internal political life",
-    viable="A viable path to victory (used until the capacity ledger covers the race)",
+    viable="A winnable district: an open seat or a weak incumbent (capacity is the ledger's)",
     worked_with_chapter="An incumbent who worked with the chapter in office",
 )
 async def assess(

@@ -94,4 +94,5 @@ async def test_an_unassessed_cadre_candidate_keeps_priority_fits_and_is_reported
     read = await org.slash("questionnaire read", race=str(cadre.id), candidate="Kay Dre")
     text = message_text(read.message)
     assert "Proposed: Cadre candidate" in text
-    assert "Viable path to victory: capacity ledger: the race fits" in text
+    assert "Winnable district: open seat or weak incumbent: answered open" in text
+    assert "Win number within the chapter's capacity: capacity ledger: the race fits" in text

@@ -112,7 +112,13 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
         prominent=False,
         coheres_labor=False,
     )
-    assert "Proposed: Cadre candidate" in message_text(assessed.message)
+    # A winnable district is the committee's; the win number waits for the capacity ledger.
+    assessed_text = message_text(assessed.message)
+    assert "Proposed: Undecided" in assessed_text
+    assert "Winnable district: open seat or weak incumbent: committee's assessment: yes" in (
+        assessed_text
+    )
+    assert "Win number within the chapter's capacity: no capacity ledger" in assessed_text
 
     compared = await org.slash("questionnaire compare", race=RACE)
     files = {a["filename"]: a["data"].decode() for a in compared.attachments}
@@ -292,4 +298,6 @@ async def test_a_race_beyond_capacity_is_flagged_on_send_and_in_the_report(chapt
     read = await org.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     text = message_text(read.message)
     assert "⚠️ Capacity" in text
-    assert "Viable path to victory: capacity ledger: the race does not fit" in text
+    assert "Win number within the chapter's capacity: capacity ledger: the race does not fit" in (
+        text
+    )

@@ -43,6 +43,7 @@ def facts(answers: dict[str, str] | None = None, **changes: object) -> Facts:
         incumbent=False,
         previously_endorsed=False,
         assessment=ALL_YES,
+        capacity_fits=True,
     )
     return replace(base, **changes)
 
@@ -80,9 +81,36 @@ CASES = [
         id="cadre: viable path reads the capacity ledger where it exists",
     ),
     pytest.param(
-        facts(capacity_fits=True, assessment=replace(ALL_YES, viable=False)),
+        facts(capacity_fits=True, assessment=replace(ALL_YES, viable=False, prominent=False)),
+        Category.NEITHER,
+        id="cadre: a winnable district ('an open seat or a weak incumbent') and a win number "
+        "the chapter can reach must both hold: the ledger's fit does not outrank the "
+        "committee's 'not winnable'",
+    ),
+    pytest.param(
+        facts(capacity_fits=None, assessment=replace(ALL_YES, prominent=False)),
+        Category.UNDECIDED,
+        id="cadre: 'a win number low enough that the chapter can plausibly directly contact "
+        "enough voters': unknown until the capacity ledger knows the race",
+    ),
+    pytest.param(
+        facts(assessment=replace(ALL_YES, viable=None)),
         Category.CADRE,
-        id="cadre: the capacity ledger's verdict outranks the committee's viable input",
+        id="cadre: 'either an open seat or a weak incumbent': an open seat is winnable without "
+        "the committee's say",
+    ),
+    pytest.param(
+        facts(
+            answers(seat="challenger"), assessment=replace(ALL_YES, viable=None, prominent=False)
+        ),
+        Category.UNDECIDED,
+        id="cadre: a challenger needs the committee to judge the incumbent weak",
+    ),
+    pytest.param(
+        facts(answers(identifies_socialist="no")),
+        Category.NEITHER,
+        id="cadre: 'candidates who are not members of DSA or open socialists ... should not be "
+        "endorsed', even a rooted member with a viable path",
     ),
     pytest.param(
         facts(assessment=replace(ALL_YES, rooted=False)),
@@ -218,7 +246,7 @@ def test_an_unanswered_red_line_is_listed_not_crossed() -> None:
 def test_office_kind_falls_back_to_the_register_when_not_answered() -> None:
     """Cadre: non-symbolic office, read from the race register when the answer is missing."""
     report = classify(facts(answers(office_kind=None), office_kind="party"))
-    office = report.checks[0].criteria[3]
+    [office] = [c for c in report.checks[0].criteria if c.label.startswith("Non-symbolic")]
     assert office.status is Status.NOT_MET and office.source == "race register: party"
 
 
@@ -226,3 +254,21 @@ def test_neither_reason_lists_what_is_not_met() -> None:
     report = classify(facts(answers(dsa_member="no")))
     assert report.category is Category.NEITHER
     assert "dsa member" in report.reason
+
+
+def test_the_report_shows_each_half_of_a_viable_path() -> None:
+    """ "Identifying a winnable district ..., either an open seat or a weak incumbent, and
+    with a win number low enough that the chapter can plausibly directly contact enough
+    voters to win." (seed, "Every chapter in DSA has the capacity to elect a socialist
+    cadre by 2030"): both halves are listed, each with its source."""
+    report = classify(facts(capacity_fits=False, assessment=replace(ALL_YES, viable=True)))
+    cadre = {c.label: (c.status, c.source) for c in report.checks[0].criteria}
+    assert cadre["Winnable district: open seat or weak incumbent"] == (
+        Status.MET,
+        "committee's assessment: yes",
+    )
+    assert cadre["Win number within the chapter's capacity"] == (
+        Status.NOT_MET,
+        "capacity ledger: the race does not fit the chapter's doors",
+    )
+    assert cadre["Publicly a democratic socialist"][0] is Status.MET
