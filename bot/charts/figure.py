@@ -34,6 +34,8 @@ TEXT_PX = 24
 SMALL_PX = 20
 NAME_CHARS = 22
 """Names longer than this are clipped with an ellipsis (a 22-character name fits a bar label)."""
+HEAD_MIN = 6
+"""A name cut to tell it apart keeps at least this many characters of its start."""
 ROW_PX = 56
 """Height of one horizontal bar row, label included."""
 BAR_HEIGHT = 0.72
@@ -50,6 +52,79 @@ def clip_name(name: str, limit: int = NAME_CHARS) -> str:
     """`name` unchanged when it fits in `limit` characters, else cut with an ellipsis."""
     name = " ".join(name.split())
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def clip_names(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
+    """Each of `names` clipped to `limit` characters so that names that differ still differ.
+
+    A plain cut (`clip_name`) can make two long names read the same ("Board of Supervisors
+    Dist…" twice). Names whose cut would collide keep their start and their end around the
+    ellipsis instead ("Board of Superv…trict 1 (2028)"); names that differ only in the middle
+    keep the part where they differ. Names equal to begin with stay equal.
+    """
+    clean = [" ".join(name.split()) for name in names]
+    clipped = [clip_name(name, limit) for name in clean]
+    for _ in range(3):  # each pass settles one kind of collision; names are few
+        groups: dict[str, list[int]] = {}
+        for i, cut in enumerate(clipped):
+            groups.setdefault(cut, []).append(i)
+        clashes = [g for g in groups.values() if len({clean[i] for i in g}) > 1]
+        if not clashes:
+            break
+        for group in clashes:
+            for i, cut in zip(group, _distinct_cuts([clean[i] for i in group], limit), strict=True):
+                clipped[i] = cut
+    return clipped
+
+
+def _distinct_cuts(names: list[str], limit: int) -> list[str]:
+    """Cuts of `names` (all longer than `limit`, all sharing their first `limit - 1`
+    characters) that tell them apart: start…end (the end in whole words when that does it),
+    or start…middle… where they differ."""
+    for tail in _tails(limit):
+        cuts = [_head_tail(name, limit, tail) for name in names]
+        if len(set(cuts)) == len(set(names)):
+            return cuts
+    # They differ only in the middle: show the start, then from where they differ.
+    differ = len(_common_prefix(names))
+    head = max(4, limit // 3)
+    span = limit - head - 2
+    start = max(differ - span // 2, head)
+    return [
+        name[:head].rstrip() + "…" + name[start : start + span].strip()
+        + ("…" if start + span < len(name) else "")
+        for name in names
+    ]  # fmt: skip
+
+
+def _tails(limit: int) -> list[int | str]:
+    """Ways to keep a name's end, best first: whole words (longest first), then characters."""
+    return ["words", *range(limit // 2, min(5, limit // 2) - 1, -1)]
+
+
+def _head_tail(name: str, limit: int, tail: int | str) -> str:
+    room = limit - 1 - HEAD_MIN
+    if tail == "words":
+        words = name.split(" ")
+        end = ""
+        for i in range(1, len(words)):
+            candidate = " ".join(words[-i:])
+            if len(candidate) > room:
+                break
+            end = candidate
+        if not end:
+            return clip_name(name, limit)
+    else:
+        end = name[-int(tail) :].lstrip()
+    return name[: limit - 1 - len(end)].rstrip() + "…" + end
+
+
+def _common_prefix(names: Sequence[str]) -> str:
+    first, last = min(names), max(names)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
 
 
 def new_chart(

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.domain.capacity import DEFAULTS, ChapterCapacity, DoorModel, DoorsEstimate, PaceCheck
 from bot.domain.ledger import Line, Priority
+from bot.domain.races import Race
 from bot.services.capacity import CapacityView, RaceEstimate
 from cogs._text import clip
+
+if TYPE_CHECKING:
+    from bot.charts.capacity import RaceBar
 
 COLOUR = discord.Colour.dark_orange()
 FIELD_MAX = 1024
@@ -129,16 +135,42 @@ def ledger_embed(view: CapacityView) -> discord.Embed:
 
 
 def ledger_chart(view: CapacityView) -> bytes:
-    from bot.charts.capacity import RaceBar, capacity_png  # matplotlib at the first chart
+    from bot.charts.capacity import capacity_png  # matplotlib at the first chart
 
+    return capacity_png(ledger_bars(view), view.ledger.capacity, verdict(view))
+
+
+def ledger_bars(view: CapacityView) -> list[RaceBar]:
+    """One bar per race the ledger counts, in its priority order, each labelled apart."""
+    from bot.charts.capacity import RaceBar
+
+    races = [view.races[line.demand.race_id].race for line in view.ledger.lines]
+    labels = distinct_labels(races)
     bars: list[RaceBar] = []
     start = 0
-    for line in view.ledger.lines:
-        fits = line.demand.doors - line.over
-        bars.append(RaceBar(view.races[line.demand.race_id].race.office, start, fits, line.over))
+    for line, label in zip(view.ledger.lines, labels, strict=True):
+        bars.append(RaceBar(label, start, line.demand.doors - line.over, line.over))
         if line.fits:
             start += line.demand.doors
-    return capacity_png(bars, view.ledger.capacity, verdict(view))
+    return bars
+
+
+def distinct_labels(races: Sequence[Race]) -> list[str]:
+    """Each race's label ("Mayor (2027)"), with its jurisdiction where two would read the
+    same, and its number where even that does not tell them apart."""
+    labels = [r.label for r in races]
+    for detail in (_with_jurisdiction, lambda r: f"{r.label} #{r.id}"):
+        seen = Counter(labels)
+        labels = [
+            detail(r) if seen[label] > 1 else label for r, label in zip(races, labels, strict=True)
+        ]
+    return labels
+
+
+def _with_jurisdiction(race: Race) -> str:
+    if not race.jurisdiction:
+        return race.label
+    return f"{race.office}, {race.jurisdiction} ({race.decisive_date.year})"
 
 
 def vote_warning(view: CapacityView, race_id: int) -> str | None:
