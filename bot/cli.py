@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import tally_cli
+from bot import fonts, tally_cli
 from bot.config import Settings
 
 log = logging.getLogger("endorsebot")
@@ -60,6 +60,7 @@ async def run_bot(settings: Settings) -> None:
     from bot.db import Database, migrate
 
     point_at(settings.discord_api_url)
+    fonts.warn_missing(log)  # charts would draw some names as boxes; say so once, at start
     db = await Database.open(settings.database_path)
     try:
         applied = await migrate(db)

@@ -10,9 +10,11 @@ worker thread, off the bot's event loop.
 from __future__ import annotations
 
 import io
+import logging
 import textwrap
 from collections.abc import Sequence
 
+from matplotlib import font_manager, rcParams
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
@@ -22,6 +24,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 from PIL import Image
 
+from bot import fonts
 from bot.charts.palette import LINE_COLOUR
 
 DPI = 100
@@ -43,15 +46,34 @@ BAR_HEIGHT = 0.72
 SWATCH_PX = 22
 
 
+def use_fallback_fonts() -> list[str]:
+    """Make every chart text fall back, glyph by glyph, from DejaVu Sans to the fonts of
+    `bot.fonts` that are installed (Chinese, Japanese, Korean, Arabic); the families used."""
+    families = [fonts.PRIMARY]
+    for font in fonts.FALLBACKS:
+        path = fonts.font_file(font)
+        if path is not None:
+            font_manager.fontManager.addfont(str(path))
+            families.append(font.family)
+    rcParams["font.family"] = families
+    # The fallbacks have no bold face: matplotlib says so once per text style, at WARNING.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    return families
+
+
+FAMILIES = use_fallback_fonts()
+
+
 def pt(px: float) -> float:
     """Matplotlib sizes are points; our sizes are pixels of the PNG."""
     return px * 72 / DPI
 
 
 def clip_name(name: str, limit: int = NAME_CHARS) -> str:
-    """`name` unchanged when it fits in `limit` characters, else cut with an ellipsis."""
+    """`name` unchanged when it fits in `limit` characters, else cut with an ellipsis; kept
+    in its own direction (`bot.fonts.isolate`) when it is written right to left."""
     name = " ".join(name.split())
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+    return fonts.isolate(name if len(name) <= limit else name[: limit - 1].rstrip() + "…")
 
 
 def clip_names(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
@@ -63,7 +85,7 @@ def clip_names(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
     keep the part where they differ. Names equal to begin with stay equal.
     """
     clean = [" ".join(name.split()) for name in names]
-    clipped = [clip_name(name, limit) for name in clean]
+    clipped = [_cut(name, limit) for name in clean]
     for _ in range(3):  # each pass settles one kind of collision; names are few
         groups: dict[str, list[int]] = {}
         for i, cut in enumerate(clipped):
@@ -74,7 +96,11 @@ def clip_names(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
         for group in clashes:
             for i, cut in zip(group, _distinct_cuts([clean[i] for i in group], limit), strict=True):
                 clipped[i] = cut
-    return clipped
+    return [fonts.isolate(cut) for cut in clipped]
+
+
+def _cut(name: str, limit: int) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def _distinct_cuts(names: list[str], limit: int) -> list[str]:
@@ -113,7 +139,7 @@ def _head_tail(name: str, limit: int, tail: int | str) -> str:
                 break
             end = candidate
         if not end:
-            return clip_name(name, limit)
+            return _cut(name, limit)
     else:
         end = name[-int(tail) :].lstrip()
     return name[: limit - 1 - len(end)].rstrip() + "…" + end

@@ -17,6 +17,7 @@ from bot.domain.outcome import Counted
 from bot.domain.tally.profile import Round
 from bot.domain.tally.report import EXHAUSTED, render_text
 from bot.domain.vote_types import Vote, VoteMethod
+from bot.fonts import isolate
 from cogs._text import clip
 from cogs.votes._render import COLOUR, DESCRIPTION_MAX, FIELD_MAX, SEE_REPORT
 
@@ -264,21 +265,26 @@ def chart_png(counted: Counted) -> bytes:
 def chart_verdict(counted: Counted) -> str:
     """The chart's one-line verdict: who won, and whom the chapter endorses."""
     vote, result = counted.vote, counted.result
+    # Names isolated: an Arabic name must not pull the English around it into its direction.
     if vote.method == VoteMethod.YES_NO:
         head = (
             f"{len(result.winners)} of {len(result.candidates)} pass the "
             f"{rules.share_text(vote.threshold)} threshold"
         )
     elif vote.seats > 1:
-        head = f"{vote.seats} seats: elected {', '.join(result.winners) or 'nobody'}"
+        head = f"{vote.seats} seats: elected {_names(result.winners) or 'nobody'}"
     elif counted.winner is None:
         head = "No option received a valid ballot"
     else:
         rounds = f" in round {len(result.rounds)}" if vote.method == VoteMethod.IRV else ""
-        head = f"{counted.winner} wins{rounds}"
-    endorsed = ", ".join(counted.endorsed_all) or counted.endorsed
+        head = f"{isolate(counted.winner)} wins{rounds}"
+    endorsed = _names(counted.endorsed_all) or (counted.endorsed and isolate(counted.endorsed))
     tail = f"the chapter endorses {endorsed}." if endorsed else "no endorsement."
     return f"{head}; {tail}" + ("" if counted.quorum_met else " Quorum not met.")
+
+
+def _names(names) -> str:
+    return ", ".join(isolate(name) for name in names)
 
 
 def result_files(counted: Counted, chart: bytes | None) -> list[discord.File]:
