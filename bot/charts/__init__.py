@@ -21,7 +21,8 @@ Rules every chart follows (tests/unit/charts check them with `smallest_font_px`,
   `EXHAUSTED_GREY`) only for "out" and "nobody's"; past `len(PALETTE)` series
   (`needs_direct_labels`), label the bars with their names, colour no longer tells them apart;
 - sizes from `TITLE_PX`, `TEXT_PX`, `SMALL_PX` via `pt()`: nothing under `MIN_FONT_PX`;
-- names through `clip_name`; the width stays `WIDTH_PX` (at most `MAX_WIDTH_PX`), the height
+- names through `clip_names` (cut names stay distinct) or `clip_name`; the width stays
+  `WIDTH_PX` (at most `MAX_WIDTH_PX`), the height
   grows with the rows (`rows_height`);
 - every line a reader compares against (majority, quota, threshold, capacity, target) through
   `reference_line(..., kind=...)`;
@@ -43,6 +44,7 @@ from bot.charts.figure import (
     TITLE_PX,
     WIDTH_PX,
     clip_name,
+    clip_names,
     end_label,
     name_axis,
     new_chart,
@@ -80,6 +82,7 @@ __all__ = [
     "TITLE_PX",
     "WIDTH_PX",
     "clip_name",
+    "clip_names",
     "colours",
     "end_label",
     "name_axis",

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from bot.charts import (
     SMALL_PX,
     TEXT_PX,
-    clip_name,
+    clip_names,
     colours,
     new_chart,
     png_bytes,
@@ -46,7 +46,7 @@ def plan_png(
     figure, body = new_chart(title, verdict, body_px=rows_height(len(rows), extra_px=260))
     axes = body.add_subplot()
     style_axes(axes)
-    names = [clip_name(r.name) for r in rows]
+    names = clip_names([r.name for r in rows])
     ys = list(range(len(rows)))
     for y, row in zip(ys, rows, strict=True):
         colour = _COLOURS[row.status]

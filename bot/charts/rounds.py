@@ -17,7 +17,7 @@ from fractions import Fraction
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from bot.charts.endorsement import Verdict, split_for_panel, threshold_panel
+from bot.charts.endorsement import Verdict, threshold_panel
 from bot.charts.figure import (
     SMALL_PX,
     end_label,
@@ -34,6 +34,7 @@ from bot.charts.figure import (
 )
 from bot.charts.palette import EXHAUSTED_GREY, LINE_COLOUR, OUT_GREY, colours
 from bot.domain.tally.profile import Round, TallyResult
+from bot.domain.tally.words import drawn_ties
 
 EXHAUSTED_KEY = "(exhausted)"
 EXHAUSTED_ROW = "No choice left"
@@ -50,6 +51,7 @@ class Standing:
     out_in: int | None = None
     elected_in: int | None = None
     final: Fraction = Fraction(0)
+    by_lot: bool = False  # went out, was elected or won because a tie was drawn by lot
 
     @property
     def peak(self) -> Fraction:
@@ -74,6 +76,12 @@ def standings(result: TallyResult) -> list[Standing]:
         for name, value in r.tallies.items():
             rows[name].final = value
     exhausted.final = exhausted.peak
+    for tie in drawn_ties(result):
+        decided = {r.number: (*r.elected, *r.eliminated) for r in rounds}.get(tie.round, ())
+        rows[tie.chosen].by_lot |= tie.chosen in decided  # not a mere order of transfers
+        if tie.purpose == "exclude" and len(tie.tied) == 2:  # the other one survived the lot
+            (other,) = set(tie.tied) - {tie.chosen}
+            rows[other].by_lot |= other in result.winners and _last_contest(result, tie.round)
     order = {name: i for i, name in enumerate(result.winners)}
     ranked = sorted(
         rows.values(),
@@ -85,6 +93,11 @@ def standings(result: TallyResult) -> list[Standing]:
         ),
     )
     return [*ranked, exhausted]
+
+
+def _last_contest(result: TallyResult, number: int) -> bool:
+    """Whether round `number` is the last in which anyone went out: its tie decided the win."""
+    return not any(r.eliminated for r in result.rounds if r.number > number)
 
 
 def _giver(r: Round, after: Round | None) -> str:
@@ -106,25 +119,41 @@ def rounds_png(
 def rounds_figure(
     result: TallyResult, *, title: str, verdict: str, endorsement: Sequence[Verdict] = ()
 ) -> Figure:
-    """The round chart as a figure (for `rounds_png`, and for tests to inspect)."""
+    """The round chart as a figure (for `rounds_png`, and for tests to inspect).
+
+    Three stacked axes: the candidates (`gid` "rounds"), the ballots with no choice left on
+    a scale of their own ("exhausted": in a large field they outnumber any candidate and
+    would squeeze the contest into a sliver), and the threshold panel ("threshold").
+    """
     rows = standings(result)
+    candidates, pile = rows[:-1], rows[-1]
     stv = result.seats > 1 or result.method in ("stv", "meek")
-    main_rows = len(rows)
+    panel_rows = len(endorsement) + 2 if endorsement else 0
     figure, body = new_chart(
-        title,
-        verdict,
-        body_px=rows_height(main_rows + (len(endorsement) + 2 if endorsement else 0)),
+        title, verdict, body_px=rows_height(len(candidates) + 2 + panel_rows, extra_px=260)
     )
-    axes, panel = split_for_panel(body, main_rows, len(endorsement))
-    palette = dict(zip((s.name for s in rows[:-1]), colours(len(rows) - 1), strict=True))
+    ratios = [len(candidates) + 1, 1.6] + ([len(endorsement) + 1] if endorsement else [])
+    grid = body.add_gridspec(len(ratios), 1, height_ratios=ratios)
+    axes, apart = (
+        body.add_subplot(grid[0], gid="rounds"),
+        body.add_subplot(grid[1], gid="exhausted"),
+    )
+    palette = dict(zip((s.name for s in candidates), colours(len(candidates)), strict=True))
     palette[EXHAUSTED_KEY] = EXHAUSTED_GREY
     line = result.rounds[-1].threshold
-    _draw_bars(axes, rows, palette, stv, float(line or 0))
+    _draw_bars(axes, candidates, palette, stv, float(line or 0))
     if line is not None:
         word = "quota" if stv else "majority"
         reference_line(axes, float(line), f"{word} {number(line)}", kind=word)
-    if panel is not None:
-        threshold_panel(panel, endorsement, palette)
+    axes.set_xlabel(
+        "Ballots: first choices, then those received from each candidate\nwho went out"
+        + (" or passed on a surplus (hatched),\n" if stv else ", ")
+        + "in that candidate's colour",
+        fontsize=pt(SMALL_PX),
+    )
+    _draw_bars(apart, [pile], palette, stv, 0.0)
+    if endorsement:
+        threshold_panel(body.add_subplot(grid[2], gid="threshold"), endorsement, palette)
     return figure
 
 
@@ -166,12 +195,6 @@ def _draw_bars(
         end = float(s.peak)
         crossed = end <= line <= end + label_width(label) * limit
         end_label(axes, end, y, label, boxed=crossed)  # a box only where the line runs through
-    axes.set_xlabel(
-        "Ballots: first choices, then those received from each candidate\nwho went out"
-        + (" or passed on a surplus (hatched),\n" if stv else ", ")
-        + "in that candidate's colour",
-        fontsize=pt(SMALL_PX),
-    )
 
 
 def _label(s: Standing) -> str:
@@ -180,11 +203,13 @@ def _label(s: Standing) -> str:
 
 def _end_label(s: Standing, stv: bool) -> str:
     if s.name == EXHAUSTED_KEY:
-        return number(s.peak)
+        return f"{number(s.peak)} · on its own scale"
+    lot = " by lot" if s.by_lot else ""
     if s.out_in is not None:
-        return f"{number(s.peak)} · out in round {s.out_in}"
+        return f"{number(s.peak)} · out in round {s.out_in}{lot}"
     if s.elected_in is not None:
-        return f"{number(s.peak)} · " + (f"elected in round {s.elected_in}" if stv else "wins")
+        won = f"elected in round {s.elected_in}" if stv else "wins"
+        return f"{number(s.peak)} · {won}{lot}"
     return number(s.final)
 
 

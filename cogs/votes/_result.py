@@ -16,6 +16,7 @@ from bot.domain import votes as rules
 from bot.domain.outcome import Counted
 from bot.domain.tally.profile import Round
 from bot.domain.tally.report import EXHAUSTED, render_text
+from bot.domain.tally.words import drawn_ties, tie_words
 from bot.domain.vote_types import Vote, VoteMethod
 from bot.fonts import isolate
 from cogs._text import clip
@@ -45,14 +46,25 @@ def rounds_text(counted: Counted) -> str:
         )
         return "\n".join(lines)
     for r in result.rounds:
+        # A lot is said where it happened; a tie an earlier round broke is in the Ties field.
+        lots = {t.chosen: t for t in drawn_ties(result) if t.round == r.number}
         parts = [_elected_words(counted, r, name) for name in r.elected]
-        parts += [f"{name} out" for name in r.eliminated]
+        parts += [tie_words(result, lots[n]) if n in lots else f"{n} out" for n in r.eliminated]
         if r.transfers:
             moved = _moved_words(r.transfers)
-            parts.append(f"{parts.pop()}, {moved}" if r.eliminated else f"surplus: {moved}")
+            if not r.eliminated:
+                parts.append(f"surplus: {moved}")
+            elif len(f"Round {r.number}: {'; '.join(parts)}, {moved}") <= LINE_MAX or not lots:
+                parts.append(f"{parts.pop()}, {moved}")
+            else:  # a long tie line: the transfers go on a line of their own
+                parts.append(f"{parts.pop()}\n→ {moved}")
         if parts:
             lines.append(f"Round {r.number}: " + "; ".join(parts))
     return "\n".join(lines)
+
+
+LINE_MAX = 90
+"""A round's line that a phone shows whole."""
 
 
 def _elected_words(counted: Counted, r: Round, name: str) -> str:
@@ -103,6 +115,7 @@ def verdict(counted: Counted) -> str:
                 f"ballots rank {winner} above {e.no_endorsement}: "
                 f"**{'met' if e.met else 'not met'}**."
             )
+    lines.extend(lot_lines(counted))
     lines.append(quorum)
     if counted.endorsed:
         lines.append(f"## The chapter endorses {counted.endorsed}.")
@@ -110,6 +123,24 @@ def verdict(counted: Counted) -> str:
         lines.append("## The chapter makes no endorsement in this race.")
     lines.extend(_footnotes(vote))
     return "\n".join(lines)
+
+
+def lot_lines(counted: Counted) -> list[str]:
+    """The verdict's word on ties drawn by lot: a result decided by lot must not read as a
+    clear win. Ties an earlier round broke are in the Ties field only."""
+    drawn = drawn_ties(counted.result)
+    lines = [
+        f"**Round {t.round} was decided by lot**: {tie_words(counted.result, t)}."
+        for t in drawn[:LOTS_SHOWN]
+    ]
+    if len(drawn) > LOTS_SHOWN:
+        lines.append(f"…and {len(drawn) - LOTS_SHOWN} more ties drawn by lot (see Ties).")
+    return lines
+
+
+LOTS_SHOWN = 3
+"""Lots named in the verdict; the rest are in the Ties field and the report, so a large field
+of candidates with no votes cannot push the verdict's last lines out of the embed."""
 
 
 def _footnotes(vote: Vote) -> list[str]:
@@ -144,6 +175,7 @@ def _verdict_several(counted: Counted, quorum: str) -> str:
         unendorsed = vote.seats - len(counted.endorsed_all)
         if unendorsed:
             lines.append(f"{unendorsed} seat{'s' if unendorsed != 1 else ''} left unendorsed.")
+        lines.extend(lot_lines(counted))
     lines.append(quorum)
     if counted.endorsed_all:
         lines.append(f"## The chapter endorses {', '.join(counted.endorsed_all)}.")
@@ -181,9 +213,7 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
     embed.add_field(
         name="Ties",
         value=clip(
-            "\n".join(
-                f"Round {t.round}: {', '.join(t.tied)} tied; {t.chosen} {t.how}" for t in ties
-            )
+            "\n".join(f"Round {t.round}: {tie_words(counted.result, t)}." for t in ties)
             or "No tie had to be broken.",
             FIELD_MAX,
             SEE_REPORT,
@@ -280,7 +310,15 @@ def chart_verdict(counted: Counted) -> str:
         head = f"{isolate(counted.winner)} wins{rounds}"
     endorsed = _names(counted.endorsed_all) or (counted.endorsed and isolate(counted.endorsed))
     tail = f"the chapter endorses {endorsed}." if endorsed else "no endorsement."
-    return f"{head}; {tail}" + ("" if counted.quorum_met else " Quorum not met.")
+    drawn = sorted({t.round for t in drawn_ties(result)})
+    lot = ""
+    if drawn:
+        some = len(drawn) > 1
+        lot = (
+            f" {'Ties' if some else 'A tie'} in round{'s' if some else ''} "
+            f"{', '.join(map(str, drawn))} {'were' if some else 'was'} drawn by lot."
+        )
+    return f"{head}; {tail}{lot}" + ("" if counted.quorum_met else " Quorum not met.")
 
 
 def _names(names) -> str:

@@ -110,9 +110,23 @@ async def test_full_vote_twenty_members_four_candidates(chapter, tmp_path):
         "Round 1: No endorsement out, 1 vote with no choice left",
     ]
     assert lines[-1].endswith("**Ada Ruiz** wins with 13 of 13 votes")
-    assert all(len(line) <= 90 for line in lines) and "exhausted" not in rounds
+    assert all(len(line) <= 90 for line in lines) and "exhausted" not in rounds, lines
     verdict = message_text(posted)
     assert "Quorum: 20 ballots of 20 on the roll; 5 needed: **met**" in verdict
+    # Cy and Di are level in every round until one must go: the lot decides, and every place
+    # a member reads the count says so in words, not "Di Okafor lot".
+    lot = "Cy Diallo and Di Okafor tied at 3; drawn by lot: Di Okafor out"
+    assert lines[2:4] == [f"Round 2: {lot}", "→ 2 votes to Cy Diallo, 1 to Ada Ruiz"]
+    ties = next(f for f in posted["embeds"][0]["fields"] if f["name"] == "Ties")["value"]
+    assert ties.splitlines()[0] == f"Round 2: {lot}."
+    assert ties.splitlines()[1] == (
+        "Round 3: Bo Chen and Cy Diallo tied at 5; broken by an earlier round: Cy Diallo out."
+    )  # not a lot: not in the verdict
+    assert f"**Round 2 was decided by lot**: {lot}." in verdict
+    assert "Round 3 was decided" not in verdict
+    report = attachment(world, posted, ".txt").decode()
+    assert f"Round 2: {lot}" in report
+    assert "Winner: Ada Ruiz (decided by lot: a tie drawn in round 2)" in report
 
     closed = await vote_store.get_vote(world.db, int(world.guild.id), vote.id)
     assert closed.state == "closed" and closed.closed_by == int(world.organiser.id)

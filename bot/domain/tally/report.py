@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from bot.domain.tally.profile import Endorsement, Round, TallyResult, TieBreak
+from bot.domain.tally.words import drawn_ties, line_name, tie_words
 
 
 def number(value: Fraction | int | None) -> int | float | None:
@@ -115,17 +116,26 @@ def decimals(result: TallyResult) -> int:
 
 
 def _cell(value: Fraction | None, places: int = 4) -> str:
+    """A tally cell to `places` decimals (0: a count of whole ballots)."""
     if value is None:
         return ""
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.{places}f}"
+    return f"{float(value):.{places}f}" if places else str(round(Fraction(value)))
+
+
+def precision(result: TallyResult) -> int:
+    """One precision for every figure of a count: none while all are whole numbers (an
+    instant-runoff), else the count's own decimals, so 1300 and 130.40863 read alike."""
+    values = [v for r in result.rounds for v in (*r.tallies.values(), *r.transfers.values())]
+    values += [r.exhausted for r in result.rounds]
+    values += [r.threshold for r in result.rounds if r.threshold is not None]
+    return 0 if all(Fraction(v).denominator == 1 for v in values) else decimals(result)
 
 
 def render_text(result: TallyResult, title: str | None = None) -> str:
     """The result for people: the ballot file's title, a round-by-round table (for Schulze
     and ranked pairs the pairwise matrix), winners, ties, endorsement, the rules, and, only
     when a lot was drawn, a "Details" section with the lot's seed and the tie rule."""
-    places = decimals(result)
+    places = precision(result)
     lines = [title] if title else []
     lines.append(f"Method: {method_name(result)}   seats: {result.seats}")
     lines.append(f"Ballots: {result.valid_ballots} valid, {result.invalid_ballots} invalid")
@@ -138,8 +148,8 @@ def render_text(result: TallyResult, title: str | None = None) -> str:
         lines.extend(_round_notes(result, places))
     lines.append("")
     winners = ", ".join(result.winners) if result.winners else "none"
-    lines.append(f"Winner{'s' if len(result.winners) != 1 else ''}: {winners}")
-    lines.extend(_ties(result))
+    lines.append(f"Winner{'s' if len(result.winners) != 1 else ''}: {winners}" + _by_lot(result))
+    lines.extend(_ties(result, places))
     if result.endorsement is not None:
         lines.append(f"Endorsement threshold: {result.endorsement.reason}")
     rules = result.rules.splitlines()
@@ -151,11 +161,26 @@ def render_text(result: TallyResult, title: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _by_lot(result: TallyResult) -> str:
+    rounds = sorted({t.round for t in drawn_ties(result)})
+    if not rounds:
+        return ""
+    listed = ", ".join(str(n) for n in rounds)
+    return f" (decided by lot: a tie drawn in round{'s' if len(rounds) > 1 else ''} {listed})"
+
+
 def _round_notes(result: TallyResult, places: int) -> list[str]:
     lines = []
     for r in result.rounds:
-        events = [f"elected {name}" for name in r.elected]
-        events += [f"excluded {name}" for name in r.eliminated]
+        ties = {t.chosen: t for t in result.tie_breaks if t.round == r.number}
+        events = [
+            tie_words(result, ties[name], places=places) if name in ties else f"elected {name}"
+            for name in r.elected
+        ]
+        events += [
+            tie_words(result, ties[name], places=places) if name in ties else f"excluded {name}"
+            for name in r.eliminated
+        ]
         if r.transfers:
             moved = ", ".join(
                 f"{_cell(v, places)} exhausted (no further choice)"
@@ -171,12 +196,11 @@ def _round_notes(result: TallyResult, places: int) -> list[str]:
     return lines
 
 
-def _ties(result: TallyResult) -> list[str]:
+def _ties(result: TallyResult, places: int) -> list[str]:
     if not result.tie_breaks:
         return ["Ties broken: none"]
     return ["Ties broken:"] + [
-        f"  round {t.round}, to {t.purpose}: {', '.join(t.tied)} -> {t.chosen} "
-        f"by {t.how} ({t.detail})"
+        f"  round {t.round}: {tie_words(result, t, places=places)} ({t.detail})"
         for t in result.tie_breaks
     ]
 
@@ -191,12 +215,44 @@ def pairwise_lines(result: TallyResult) -> list[str]:
         lines += ["", *_matrix(head, paths)]  # type: ignore[arg-type]
     locked = result.extra.get("locked")
     if locked:
-        lines += ["", "Locked in, strongest first:"]
-        lines += [
-            f"  {d['winner']} over {d['loser']} ({d['votes']} to {d['against']})"
-            for d in locked  # type: ignore[union-attr]
-        ]
+        lines += ["", *locked_lines(locked, result.extra["pairwise"])]  # type: ignore[arg-type]
     return lines
+
+
+LOCKED_SHOWN = 5
+"""Ranked pairs locks every decided pair (78 for 13 candidates): the strongest few, and the
+ones a cycle skipped, say what happened; `--json` has them all."""
+
+
+def locked_lines(locked: list[dict], pairwise: dict[str, dict[str, int]]) -> list[str]:
+    """Ranked pairs' locks summarised: how many, the strongest, and every skipped defeat."""
+    done = {(d["winner"], d["loser"]) for d in locked}
+    skipped = [
+        (a, b, pairwise[a][b], pairwise[b][a])
+        for a in pairwise
+        for b in pairwise[a]
+        if pairwise[a][b] > pairwise[b][a] and (a, b) not in done
+    ]
+    head = f"Locked in, strongest first: {len(locked)} defeat{'s' if len(locked) != 1 else ''}"
+    head += (
+        f"; {len(skipped)} skipped because {'it' if len(skipped) == 1 else 'each'} would close "
+        "a cycle" if skipped else "; none closed a cycle"
+    )
+    lines = [head + "."]
+    lines += [
+        f"  {d['winner']} over {d['loser']} ({d['votes']} to {d['against']})"
+        for d in locked[:LOCKED_SHOWN]
+    ]
+    if len(locked) > LOCKED_SHOWN:
+        lines.append(f"  … and {len(locked) - LOCKED_SHOWN} more (every one in --json)")
+    if skipped:
+        lines.append("Skipped:")
+        lines += [f"  {a} over {b} ({v} to {w})" for a, b, v, w in sorted(skipped, key=_strength)]
+    return lines
+
+
+def _strength(pair: tuple[str, str, int, int]) -> tuple[int, int]:
+    return (-pair[2], pair[3])
 
 
 def _matrix(head: str, rows: dict[str, dict[str, int]]) -> list[str]:
@@ -213,7 +269,8 @@ def _matrix(head: str, rows: dict[str, dict[str, int]]) -> list[str]:
 def _table(result: TallyResult, places: int) -> list[str]:
     rounds = result.rounds
     shown = [c for c in result.candidates if any(c in r.tallies for r in rounds)]
-    label_width = max([len("Threshold"), *(len(c) for c in shown)])
+    line = line_name(result)
+    label_width = max([len(line), len("Exhausted"), *(len(c) for c in shown)])
     widths = [
         max(
             len(str(r.number)),
@@ -232,5 +289,5 @@ def _table(result: TallyResult, places: int) -> list[str]:
     out.extend(row(c, [_cell(r.tallies.get(c), places) for r in rounds]) for c in shown)
     out.append(row("Exhausted", [_cell(r.exhausted, places) for r in rounds]))
     if any(r.threshold is not None for r in rounds):
-        out.append(row("Threshold", [_cell(r.threshold, places) for r in rounds]))
+        out.append(row(line, [_cell(r.threshold, places) for r in rounds]))
     return out
