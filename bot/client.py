@@ -28,7 +28,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.votes",
     "cogs.races",
     "cogs.plans",
-    "cogs.capacity",  # after cogs.votes: it fills the vote announcement's capacity hook
+    "cogs.capacity",
     "cogs.questionnaires",
 )
 

@@ -3,7 +3,7 @@ on every call (Discord's default_member_permissions is only a hint to the client
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 
@@ -15,8 +15,20 @@ if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 
+C = TypeVar("C")
+
+
 def bot_of(interaction: discord.Interaction) -> EndorseBot:
     return interaction.client  # type: ignore[return-value]
+
+
+def cog_of(interaction: discord.Interaction, name: str, kind: type[C]) -> C:
+    """The loaded cog `name`, checked to be a `kind`: a component clicked while its feature
+    is unloaded (or being reloaded) gets a clear refusal, never an AttributeError."""
+    cog = bot_of(interaction).get_cog(name)
+    if not isinstance(cog, kind):
+        raise UserError("This is not available right now; try again in a minute.")
+    return cog
 
 
 def _member(interaction: discord.Interaction) -> discord.Member:

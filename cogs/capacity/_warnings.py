@@ -1,6 +1,6 @@
 """Capacity warnings where decisions are made, and the weekly pace job.
 
-- A vote's announcement asks `vote_warning` (through `VotesCog.set_capacity_provider`) each
+- A vote's announcement asks the loaded cogs for their `vote_notes` (cogs/votes/notes.py) each
   time it is drawn; the first time (the announcement itself) the same warning goes to the
   committee channel, once per vote: a marker `capacity:vote:{id}` in that post is looked
   for before posting. A warning never blocks a vote.
@@ -23,6 +23,7 @@ from bot.services import capacity as service
 from bot.services import chapters as chapter_service
 from cogs._markers import find_marker
 from cogs.capacity import _render
+from cogs.votes.notes import VoteNote
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
@@ -42,15 +43,9 @@ class CapacityWarnings:
 
     async def cog_load(self) -> None:
         self.bot.scheduler.register(service.PACE_JOB, self.run_pace, grace=PACE_GRACE)
-        votes = self.bot.get_cog("Votes")
-        if votes is not None:
-            votes.set_capacity_provider(self.vote_warning)  # type: ignore[attr-defined]
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister(service.PACE_JOB)
-        votes = self.bot.get_cog("Votes")
-        if votes is not None:
-            votes.set_capacity_provider(None)  # type: ignore[attr-defined]
 
     async def race_warning(self, guild_id: int, race_id: int) -> str | None:
         """The capacity warning for a decision on `race_id` (a vote, a questionnaire sent),
@@ -64,15 +59,17 @@ class CapacityWarnings:
         )  # fmt: skip
         return _render.vote_warning(view, race_id) if view else None
 
-    async def vote_warning(self, vote: Vote) -> str | None:
-        """The vote announcement's capacity warning; the first time (the announcement
-        itself) it also goes to the committee channel."""
+    async def vote_notes(self, vote: Vote) -> list[VoteNote]:
+        """The vote announcement's capacity warning (cogs/votes/notes.py); the first time
+        (the announcement itself) it also goes to the committee channel."""
         warning = await self.race_warning(vote.guild_id, vote.race_id)
-        if warning and vote.message_id is None:
+        if not warning:
+            return []
+        if vote.message_id is None:
             config = await chapter_service.find(self.bot.db, vote.guild_id)
             if config is not None:
                 await self._tell_committee(config.review_channel_id, vote, warning)
-        return warning
+        return [VoteNote("⚠️ Capacity", warning, order=50)]
 
     async def _tell_committee(self, channel_id: int, vote: Vote, warning: str) -> None:
         channel = self.bot.get_channel(channel_id)

@@ -26,7 +26,7 @@ from bot.services import races as race_service
 from bot.services.plans import PlanView
 from cogs._common import require_committee, require_member
 from cogs.plans import _render
-from cogs.plans._reminders import PlanReminders, ProgressProvider
+from cogs.plans._reminders import PlanReminders
 from cogs.races.sections import RaceSection, RaceViewer
 
 if TYPE_CHECKING:
@@ -93,10 +93,6 @@ class PlansCog(commands.Cog, name="Plans"):
 
     async def cog_unload(self) -> None:
         self.reminders.unregister()
-
-    def set_progress_provider(self, provider: ProgressProvider | None) -> None:
-        """The support tracker and pledge drive fill a reminder's progress line through this."""
-        self.reminders.progress_provider = provider
 
     # --- the race page ------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ was down for days posts one message, not a flood.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 
@@ -32,9 +31,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("endorsebot.plans")
 
-# What the support tracker and the pledge drive will add to a reminder, e.g. "3 of 8 target
-# unions committed; pledges from 38% of members". None (or an error) adds nothing.
-ProgressProvider = Callable[[ReminderNote], Awaitable[str | None]]
+
+@runtime_checkable
+class ReminderProgress(Protocol):
+    """A loaded cog that adds its numbers to a plan reminder (the support tracker and the
+    pledge drive will), e.g. "3 of 8 target unions committed". Asked at each reminder, like
+    the race page's `race_sections`: nothing registers. None (or an error) adds nothing."""
+
+    async def reminder_progress(self, note: ReminderNote) -> str | None: ...
 
 
 class PlanReminders:
@@ -42,7 +46,6 @@ class PlanReminders:
 
     def __init__(self, bot: EndorseBot) -> None:
         self.bot = bot
-        self.progress_provider: ProgressProvider | None = None
 
     def register(self) -> None:
         self.bot.scheduler.register(service.REMINDER_JOB, self.run_reminder, grace=DEFAULT_GRACE)
@@ -93,15 +96,20 @@ class PlanReminders:
         return JobOutcome.done(f"{len(missed)} missed reminders listed")
 
     async def _progress(self, note: ReminderNote) -> str | None:
-        if self.progress_provider is None:
-            return None
-        try:
-            return await self.progress_provider(note)
-        except Exception as error:  # a reminder posts without the numbers rather than not at all
-            log.warning(
-                "reminder progress for plan %s failed: %s", note.plan.id, type(error).__name__
-            )
-            return None
+        lines = []
+        for cog in list(self.bot.cogs.values()):
+            if not isinstance(cog, ReminderProgress):
+                continue
+            try:
+                line = await cog.reminder_progress(note)
+            except Exception as error:  # a reminder posts without the numbers, not never
+                log.warning(
+                    "reminder progress for plan %s failed: %s", note.plan.id, type(error).__name__
+                )
+                continue
+            if line:
+                lines.append(line)
+        return "\n".join(lines) or None
 
     def _channel(self, channel_id: int) -> discord.TextChannel:
         channel = self.bot.get_channel(channel_id)

@@ -11,12 +11,12 @@ from discord import app_commands
 
 from bot.services import questionnaires as service
 from bot.services import races as race_service
-from cogs._common import require_committee
+from cogs._common import cog_of, require_committee
 from cogs.questionnaires import _render
+from cogs.questionnaires._flow import QuestionnaireCog
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
-    from cogs.questionnaires._flow import QuestionnaireCog
 
 FIELDS = ("prominent", "coheres_labor", "rooted", "viable", "worked_with_chapter")
 
@@ -41,7 +41,7 @@ async def assess(
     worked_with_chapter: bool | None = None,
 ) -> None:
     await require_committee(interaction, "assess candidates")
-    flow: QuestionnaireCog = interaction.client.get_cog("Questionnaires")  # type: ignore[attr-defined, assignment]
+    flow = cog_of(interaction, "Questionnaires", QuestionnaireCog)
     db = flow.bot.db
     found = await race_service.resolve_race(db, interaction.guild_id, race)
     who = await race_service.resolve_candidate(db, interaction.guild_id, found, candidate)

@@ -1,5 +1,6 @@
 """The candidate's path through a questionnaire: pages, review, submit, and the report the
-committee gets in its review channel; also the race page's questionnaire section (order 30).
+committee gets in its review channel; also the race page's questionnaire section (order 30)
+and the vote announcement's questionnaire note (order 30, cogs/votes/notes.py).
 
 Works in the bot's DM (no guild in the interaction: the questionnaire says which chapter)
 and in the server (ephemeral replies), the same way.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 from discord.ext import commands
@@ -19,21 +20,28 @@ from bot import faults
 from bot.discord_errors import report
 from bot.domain.questionnaire_sheet import Filled, SheetStatus
 from bot.domain.races import Candidate, Race
-from bot.domain.vote_types import Vote, VoteState
+from bot.domain.vote_types import Vote
 from bot.scheduler import Job, JobContext, JobOutcome, backoff
 from bot.services import chapters as chapter_service
 from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
 from bot.services import races as race_service
-from bot.services import votes as vote_service
 from cogs._markers import find_marker
 from cogs.questionnaires import _render, _views
 from cogs.races.sections import RaceSection, RaceViewer
+from cogs.votes.notes import VoteNote, redraw_notes
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 log = logging.getLogger("endorsebot.questionnaires")
+
+
+@runtime_checkable
+class RaceWarnings(Protocol):
+    """A loaded feature that warns about a decision on a race (the capacity cog)."""
+
+    async def race_warning(self, guild_id: int, race_id: int) -> str | None: ...
 
 
 class QuestionnaireCog(commands.Cog, name="Questionnaires"):
@@ -45,18 +53,17 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         self.bot.scheduler.register(service.REPORT_JOB, self.run_report)
         self.bot.scheduler.register(service.PUBLISH_JOB, self.run_publish)
         self.bot.scheduler.register(service.DEADLINE_JOB, self.run_deadline)
-        votes = self.bot.get_cog("Votes")
-        if votes is not None:
-            votes.set_questionnaire_provider(self.vote_links)  # type: ignore[attr-defined]
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*_views.DYNAMIC_ITEMS)
         self.bot.scheduler.unregister(service.REPORT_JOB)
         self.bot.scheduler.unregister(service.PUBLISH_JOB)
         self.bot.scheduler.unregister(service.DEADLINE_JOB)
-        votes = self.bot.get_cog("Votes")
-        if votes is not None:
-            votes.set_questionnaire_provider(None)  # type: ignore[attr-defined]
+
+    async def vote_notes(self, vote: Vote) -> list[VoteNote]:
+        """The vote announcement's note on the race's published questionnaires."""
+        links = await self.vote_links(vote)
+        return [VoteNote("Candidates' questionnaires", links, order=30)] if links else []
 
     async def vote_links(self, vote: Vote) -> str | None:
         """The vote announcement's line: whose answers members can read before voting, each
@@ -258,15 +265,20 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         return JobOutcome.done()
 
     async def capacity_warning(self, guild_id: int, race_id: int) -> str | None:
-        """The capacity feature's warning for a decision on the race, if it gives one."""
-        capacity = self.bot.get_cog("Capacity")
-        if capacity is None:
-            return None
-        try:
-            return await capacity.race_warning(guild_id, race_id)  # type: ignore[attr-defined]
-        except Exception as error:  # a warning is advice: never block the questionnaire
-            log.warning("capacity warning for race %s failed: %s", race_id, type(error).__name__)
-            return None
+        """The capacity feature's warning for a decision on the race, if it is loaded and
+        gives one (asked, like every pull between features: nothing registers)."""
+        for cog in list(self.bot.cogs.values()):
+            if not isinstance(cog, RaceWarnings):
+                continue
+            try:
+                warning = await cog.race_warning(guild_id, race_id)
+            except Exception as error:  # a warning is advice: never block the questionnaire
+                log.warning("capacity warning for race %s failed: %s", race_id,
+                            type(error).__name__)  # fmt: skip
+                continue
+            if warning:
+                return warning
+        return None
 
     async def tell_committee(self, guild_id: int, text: str) -> None:
         config = await chapter_service.require(self.bot.db, guild_id)
@@ -279,15 +291,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def refresh_votes(self, race: Race) -> None:
         """Redraw the race's open vote announcements, so they name newly published answers."""
-        votes = self.bot.get_cog("Votes")
-        if votes is None:
-            return
-        for vote in await vote_service.votes_on_race(self.bot.db, race.guild_id, race.id):
-            if vote.state is VoteState.OPEN:
-                try:
-                    await votes.turnout.edit_announcement(vote)  # type: ignore[attr-defined]
-                except discord.HTTPException as error:
-                    log.warning("could not redraw vote %s: %s", vote.id, error.code)
+        await redraw_notes(list(self.bot.cogs.values()), race)
 
     # --- the race page ---------------------------------------------------------------------
 

@@ -23,10 +23,11 @@ import discord
 
 from bot.domain.questionnaire import Question, QuestionKind
 from bot.domain.questionnaire_sheet import Filled
+from cogs._common import cog_of
 from cogs._text import clip
 
 if TYPE_CHECKING:
-    from cogs.questionnaires._cog import QuestionnaireCog
+    from cogs.questionnaires._flow import QuestionnaireCog
 
 MODAL_PREFIX = "qn:modal:"
 _MODAL = re.compile(r"qn:modal:(?P<sheet>\d+):(?P<page>\d+)")
@@ -37,7 +38,9 @@ SHORT_MAX = 100
 
 
 def _cog(interaction: discord.Interaction) -> QuestionnaireCog:
-    return interaction.client.get_cog("Questionnaires")  # type: ignore[attr-defined, return-value]
+    from cogs.questionnaires._flow import QuestionnaireCog  # _flow imports this module
+
+    return cog_of(interaction, "Questionnaires", QuestionnaireCog)
 
 
 class PageButton(

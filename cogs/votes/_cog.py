@@ -34,7 +34,7 @@ from cogs.votes._cleanup import CleanupJob
 from cogs.votes._committee import CommitteeCommands
 from cogs.votes._group import vote_choices, vote_group, vote_id
 from cogs.votes._jobs import VoteJobs
-from cogs.votes._turnout import CapacityProvider, QuestionnaireProvider, TurnoutUpdater
+from cogs.votes._turnout import TurnoutUpdater
 from cogs.votes._views import (
     DYNAMIC_ITEMS,
     CandidatesModal,
@@ -75,13 +75,15 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         self.bot.scheduler.unregister(vote_cleanup.SCRUB_JOB)
         self.turnout.stop()
 
-    def set_capacity_provider(self, provider: CapacityProvider | None) -> None:
-        """The capacity feature fills the announcement's capacity warning through this."""
-        self.turnout.capacity_provider = provider
-
-    def set_questionnaire_provider(self, provider: QuestionnaireProvider | None) -> None:
-        """The questionnaire feature names the race's published questionnaires through this."""
-        self.turnout.questionnaire_provider = provider
+    async def race_notes_changed(self, race: Race) -> None:
+        """Another feature's notes on `race` changed (cogs/votes/notes.py): redraw its open
+        votes' announcements, so they say what is true now."""
+        for vote in await service.votes_on_race(self.bot.db, race.guild_id, race.id):
+            if vote.state is VoteState.OPEN:
+                try:
+                    await self.turnout.edit_announcement(vote)
+                except discord.HTTPException as error:
+                    log.warning("could not redraw vote %s: %s", vote.id, error.code)
 
     # --- the race page ------------------------------------------------------------------------
 

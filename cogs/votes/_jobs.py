@@ -83,8 +83,7 @@ class VoteJobs:
                     options,
                     voted=0,
                     marker=job.marker,
-                    capacity_warning=await self.turnout.capacity_warning(vote),
-                    questionnaires=await self.turnout.questionnaire_links(vote),
+                    notes=await self.turnout.notes(vote),
                 ),
                 view=announcement_view(vote.id),
             )

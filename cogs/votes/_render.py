@@ -19,9 +19,11 @@ from bot.services.vote_admin import PurgeTooEarly
 from bot.services.vote_create import VotePlan
 from cogs._common import role_name
 from cogs._text import clip, timestamp
+from cogs.votes.notes import VoteNote
 
 COLOUR = discord.Colour(0xEC1F27)
 FIELD_MAX = 1024
+FIELD_NAME_MAX = 256
 DESCRIPTION_MAX = 4096
 
 
@@ -73,11 +75,11 @@ def announcement(
     *,
     voted: int,
     marker: str | None,
-    capacity_warning: str | None = None,
     paper: int = 0,
-    questionnaires: str | None = None,
+    notes: Sequence[VoteNote] = (),
 ) -> discord.Embed:
-    """The public announcement: what is decided, the rules, the close, the turnout."""
+    """The public announcement: what is decided, the rules, the close, the turnout, and
+    the notes other features give (cogs/votes/notes.py), already in order."""
     closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
     embed = discord.Embed(
         title=clip(f"Endorsement vote: {vote.title}", 256, "…"),
@@ -132,14 +134,12 @@ def announcement(
             ),
             inline=False,
         )
-    if questionnaires:
+    for note in notes:
         embed.add_field(
-            name="Candidates' questionnaires",
-            value=clip(questionnaires, FIELD_MAX, "…"),
+            name=clip(note.title, FIELD_NAME_MAX, "…"),
+            value=clip(note.body, FIELD_MAX, "…"),
             inline=False,
         )
-    if capacity_warning:
-        embed.add_field(name="⚠️ Capacity", value=clip(capacity_warning, FIELD_MAX, "…"))
     if marker:
         embed.set_footer(text=f"vote {vote.id} · {marker}")
     return embed

@@ -1,12 +1,11 @@
 """Keeping a vote's announcement current: its turnout line after ballots (debounced, so a
-burst of ballots is one edit), its state after a close, extend or cancel, and the capacity
-warning another feature may provide."""
+burst of ballots is one edit), its state after a close, extend or cancel, and the notes the
+loaded cogs give (cogs/votes/notes.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,15 +15,12 @@ from bot.services import vote_admin
 from bot.services import votes as service
 from cogs.votes import _render
 from cogs.votes._views import announcement_view
+from cogs.votes.notes import VoteNote, collect_notes
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 log = logging.getLogger("endorsebot.votes")
-
-CapacityProvider = Callable[[Vote], Awaitable[str | None]]
-# The questionnaire feature's line naming the race's published questionnaires.
-QuestionnaireProvider = Callable[[Vote], Awaitable[str | None]]
 
 
 class TurnoutUpdater:
@@ -34,8 +30,6 @@ class TurnoutUpdater:
 
     def __init__(self, bot: EndorseBot) -> None:
         self.bot = bot
-        self.capacity_provider: CapacityProvider | None = None
-        self.questionnaire_provider: QuestionnaireProvider | None = None
         self._pending: dict[int, asyncio.Task[None]] = {}
 
     def changed(self, vote: Vote) -> None:
@@ -77,30 +71,13 @@ class TurnoutUpdater:
             voted=voted,
             paper=await vote_admin.paper_count(self.bot.db, vote),
             marker=marker or (f"job:{vote.open_job_id}" if vote.open_job_id else None),
-            capacity_warning=await self.capacity_warning(vote),
-            questionnaires=await self.questionnaire_links(vote),
+            notes=await self.notes(vote),
         )
         closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
         await channel.get_partial_message(vote.message_id).edit(
             embed=embed, view=announcement_view(vote.id, closed=closed)
         )
 
-    async def capacity_warning(self, vote: Vote) -> str | None:
-        """The capacity feature's warning for the announcement, if it gave one."""
-        if self.capacity_provider is None:
-            return None
-        try:
-            return await self.capacity_provider(vote)
-        except Exception as error:
-            log.warning("capacity warning for vote %s failed: %s", vote.id, type(error).__name__)
-            return None
-
-    async def questionnaire_links(self, vote: Vote) -> str | None:
-        """The questionnaire feature's pointer to the race's published answers, if any."""
-        if self.questionnaire_provider is None:
-            return None
-        try:
-            return await self.questionnaire_provider(vote)
-        except Exception as error:
-            log.warning("questionnaires for vote %s failed: %s", vote.id, type(error).__name__)
-            return None
+    async def notes(self, vote: Vote) -> list[VoteNote]:
+        """What the loaded cogs say about the vote's race, asked at every draw."""
+        return await collect_notes(list(self.bot.cogs.values()), vote)

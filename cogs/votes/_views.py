@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import discord
 
@@ -40,8 +40,10 @@ from bot.discord_errors import report
 from bot.domain import votes as rules
 from bot.domain.votes import Draft
 from bot.errors import UserError
+from cogs._common import cog_of
 
 
+@runtime_checkable
 class BallotFlow(Protocol):
     """What the items ask of the votes cog."""
 
@@ -66,10 +68,7 @@ _DRAFT = r"(?P<draft>[0-9a-f]{6}:\d{1,2}:[0-9A-Za-z]{0,62})"
 
 
 def _cog(interaction: discord.Interaction) -> BallotFlow:
-    cog = interaction.client.get_cog("Votes")  # type: ignore[attr-defined]
-    if cog is None:
-        raise UserError("Voting is not available right now; try again in a minute.")
-    return cog
+    return cog_of(interaction, "Votes", BallotFlow)
 
 
 async def guarded(

@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from discord.ext import commands
 
 from bot.db import Database
 from bot.domain.races import RaceStatus
@@ -14,6 +15,7 @@ from bot.domain.votes import decode_ranking
 from bot.services import races as race_service
 from bot.store import jobs
 from bot.store import votes as vote_store
+from cogs.votes.notes import VoteNote
 from tests.e2e.votes_helpers import (
     cast,
     create_vote,
@@ -37,14 +39,19 @@ async def close_now(world, vote):
     return await wait_result(world, vote.id)
 
 
+class DoorCount(commands.Cog):
+    """A stand-in feature that adds a note to every vote announcement."""
+
+    async def vote_notes(self, vote):
+        text = f"Stub: the chapter can knock 300 of the 900 doors {vote.title} needs."
+        return [VoteNote("Doors", text)]
+
+
 async def test_winner_misses_the_threshold(chapter):
     world = chapter
     members = world.add_members(7)  # 10 on the roll
 
-    async def capacity(vote):
-        return f"Stub: the chapter can knock 300 of the 900 doors {vote.title} needs."
-
-    world.bot.get_cog("Votes").set_capacity_provider(capacity)
+    await world.bot.add_cog(DoorCount())
     race = await make_race(world, ["Ada Ruiz", "Bo Chen"])
     vote = await create_vote(world, race, threshold="2/3", quorum="50%")
     announcement = await wait_announcement(world, vote.id)

@@ -12,6 +12,7 @@ from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.domain.votes import Draft, ballot_options, encode_ranking, layout_of
 from cogs.votes import _render, _result
 from cogs.votes._views import ballot_view
+from cogs.votes.notes import VoteNote
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 
@@ -81,16 +82,19 @@ def counted(options, ballots, v):
     )
 
 
-def test_announcement_has_turnout_close_and_capacity_place():
+def test_announcement_has_turnout_close_and_the_notes_in_their_order():
     options = ballot_options(["Ada", "Bo"])
-    embed = _render.announcement(
-        vote(), options, voted=41, marker="job:1", capacity_warning="Only 300 of 900 doors."
-    )
+    notes = [VoteNote("Questionnaires", "Read them."), VoteNote("⚠️ Capacity", "x" * 2000)]
+    embed = _render.announcement(vote(), options, voted=41, marker="job:1", notes=notes)
     text = str(embed.to_dict())
     assert "41 of 212 on the roll have voted; quorum 53" in text
     assert f"<t:{int((NOW + timedelta(days=2)).timestamp())}:F>" in text
-    assert "Only 300 of 900 doors." in text and "job:1" in text
-    assert "Only 300" not in str(
+    assert "job:1" in text
+    *_, first, second = embed.fields
+    assert (first.name, first.value) == ("Questionnaires", "Read them.")
+    assert second.name == "⚠️ Capacity" and len(second.value) == 1024  # Discord's field cap
+    assert second.value.endswith("…")
+    assert "Capacity" not in str(
         _render.announcement(vote(), options, voted=0, marker=None).to_dict()
     )
 
