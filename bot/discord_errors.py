@@ -42,9 +42,14 @@ def _worded(error: UserError, interaction: discord.Interaction) -> str:
 
 
 def unwrap(error: BaseException) -> BaseException:
-    """The error a command raised, without discord.py's wrappers."""
+    """The error a command raised, without discord.py's wrappers (an option's transformer,
+    such as the race option's lookup, has its error wrapped in a TransformerError)."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
+    elif isinstance(error, app_commands.TransformerError) and isinstance(
+        error.__cause__, UserError
+    ):
+        error = error.__cause__
     return error
 
 

@@ -33,9 +33,9 @@ from bot.errors import InvalidInput, UserError
 from bot.services import capacity as service
 from bot.services import races as race_service
 from cogs._common import require_committee, require_member
-from cogs._text import clip
 from cogs.capacity import _render
 from cogs.capacity._warnings import CapacityWarnings
+from cogs.races.options import RaceOption
 from cogs.races.sections import RaceSection, RaceViewer
 
 if TYPE_CHECKING:
@@ -64,19 +64,6 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
     canvass = app_commands.Group(
         name="canvass", description="Log the doors you knocked", guild_only=True
     )
-
-    async def _race(self, guild_id: int, typed: str) -> Race:
-        return await race_service.resolve_race(self.bot.db, guild_id, typed)
-
-    async def _race_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            config = await require_member(interaction, "see the chapter's races")
-        except UserError:
-            return []
-        races = await race_service.race_choices(self.bot.db, config.guild_id, current)
-        return [app_commands.Choice(name=clip(r.label, 100), value=str(r.id)) for r in races]
 
     @capacity.command(
         name="chapter",
@@ -136,7 +123,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
     async def race_command(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         turnout: int | None = None,
         past_turnouts: str | None = None,
         win_rule: Literal["two_way", "crowded", "ranked"] | None = None,
@@ -152,7 +139,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         reset_rates: bool = False,
     ) -> None:
         config = await require_committee(interaction, "set a race's capacity figures")
-        chosen = await self._race(config.guild_id, race)
+        chosen = race
         previous = await service.race_figures(self.bot.db, config.guild_id, chosen.id)
         if previous is not None and reset_rates:
             previous = dataclasses.replace(
@@ -188,12 +175,6 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         await interaction.response.send_message(
             f"Figures saved for **{chosen.label}**.\n{lines}", ephemeral=True
         )
-
-    @race_command.autocomplete("race")
-    async def _race_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._race_choices(interaction, current)
 
     @capacity.command(name="show", description="The ledger: doors the chapter can knock vs needed")
     async def show_command(self, interaction: discord.Interaction) -> None:
@@ -253,7 +234,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         self,
         interaction: discord.Interaction,
         doors: int,
-        race: str | None = None,
+        race: RaceOption | None = None,
         date: str | None = None,
         canvassers: int = 1,
     ) -> None:
@@ -264,7 +245,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         if canvassers < 1:
             raise InvalidInput("Canvassers must be at least 1.")
         now = self.bot.clock()
-        chosen = await self._race(config.guild_id, race) if race else None
+        chosen = race
         day = _day(date, config.timezone, now) if date else local_today(now, config.timezone)
         await service.log_shift(
             self.bot.db, guild_id=config.guild_id, member_id=interaction.user.id, doors=doors,
@@ -274,12 +255,6 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         await interaction.response.send_message(
             f"Logged {doors:,} doors{where} on {day.isoformat()}. Thank you!", ephemeral=True
         )
-
-    @log_command.autocomplete("race")
-    async def _log_race_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._race_choices(interaction, current)
 
     # --- the race page ---------------------------------------------------------------------
 

@@ -22,11 +22,11 @@ from bot.domain.races import Race, local_today, parse_election_date
 from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
 from bot.services import plans as service
-from bot.services import races as race_service
 from bot.services.plans import PlanView
-from cogs._common import require_committee, require_member
+from cogs._common import may_autocomplete, require_committee, require_member
 from cogs.plans import _render
 from cogs.plans._reminders import PlanReminders
+from cogs.races.options import RaceOption, typed_race
 from cogs.races.sections import RaceSection, RaceViewer
 
 if TYPE_CHECKING:
@@ -117,9 +117,6 @@ class PlansCog(commands.Cog, name="Plans"):
         extras={"committee": True},
     )
 
-    async def _race(self, interaction: discord.Interaction, typed: str) -> Race:
-        return await race_service.resolve_race(self.bot.db, interaction.guild_id, typed)
-
     @group.command(
         name="create",
         description="Build a race's plan back from its election (committee)",
@@ -133,12 +130,11 @@ class PlansCog(commands.Cog, name="Plans"):
     async def create_command(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         reminder_days: str | None = None,
         reminder_time: str | None = None,
     ) -> None:
         config = await require_committee(interaction, "make race plans")
-        chosen = await self._race(interaction, race)
         days = _parsed(rules.parse_reminder_days, reminder_days)
         at = _parsed(rules.parse_reminder_time, reminder_time)
         now = self.bot.clock()
@@ -146,7 +142,7 @@ class PlansCog(commands.Cog, name="Plans"):
             self.bot.db,
             self.bot.scheduler,
             guild_id=config.guild_id,
-            race_id=chosen.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             tz=config.timezone,
             now=now,
@@ -168,17 +164,16 @@ class PlansCog(commands.Cog, name="Plans"):
     async def reminders_command(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         days: str | None = None,
         time: str | None = None,
     ) -> None:
         config = await require_committee(interaction, "change race plans")
-        chosen = await self._race(interaction, race)
         view = await service.set_reminders(
             self.bot.db,
             self.bot.scheduler,
             guild_id=config.guild_id,
-            race_id=chosen.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             days=_parsed(rules.parse_reminder_days, days),
             at=_parsed(rules.parse_reminder_time, time),
@@ -187,28 +182,26 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         every = ", ".join(str(d) for d in view.plan.reminder_days)
         await interaction.response.send_message(
-            f"The plan for **{chosen.label}** now reminds {every} days before each milestone "
+            f"The plan for **{race.label}** now reminds {every} days before each milestone "
             f"at {view.plan.reminder_time:%H:%M} chapter time; its reminders are rescheduled.",
             ephemeral=True,
         )
 
     @group.command(name="show", description="A race's plan: milestones, status and chart")
     @app_commands.describe(race="The race")
-    async def show_command(self, interaction: discord.Interaction, race: str) -> None:
+    async def show_command(self, interaction: discord.Interaction, race: RaceOption) -> None:
         config = await require_member(interaction, "see race plans")
-        chosen = await self._race(interaction, race)
-        view = await service.view(self.bot.db, config.guild_id, chosen.id)
+        view = await service.view(self.bot.db, config.guild_id, race.id)
         await self._send_plan(interaction, view, config, self.bot.clock())
 
     @group.command(name="export", description="A race's plan as a calendar file (.ics)")
     @app_commands.describe(race="The race")
-    async def export_command(self, interaction: discord.Interaction, race: str) -> None:
+    async def export_command(self, interaction: discord.Interaction, race: RaceOption) -> None:
         config = await require_member(interaction, "export race plans")
-        chosen = await self._race(interaction, race)
-        view = await service.view(self.bot.db, config.guild_id, chosen.id)
-        data = plan_ics(view.plan, view.milestones, race_label=chosen.label, now=self.bot.clock())
+        view = await service.view(self.bot.db, config.guild_id, race.id)
+        data = plan_ics(view.plan, view.milestones, race_label=race.label, now=self.bot.clock())
         await interaction.response.send_message(
-            f"The plan for **{chosen.label}** as a calendar: import it in your calendar app. "
+            f"The plan for **{race.label}** as a calendar: import it in your calendar app. "
             "Importing a newer export updates the same events.",
             file=discord.File(io.BytesIO(data), filename=f"plan-{view.plan.id}.ics"),
             ephemeral=True,
@@ -250,11 +243,10 @@ class PlansCog(commands.Cog, name="Plans"):
     # --- milestones -----------------------------------------------------------------------------
 
     async def _target(
-        self, interaction: discord.Interaction, race: str, milestone: str, action: str
+        self, interaction: discord.Interaction, race: Race, milestone: str, action: str
     ) -> tuple[ChapterConfig, PlanView, Milestone]:
         config = await require_committee(interaction, action)
-        chosen = await self._race(interaction, race)
-        view = await service.view(self.bot.db, config.guild_id, chosen.id)
+        view = await service.view(self.bot.db, config.guild_id, race.id)
         return config, view, service.resolve_milestone(view, milestone)
 
     @milestone.command(name="add", description="Add a milestone of the chapter's own")
@@ -267,19 +259,18 @@ class PlansCog(commands.Cog, name="Plans"):
     async def add_command(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         name: str,
         on: str,
         until: str | None = None,
     ) -> None:
         config = await require_committee(interaction, "change race plans")
-        chosen = await self._race(interaction, race)
         now = self.bot.clock()
         added = await service.add_milestone(
             self.bot.db,
             self.bot.scheduler,
             guild_id=config.guild_id,
-            race_id=chosen.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             name=name,
             on=_day(on, config, now),
@@ -296,7 +287,7 @@ class PlansCog(commands.Cog, name="Plans"):
     async def move_command(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         milestone: str,
         on: str,
         until: str | None = None,
@@ -320,7 +311,7 @@ class PlansCog(commands.Cog, name="Plans"):
     @milestone.command(name="rename", description="Rename a milestone")
     @app_commands.describe(race="The race", milestone="The milestone", name="Its new name")
     async def rename_command(
-        self, interaction: discord.Interaction, race: str, milestone: str, name: str
+        self, interaction: discord.Interaction, race: RaceOption, milestone: str, name: str
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
         renamed = await service.rename_milestone(
@@ -339,7 +330,11 @@ class PlansCog(commands.Cog, name="Plans"):
         race="The race", milestone="The milestone", on="The day it was achieved (default today)"
     )
     async def done_command(
-        self, interaction: discord.Interaction, race: str, milestone: str, on: str | None = None
+        self,
+        interaction: discord.Interaction,
+        race: RaceOption,
+        milestone: str,
+        on: str | None = None,
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
         now = self.bot.clock()
@@ -359,7 +354,7 @@ class PlansCog(commands.Cog, name="Plans"):
     @milestone.command(name="remove", description="Remove a milestone and its reminders")
     @app_commands.describe(race="The race", milestone="The milestone")
     async def remove_command(
-        self, interaction: discord.Interaction, race: str, milestone: str
+        self, interaction: discord.Interaction, race: RaceOption, milestone: str
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
         await service.remove_milestone(
@@ -385,28 +380,6 @@ class PlansCog(commands.Cog, name="Plans"):
 
     # --- autocomplete ---------------------------------------------------------------------------
 
-    @create_command.autocomplete("race")
-    @reminders_command.autocomplete("race")
-    @show_command.autocomplete("race")
-    @export_command.autocomplete("race")
-    @add_command.autocomplete("race")
-    @move_command.autocomplete("race")
-    @rename_command.autocomplete("race")
-    @done_command.autocomplete("race")
-    @remove_command.autocomplete("race")
-    async def _race_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            await require_member(interaction, "see the chapter's races")
-        except UserError:
-            return []
-        races = await race_service.race_choices(self.bot.db, interaction.guild_id, current)
-        return [
-            app_commands.Choice(name=_render.clip(r.label, CHOICE_NAME_MAX), value=str(r.id))
-            for r in races
-        ]
-
     @move_command.autocomplete("milestone")
     @rename_command.autocomplete("milestone")
     @done_command.autocomplete("milestone")
@@ -414,11 +387,12 @@ class PlansCog(commands.Cog, name="Plans"):
     async def _milestone_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        race = await typed_race(interaction)
+        if race is None or not await may_autocomplete(interaction):
+            return []
         try:
-            config = await require_member(interaction, "see race plans")
-            race = await self._race(interaction, str(interaction.namespace.race or ""))
-            view = await service.view(self.bot.db, config.guild_id, race.id)
-        except UserError:
+            view = await service.view(self.bot.db, race.guild_id, race.id)
+        except UserError:  # the race has no plan yet
             return []
         typed = current.casefold()
         found = [m for m in view.milestones if typed in m.name.casefold()][:25]

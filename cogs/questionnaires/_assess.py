@@ -14,6 +14,7 @@ from bot.services import races as race_service
 from cogs._common import cog_of, require_committee
 from cogs.questionnaires import _render
 from cogs.questionnaires._flow import QuestionnaireCog
+from cogs.races.options import RaceOption
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
@@ -32,7 +33,7 @@ FIELDS = ("prominent", "coheres_labor", "rooted", "viable", "worked_with_chapter
 )
 async def assess(
     interaction: discord.Interaction,
-    race: str,
+    race: RaceOption,
     candidate: str,
     prominent: bool | None = None,
     coheres_labor: bool | None = None,
@@ -43,20 +44,19 @@ async def assess(
     await require_committee(interaction, "assess candidates")
     flow = cog_of(interaction, "Questionnaires", QuestionnaireCog)
     db = flow.bot.db
-    found = await race_service.resolve_race(db, interaction.guild_id, race)
-    who = await race_service.resolve_candidate(db, interaction.guild_id, found, candidate)
+    who = await race_service.resolve_candidate(db, race.guild_id, race, candidate)
     given = dict(
         zip(FIELDS, (prominent, coheres_labor, rooted, viable, worked_with_chapter), strict=True)
     )
     await service.assess(
         db,
-        guild_id=found.guild_id,
+        guild_id=race.guild_id,
         candidate=who,
         changes={k: v for k, v in given.items() if v is not None},
         actor_id=interaction.user.id,
         now=flow.bot.clock(),
     )
-    report = await service.report(db, race=found, candidate=who, now=flow.bot.clock())
+    report = await service.report(db, race=race, candidate=who, now=flow.bot.clock())
     await interaction.response.send_message(
         "Assessment saved. The criteria report now reads:",
         embed=_render.criteria(report, who),
@@ -75,18 +75,9 @@ def attach(bot: EndorseBot) -> app_commands.Command | None:
         callback=assess,
         extras={"committee": True},
     )
-    command.autocomplete("race")(_race_choices)
     command.autocomplete("candidate")(_candidate_choices)
     group.add_command(command, override=True)
     return command
-
-
-async def _race_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    from cogs.questionnaires._cog import race_choices
-
-    return await race_choices(interaction.client, interaction, current)  # type: ignore[arg-type]
 
 
 async def _candidate_choices(

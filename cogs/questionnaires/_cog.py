@@ -21,15 +21,16 @@ from bot.domain.chapters import ChapterConfig
 from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import Candidate, Race
 from bot.domain.timeparse import TimeInputError, parse_when
-from bot.errors import InvalidInput, NotFound, UserError
+from bot.errors import InvalidInput, NotFound
 from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
 from bot.services import races as race_service
 from bot.services import red_lines
-from cogs._common import chapter_of, require_committee, require_member
+from cogs._common import chapter_of, may_autocomplete, require_committee, require_member
 from cogs._text import clip
 from cogs.questionnaires import _render, _views
 from cogs.questionnaires._flow import QuestionnaireCog
+from cogs.races.options import RaceOption, typed_race
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
@@ -62,13 +63,10 @@ class QuestionnaireCommands(commands.Cog):
     )
 
     async def _pick(
-        self, interaction: discord.Interaction, race: str, candidate: str
+        self, interaction: discord.Interaction, race: Race, candidate: str
     ) -> tuple[Race, Candidate]:
-        found = await race_service.resolve_race(self.bot.db, interaction.guild_id, race)
-        who = await race_service.resolve_candidate(
-            self.bot.db, interaction.guild_id, found, candidate
-        )
-        return found, who
+        who = await race_service.resolve_candidate(self.bot.db, race.guild_id, race, candidate)
+        return race, who
 
     def _deadline(self, text: str | None, config: ChapterConfig) -> datetime | None:
         if not text:
@@ -91,7 +89,7 @@ class QuestionnaireCommands(commands.Cog):
     async def send(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         candidate: str,
         deadline: str | None = None,
     ) -> None:
@@ -143,7 +141,9 @@ class QuestionnaireCommands(commands.Cog):
         extras={"committee": True},
     )
     @app_commands.describe(race="The race", candidate="The candidate you type answers for")
-    async def enter(self, interaction: discord.Interaction, race: str, candidate: str) -> None:
+    async def enter(
+        self, interaction: discord.Interaction, race: RaceOption, candidate: str
+    ) -> None:
         await require_committee(interaction, "enter questionnaire answers")
         found, who = await self._pick(interaction, race, candidate)
         filled = await service.send(
@@ -180,7 +180,9 @@ class QuestionnaireCommands(commands.Cog):
 
     @group.command(name="read", description="Read a candidate's answers (members: published)")
     @app_commands.describe(race="The race", candidate="The candidate")
-    async def read(self, interaction: discord.Interaction, race: str, candidate: str) -> None:
+    async def read(
+        self, interaction: discord.Interaction, race: RaceOption, candidate: str
+    ) -> None:
         config = await chapter_of(interaction)
         found, who = await self._pick(interaction, race, candidate)
         filled = await service.for_candidate(self.bot.db, found.guild_id, who.id)
@@ -206,19 +208,18 @@ class QuestionnaireCommands(commands.Cog):
         extras={"committee": True},
     )
     @app_commands.describe(race="The race")
-    async def compare(self, interaction: discord.Interaction, race: str) -> None:
+    async def compare(self, interaction: discord.Interaction, race: RaceOption) -> None:
         await require_committee(interaction, "compare questionnaires")
-        found = await race_service.resolve_race(self.bot.db, interaction.guild_id, race)
         entries = [
-            (await race_service.get_candidate(self.bot.db, found.guild_id, f.sheet.candidate_id), f)
-            for f in await service.for_race(self.bot.db, found.guild_id, found.id)
+            (await race_service.get_candidate(self.bot.db, race.guild_id, f.sheet.candidate_id), f)
+            for f in await service.for_race(self.bot.db, race.guild_id, race.id)
         ]
         if not entries:
-            raise NotFound(f"No questionnaire was sent for **{found.label}** yet.")
+            raise NotFound(f"No questionnaire was sent for **{race.label}** yet.")
         await interaction.response.send_message(
-            f"**{found.label}**: {len(entries)} questionnaire(s) side by side, as a Markdown "
+            f"**{race.label}**: {len(entries)} questionnaire(s) side by side, as a Markdown "
             "table and a CSV for a spreadsheet.",
-            files=_render.compare_files(found, entries),
+            files=_render.compare_files(race, entries),
             ephemeral=True,
         )
 
@@ -228,7 +229,9 @@ class QuestionnaireCommands(commands.Cog):
         extras={"committee": True},
     )
     @app_commands.describe(race="The race", candidate="The candidate")
-    async def publish(self, interaction: discord.Interaction, race: str, candidate: str) -> None:
+    async def publish(
+        self, interaction: discord.Interaction, race: RaceOption, candidate: str
+    ) -> None:
         config = await require_committee(interaction, "publish questionnaires")
         found, who = await self._pick(interaction, race, candidate)
         await service.publish(
@@ -251,7 +254,9 @@ class QuestionnaireCommands(commands.Cog):
         extras={"committee": True},
     )
     @app_commands.describe(race="The race", candidate="The candidate")
-    async def reopen(self, interaction: discord.Interaction, race: str, candidate: str) -> None:
+    async def reopen(
+        self, interaction: discord.Interaction, race: RaceOption, candidate: str
+    ) -> None:
         await require_committee(interaction, "reopen questionnaires")
         found, who = await self._pick(interaction, race, candidate)
         await service.reopen(
@@ -324,17 +329,6 @@ class QuestionnaireCommands(commands.Cog):
 
     # --- autocomplete -----------------------------------------------------------------------
 
-    @send.autocomplete("race")
-    @enter.autocomplete("race")
-    @read.autocomplete("race")
-    @compare.autocomplete("race")
-    @publish.autocomplete("race")
-    @reopen.autocomplete("race")
-    async def _races(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await race_choices(self.bot, interaction, current)
-
     @send.autocomplete("candidate")
     @enter.autocomplete("candidate")
     @read.autocomplete("candidate")
@@ -346,29 +340,11 @@ class QuestionnaireCommands(commands.Cog):
         return await candidate_choices(self.bot, interaction, current)
 
 
-async def race_choices(
-    bot: EndorseBot, interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    try:
-        await require_member(interaction, "see the chapter's races")
-    except UserError:
-        return []
-    races = await race_service.race_choices(bot.db, interaction.guild_id, current)
-    return [
-        app_commands.Choice(name=clip(r.label, CHOICE_NAME_MAX), value=str(r.id)) for r in races
-    ]
-
-
 async def candidate_choices(
     bot: EndorseBot, interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    typed = getattr(interaction.namespace, "race", None)
-    if not typed:
+    race = await typed_race(interaction)
+    if race is None or not await may_autocomplete(interaction):
         return []
-    try:
-        await require_member(interaction, "see the chapter's races")
-        race = await race_service.resolve_race(bot.db, interaction.guild_id, str(typed))
-    except UserError:
-        return []
-    found = await race_service.candidate_choices(bot.db, interaction.guild_id, race.id, current)
+    found = await race_service.candidate_choices(bot.db, race.guild_id, race.id, current)
     return [app_commands.Choice(name=clip(c.name, CHOICE_NAME_MAX), value=str(c.id)) for c in found]

@@ -1,8 +1,8 @@
 """`/race add|edit|show|list|archive` and `/candidate add|edit|remove|list`.
 
-Race and candidate options autocomplete with this chapter's races (value: the race id) and
-the chosen race's candidates; a name typed without picking is matched by name, and a name
-that matches nothing gets a clear message (bot.services.races.resolve_race).
+Race options are the shared `RaceOption` (cogs/races/options.py); candidate options
+autocomplete with the chosen race's candidates; a name typed without picking is matched by
+name, and a name that matches nothing gets a clear message.
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from bot.domain.races import (
     parse_election_date,
 )
 from bot.domain.timeparse import TimeInputError
-from bot.errors import InvalidInput, UserError
+from bot.errors import InvalidInput
 from bot.services import chapters as chapter_service
 from bot.services import races as race_service
-from cogs._common import require_committee, require_member
+from cogs._common import may_autocomplete, require_committee, require_member
 from cogs._text import clip
 from cogs.races import _render
+from cogs.races.options import AnyRaceOption, RaceOption, typed_race
 from cogs.races.sections import RaceViewer, collect_sections
 
 if TYPE_CHECKING:
@@ -79,27 +80,10 @@ def _cleared(text: str) -> str:
 
 
 class _RaceAware(commands.Cog):
-    """What both cogs share: the bot, resolving a race option, and race autocomplete."""
+    """What both cogs share: the bot and the race's page."""
 
     def __init__(self, bot: EndorseBot) -> None:
         self.bot = bot
-
-    async def _race(self, interaction: discord.Interaction, typed: str) -> Race:
-        return await race_service.resolve_race(self.bot.db, interaction.guild_id, typed)
-
-    async def _race_choices(
-        self, interaction: discord.Interaction, current: str, *, include_archived: bool = False
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        try:
-            await require_member(interaction, "see the chapter's races")
-        except UserError:
-            return []
-        races = await race_service.race_choices(
-            self.bot.db, interaction.guild_id, current, include_archived=include_archived
-        )
-        return [_render.race_choice(r) for r in races]
 
     async def _page(
         self, interaction: discord.Interaction, race: Race, config: ChapterConfig, committee: bool
@@ -177,7 +161,7 @@ class RacesCog(_RaceAware):
     async def edit(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         office: app_commands.Range[str, 1, OFFICE_MAX] | None = None,
         kind: str | None = None,
         ballot_line: str | None = None,
@@ -190,7 +174,6 @@ class RacesCog(_RaceAware):
         notes: str | None = None,
     ) -> None:
         config = await require_committee(interaction, "change races")
-        found = await self._race(interaction, race)
         now = self.bot.clock()
         changes: dict[str, Any] = {}
         if office is not None:
@@ -218,7 +201,7 @@ class RacesCog(_RaceAware):
         edited = await race_service.edit_race(
             self.bot.db,
             guild_id=interaction.guild_id,
-            race_id=found.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             changes=changes,
             now=now,
@@ -229,11 +212,10 @@ class RacesCog(_RaceAware):
 
     @group.command(name="show", description="A race's page: dates, candidates, vote and plan")
     @app_commands.describe(race="The race to show")
-    async def show(self, interaction: discord.Interaction, race: str) -> None:
+    async def show(self, interaction: discord.Interaction, race: RaceOption) -> None:
         config = await require_member(interaction, "see the chapter's races")
-        found = await self._race(interaction, race)
         committee = _viewer_is_committee(interaction, config)
-        embed = await self._page(interaction, found, config, committee)
+        embed = await self._page(interaction, race, config, committee)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @group.command(name="list", description="The chapter's races, soonest election first")
@@ -253,14 +235,13 @@ class RacesCog(_RaceAware):
     )
     @app_commands.describe(race="The race to archive", restore="Bring an archived race back")
     async def archive(
-        self, interaction: discord.Interaction, race: str, restore: bool = False
+        self, interaction: discord.Interaction, race: AnyRaceOption, restore: bool = False
     ) -> None:
         await require_committee(interaction, "archive races")
-        found = await self._race(interaction, race)
         changed = await race_service.archive_race(
             self.bot.db,
             guild_id=interaction.guild_id,
-            race_id=found.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             now=self.bot.clock(),
             restore=restore,
@@ -280,39 +261,26 @@ class RacesCog(_RaceAware):
         extras={"committee": True},
     )
     @app_commands.describe(race="The race to delete", confirm="True: yes, delete it for good")
-    async def delete(self, interaction: discord.Interaction, race: str, confirm: bool) -> None:
+    async def delete(
+        self, interaction: discord.Interaction, race: AnyRaceOption, confirm: bool
+    ) -> None:
         await require_committee(interaction, "delete races")
-        found = await self._race(interaction, race)
         if not confirm:
             raise InvalidInput(
-                f"Nothing deleted. To delete **{found.label}** and its candidates for good, "
+                f"Nothing deleted. To delete **{race.label}** and its candidates for good, "
                 "run the command again with `confirm:True`; to keep it for the record, "
                 "use `/race archive`."
             )
         await race_service.delete_race(
             self.bot.db,
             guild_id=interaction.guild_id,
-            race_id=found.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             now=self.bot.clock(),
         )
         await interaction.response.send_message(
-            f"**{found.label}** and its candidates are deleted.", ephemeral=True
+            f"**{race.label}** and its candidates are deleted.", ephemeral=True
         )
-
-    @edit.autocomplete("race")
-    @show.autocomplete("race")
-    async def _open_races(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._race_choices(interaction, current)
-
-    @archive.autocomplete("race")
-    @delete.autocomplete("race")
-    async def _all_races(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._race_choices(interaction, current, include_archived=True)
 
 
 class CandidateCog(_RaceAware):
@@ -338,7 +306,7 @@ class CandidateCog(_RaceAware):
     async def add(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         name: app_commands.Range[str, 1, 80],
         member: discord.Member | None = None,
         incumbent: bool = False,
@@ -346,7 +314,6 @@ class CandidateCog(_RaceAware):
         status: str = CandidateStatus.PROSPECTIVE.value,
     ) -> None:
         config = await require_committee(interaction, "add candidates")
-        found = await self._race(interaction, race)
         draft = CandidateDraft(
             name=name,
             member_id=member.id if member else None,
@@ -357,14 +324,14 @@ class CandidateCog(_RaceAware):
         candidate = await race_service.add_candidate(
             self.bot.db,
             guild_id=interaction.guild_id,
-            race_id=found.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             draft=draft,
             now=self.bot.clock(),
         )
-        embed = await self._page(interaction, found, config, committee=True)
+        embed = await self._page(interaction, race, config, committee=True)
         await interaction.response.send_message(
-            f"**{candidate.name}** added to **{found.label}**.", embed=embed, ephemeral=True
+            f"**{candidate.name}** added to **{race.label}**.", embed=embed, ephemeral=True
         )
 
     @group.command(name="edit", description="Change a candidate", extras={"committee": True})
@@ -382,7 +349,7 @@ class CandidateCog(_RaceAware):
     async def edit(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         candidate: str,
         name: app_commands.Range[str, 1, 80] | None = None,
         member: discord.Member | None = None,
@@ -392,9 +359,8 @@ class CandidateCog(_RaceAware):
         status: str | None = None,
     ) -> None:
         config = await require_committee(interaction, "change candidates")
-        found = await self._race(interaction, race)
         who = await race_service.resolve_candidate(
-            self.bot.db, interaction.guild_id, found, candidate
+            self.bot.db, interaction.guild_id, race, candidate
         )
         if member is not None and not_in_server:
             raise InvalidInput("Give `member` or `not_in_server`, not both.")
@@ -421,7 +387,7 @@ class CandidateCog(_RaceAware):
             changes=changes,
             now=self.bot.clock(),
         )
-        embed = await self._page(interaction, found, config, committee=True)
+        embed = await self._page(interaction, race, config, committee=True)
         await interaction.response.send_message("Candidate updated.", embed=embed, ephemeral=True)
 
     @group.command(
@@ -430,11 +396,12 @@ class CandidateCog(_RaceAware):
         extras={"committee": True},
     )
     @app_commands.describe(race="The race they run in", candidate="The candidate to remove")
-    async def remove(self, interaction: discord.Interaction, race: str, candidate: str) -> None:
+    async def remove(
+        self, interaction: discord.Interaction, race: RaceOption, candidate: str
+    ) -> None:
         config = await require_committee(interaction, "remove candidates")
-        found = await self._race(interaction, race)
         who = await race_service.resolve_candidate(
-            self.bot.db, interaction.guild_id, found, candidate
+            self.bot.db, interaction.guild_id, race, candidate
         )
         await race_service.remove_candidate(
             self.bot.db,
@@ -443,46 +410,29 @@ class CandidateCog(_RaceAware):
             actor_id=interaction.user.id,
             now=self.bot.clock(),
         )
-        embed = await self._page(interaction, found, config, committee=True)
+        embed = await self._page(interaction, race, config, committee=True)
         await interaction.response.send_message(
-            f"**{who.name}** removed from **{found.label}**.", embed=embed, ephemeral=True
+            f"**{who.name}** removed from **{race.label}**.", embed=embed, ephemeral=True
         )
 
     @group.command(name="list", description="The candidates in a race", extras={"committee": True})
     @app_commands.describe(race="The race")
-    async def list_(self, interaction: discord.Interaction, race: str) -> None:
+    async def list_(self, interaction: discord.Interaction, race: RaceOption) -> None:
         await require_committee(interaction, "list candidates")
-        found = await self._race(interaction, race)
-        candidates = await race_service.list_candidates(self.bot.db, found.guild_id, found.id)
+        candidates = await race_service.list_candidates(self.bot.db, race.guild_id, race.id)
         await interaction.response.send_message(
-            embed=_render.candidate_list(found, candidates), ephemeral=True
+            embed=_render.candidate_list(race, candidates), ephemeral=True
         )
-
-    @add.autocomplete("race")
-    @edit.autocomplete("race")
-    @remove.autocomplete("race")
-    @list_.autocomplete("race")
-    async def _races(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._race_choices(interaction, current)
 
     @edit.autocomplete("candidate")
     @remove.autocomplete("candidate")
     async def _candidates(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed_race = getattr(interaction.namespace, "race", None)
-        if interaction.guild_id is None or not typed_race:
+        race = await typed_race(interaction)
+        if race is None or not await may_autocomplete(interaction):
             return []
-        try:
-            await require_committee(interaction, "change candidates")
-            race = await self._race(interaction, str(typed_race))
-        except UserError:
-            return []
-        found = await race_service.candidate_choices(
-            self.bot.db, interaction.guild_id, race.id, current
-        )
+        found = await race_service.candidate_choices(self.bot.db, race.guild_id, race.id, current)
         return [
             app_commands.Choice(
                 name=clip(f"{c.name} · {c.status.label}", _render.CHOICE_NAME_MAX),

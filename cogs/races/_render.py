@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 
 import discord
-from discord import app_commands
 
 from bot.domain.races import Candidate, Race, election_day_end, election_day_noon
 from cogs._text import clip, timestamp
@@ -136,11 +135,3 @@ def candidate_list(race: Race, candidates: Sequence[Candidate]) -> discord.Embed
 
 
 CHOICE_NAME_MAX = 100  # Discord's limit on an autocomplete choice's name
-
-
-def race_choice(race: Race) -> app_commands.Choice[str]:
-    """A race as an autocomplete choice: its label, status and whether it is archived."""
-    name = f"{race.label} · {race.status.label}"
-    if race.archived:
-        name += " · archived"
-    return app_commands.Choice(name=clip(name, CHOICE_NAME_MAX), value=str(race.id))

@@ -26,8 +26,9 @@ from bot.domain.votes import Draft
 from bot.services import ballots, vote_admin, vote_cleanup, vote_create
 from bot.services import races as race_service
 from bot.services import votes as service
-from cogs._common import may_autocomplete, require_committee, require_member
+from cogs._common import require_committee, require_member
 from cogs._text import clip, timestamp
+from cogs.races.options import RaceOption
 from cogs.races.sections import RaceSection, RaceViewer
 from cogs.votes import _render, _result
 from cogs.votes._cleanup import CleanupJob
@@ -127,7 +128,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     async def create_command(
         self,
         interaction: discord.Interaction,
-        race: str,
+        race: RaceOption,
         closes: str,
         opens: str = "now",
         quorum: str | None = None,
@@ -140,11 +141,10 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         several_pass: Literal["all", "highest"] = "all",
     ) -> None:
         config = await require_committee(interaction, "create a vote")
-        chosen = await race_service.resolve_race(self.bot.db, config.guild_id, race)
         roles = tuple(r.id for r in (role, second_role) if r is not None)
         request = vote_create.VoteRequest(
             guild_id=config.guild_id,
-            race_id=chosen.id,
+            race_id=race.id,
             actor_id=interaction.user.id,
             channel_id=config.votes_channel_id,
             timezone=config.timezone,
@@ -160,20 +160,11 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         )
         registered = [
             c.name
-            for c in await race_service.list_candidates(self.bot.db, config.guild_id, chosen.id)
+            for c in await race_service.list_candidates(self.bot.db, config.guild_id, race.id)
         ]
         await interaction.response.send_modal(
             CandidatesModal(partial(self.preview, request=request), registered)
         )
-
-    @create_command.autocomplete("race")
-    async def _race_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if not await may_autocomplete(interaction):  # /vote create: the committee's
-            return []
-        races = await race_service.race_choices(self.bot.db, interaction.guild_id, current)
-        return [app_commands.Choice(name=r.label[:100], value=str(r.id)) for r in races[:25]]
 
     async def preview(
         self,
