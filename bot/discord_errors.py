@@ -41,10 +41,19 @@ def _worded(error: UserError, interaction: discord.Interaction) -> str:
     return str(error)
 
 
+class Refused(app_commands.CheckFailure):
+    """A command's check refused the member with a `UserError` (`original`): discord.py
+    hands only its own errors from a check to the tree's `on_error`."""
+
+    def __init__(self, original: UserError) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
 def unwrap(error: BaseException) -> BaseException:
     """The error a command raised, without discord.py's wrappers (an option's transformer,
     such as the race option's lookup, has its error wrapped in a TransformerError)."""
-    if isinstance(error, app_commands.CommandInvokeError):
+    if isinstance(error, app_commands.CommandInvokeError | Refused):
         error = error.original
     elif isinstance(error, app_commands.TransformerError) and isinstance(
         error.__cause__, UserError

@@ -1,12 +1,21 @@
 """What every cog needs: the chapter of an interaction and the role checks, done server-side
-on every call (Discord's default_member_permissions is only a hint to the client)."""
+on every call (Discord's default_member_permissions is only a hint to the client).
+
+`@committee_only(action)` is the one source of who may run a committee command: it refuses
+everyone else before the command runs, marks the command "(committee)" (Discord's command
+list and `/help` show the description), and `may_autocomplete` reads it; `/help` hides the
+command from members by it. A component (a button) checks again with `require_committee`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
+from discord import app_commands
 
+from bot.discord_errors import Refused
 from bot.domain.chapters import ChapterConfig
 from bot.errors import MissingRole, NotConfigured, UserError
 from bot.services import chapters as chapter_service
@@ -40,6 +49,9 @@ def _member(interaction: discord.Interaction) -> discord.Member:
 async def chapter_of(interaction: discord.Interaction) -> ChapterConfig:
     """The chapter's configuration, or a pointer to `/setup chapter` if there is none."""
     _member(interaction)
+    checked = interaction.extras.get(_CHECKED)
+    if isinstance(checked, ChapterConfig):  # read by the command's CommitteeCheck
+        return checked
     try:
         return await chapter_service.require(bot_of(interaction).db, interaction.guild_id)
     except chapter_service.ChapterNotConfigured:
@@ -76,12 +88,78 @@ async def require_member(interaction: discord.Interaction, action: str) -> Chapt
     raise MissingRole(names or "member", action)
 
 
+_CHECKED = "endorsebot:chapter"  # where the committee check leaves the config it read
+COMMITTEE_MARK = "(committee)"
+DESCRIPTION_MAX = 100  # Discord's limit on a command's description
+
+
+async def require_setup_rights(
+    interaction: discord.Interaction, action: str
+) -> ChapterConfig | None:
+    """The committee (or Manage Server); before the chapter's first setup, Manage Server."""
+    member = _member(interaction)
+    config = await chapter_service.find(bot_of(interaction).db, member.guild.id)
+    roles = {role.id for role in member.roles}
+    if chapter_service.is_committee(config, roles, member.guild_permissions.manage_guild):
+        return config
+    if config is None:
+        raise UserError(
+            "Only someone with the **Manage Server** permission can set up the "
+            "chapter for the first time."
+        )
+    raise MissingRole(role_name(member.guild, config.committee_role_id, "committee"), action)
+
+
+CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, ..., Any])
+
+
+class CommitteeCheck:
+    """The check `@committee_only` adds to a command; /help and autocomplete look for it."""
+
+    def __init__(self, action: str, *, first_setup: bool) -> None:
+        self.action = action
+        self.first_setup = first_setup
+
+    async def __call__(self, interaction: discord.Interaction) -> bool:
+        try:
+            if self.first_setup:
+                config = await require_setup_rights(interaction, self.action)
+            else:
+                config = await require_committee(interaction, self.action)
+        except UserError as error:
+            raise Refused(error) from None
+        interaction.extras[_CHECKED] = config  # the command's chapter_of reads it again
+        return True
+
+
+def committee_only(action: str, *, first_setup: bool = False) -> Callable[[CommandT], CommandT]:
+    """Make a command the committee's: put it above `@group.command(...)`. `action` says
+    what a refused member cannot do ("create a vote"). `first_setup`: before the chapter is
+    set up, someone with Manage Server may run it (`/setup chapter`)."""
+
+    def decorate(command: CommandT) -> CommandT:
+        if not isinstance(command, app_commands.Command):
+            raise TypeError("@committee_only goes above the @...command(...) decorator")
+        command.checks.append(CommitteeCheck(action, first_setup=first_setup))
+        if not command.description.endswith(COMMITTEE_MARK):
+            command.description = f"{command.description} {COMMITTEE_MARK}"
+        if len(command.description) > DESCRIPTION_MAX:
+            raise ValueError(f"/{command.qualified_name}: description over {DESCRIPTION_MAX}")
+        return command
+
+    return decorate
+
+
+def is_committee_command(command: object) -> bool:
+    """Whether `@committee_only` guards `command` (what /help and autocomplete read)."""
+    return any(isinstance(check, CommitteeCheck) for check in getattr(command, "checks", ()))
+
+
 async def may_autocomplete(interaction: discord.Interaction) -> bool:
     """Whether the command being autocompleted would serve this user: the committee for a
-    command marked `extras={"committee": True}`, members for the rest. Choices show titles,
-    so someone the command refuses gets none."""
-    command = interaction.command
-    committee = bool(command is not None and command.extras.get("committee"))
+    `@committee_only` command, members for the rest. Choices show titles, so someone the
+    command refuses gets none."""
+    committee = is_committee_command(interaction.command)
     try:
         if committee:
             await require_committee(interaction, "see these choices")

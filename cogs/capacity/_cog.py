@@ -32,7 +32,7 @@ from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
 from bot.services import capacity as service
 from bot.services import races as race_service
-from cogs._common import require_committee, require_member
+from cogs._common import chapter_of, committee_only, require_committee, require_member
 from cogs.capacity import _render
 from cogs.capacity._warnings import CapacityWarnings
 from cogs.races.options import RaceOption
@@ -65,10 +65,10 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         name="canvass", description="Log the doors you knocked", guild_only=True
     )
 
+    @committee_only("set the chapter's capacity")
     @capacity.command(
         name="chapter",
-        description="Set what the chapter's canvass can do (committee)",
-        extras={"committee": True},
+        description="Set what the chapter's canvass can do",
     )
     @app_commands.describe(
         signups="Canvasser sign-ups a week",
@@ -84,7 +84,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         show_rate: str | None = None,
         doors_per_shift: int | None = None,
     ) -> None:
-        config = await require_committee(interaction, "set the chapter's capacity")
+        config = await chapter_of(interaction)
         given = ChapterCapacity(signups_per_week=signups, shifts_per_week=shifts)
         if show_rate is not None:
             given = dataclasses.replace(given, show_rate=_rate(show_rate))
@@ -99,10 +99,10 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
             f"Capacity set: {_render.chapter_line(saved)}.", ephemeral=True
         )
 
+    @committee_only("set a race's capacity figures")
     @capacity.command(
         name="race",
-        description="Set a race's turnout and door model (committee)",
-        extras={"committee": True},
+        description="Set a race's turnout and door model",
     )
     @app_commands.describe(
         race="The race",
@@ -138,7 +138,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         margin: float | None = None,
         reset_rates: bool = False,
     ) -> None:
-        config = await require_committee(interaction, "set a race's capacity figures")
+        config = await chapter_of(interaction)
         chosen = race
         previous = await service.race_figures(self.bot.db, config.guild_id, chosen.id)
         if previous is not None and reset_rates:
@@ -197,13 +197,13 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
             embed=embed, file=discord.File(_bytes(png), filename="capacity.png")
         )
 
+    @committee_only("export the capacity ledger")
     @capacity.command(
         name="export",
-        description="The ledger and the canvass log as CSV (committee)",
-        extras={"committee": True},
+        description="The ledger and the canvass log as CSV",
     )
     async def export_command(self, interaction: discord.Interaction) -> None:
-        config = await require_committee(interaction, "export the capacity ledger")
+        config = await chapter_of(interaction)
         view = await service.view(
             self.bot.db, config.guild_id, tz=config.timezone, now=self.bot.clock()
         )

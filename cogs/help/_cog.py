@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import chapters as chapter_service
+from cogs._common import is_committee_command
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
@@ -47,14 +48,12 @@ class HelpCog(commands.Cog):
             section = getattr(cog, "help_section", cog.qualified_name)
             for top in cog.get_app_commands():
                 for command in _leaves(top):
-                    audience = command.extras.get("audience", "member")
-                    if command.extras.get("committee") or (
-                        command.parent is not None and command.parent.extras.get("committee")
-                    ):
-                        audience = "committee"
-                    if audience == "committee" and not committee:
-                        continue
-                    if audience == "member" and not member_ok and command.name != "help":
+                    # One source: the command's @committee_only check, which also put
+                    # "(committee)" at the end of its description.
+                    if is_committee_command(command):
+                        if not committee:
+                            continue
+                    elif not member_ok and command.name != "help":
                         continue
                     sections.setdefault(section, []).append(
                         f"`/{command.qualified_name}` — {command.description}"

@@ -23,7 +23,7 @@ from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
 from bot.services import plans as service
 from bot.services.plans import PlanView
-from cogs._common import may_autocomplete, require_committee, require_member
+from cogs._common import chapter_of, committee_only, may_autocomplete, require_member
 from cogs.plans import _render
 from cogs.plans._reminders import PlanReminders
 from cogs.races.options import RaceOption, typed_race
@@ -112,15 +112,14 @@ class PlansCog(commands.Cog, name="Plans"):
     )
     milestone = app_commands.Group(
         name="milestone",
-        description="Change a plan's milestones (committee)",
+        description="Change a plan's milestones",
         parent=group,
-        extras={"committee": True},
     )
 
+    @committee_only("make race plans")
     @group.command(
         name="create",
-        description="Build a race's plan back from its election (committee)",
-        extras={"committee": True},
+        description="Build a race's plan back from its election",
     )
     @app_commands.describe(
         race="The race to plan",
@@ -134,7 +133,7 @@ class PlansCog(commands.Cog, name="Plans"):
         reminder_days: str | None = None,
         reminder_time: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "make race plans")
+        config = await chapter_of(interaction)
         days = _parsed(rules.parse_reminder_days, reminder_days)
         at = _parsed(rules.parse_reminder_time, reminder_time)
         now = self.bot.clock()
@@ -151,10 +150,10 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         await self._send_plan(interaction, view, config, now, note="The plan is made.")
 
+    @committee_only("change race plans")
     @group.command(
         name="reminders",
-        description="Change when a plan reminds: days before, chapter time (committee)",
-        extras={"committee": True},
+        description="Change when a plan reminds: days before, chapter time",
     )
     @app_commands.describe(
         race="The race",
@@ -168,7 +167,7 @@ class PlansCog(commands.Cog, name="Plans"):
         days: str | None = None,
         time: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "change race plans")
+        config = await chapter_of(interaction)
         view = await service.set_reminders(
             self.bot.db,
             self.bot.scheduler,
@@ -243,12 +242,13 @@ class PlansCog(commands.Cog, name="Plans"):
     # --- milestones -----------------------------------------------------------------------------
 
     async def _target(
-        self, interaction: discord.Interaction, race: Race, milestone: str, action: str
+        self, interaction: discord.Interaction, race: Race, milestone: str
     ) -> tuple[ChapterConfig, PlanView, Milestone]:
-        config = await require_committee(interaction, action)
+        config = await chapter_of(interaction)
         view = await service.view(self.bot.db, config.guild_id, race.id)
         return config, view, service.resolve_milestone(view, milestone)
 
+    @committee_only("change race plans")
     @milestone.command(name="add", description="Add a milestone of the chapter's own")
     @app_commands.describe(
         race="The race",
@@ -264,7 +264,7 @@ class PlansCog(commands.Cog, name="Plans"):
         on: str,
         until: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "change race plans")
+        config = await chapter_of(interaction)
         now = self.bot.clock()
         added = await service.add_milestone(
             self.bot.db,
@@ -280,6 +280,7 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         await self._done(interaction, f"Added **{added.name}**", added, config)
 
+    @committee_only("change race plans")
     @milestone.command(name="move", description="Give a milestone a new date; reminders follow")
     @app_commands.describe(
         race="The race", milestone="The milestone", on="Its new day", until="A window's last day"
@@ -292,7 +293,7 @@ class PlansCog(commands.Cog, name="Plans"):
         on: str,
         until: str | None = None,
     ) -> None:
-        config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
+        config, view, chosen = await self._target(interaction, race, milestone)
         now = self.bot.clock()
         moved = await service.move_milestone(
             self.bot.db,
@@ -308,12 +309,13 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         await self._done(interaction, f"Moved **{moved.name}**", moved, config)
 
+    @committee_only("change race plans")
     @milestone.command(name="rename", description="Rename a milestone")
     @app_commands.describe(race="The race", milestone="The milestone", name="Its new name")
     async def rename_command(
         self, interaction: discord.Interaction, race: RaceOption, milestone: str, name: str
     ) -> None:
-        config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
+        config, view, chosen = await self._target(interaction, race, milestone)
         renamed = await service.rename_milestone(
             self.bot.db,
             guild_id=config.guild_id,
@@ -325,6 +327,7 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         await self._done(interaction, f"Renamed to **{renamed.name}**", renamed, config)
 
+    @committee_only("change race plans")
     @milestone.command(name="done", description="Record a milestone achieved; no more reminders")
     @app_commands.describe(
         race="The race", milestone="The milestone", on="The day it was achieved (default today)"
@@ -336,7 +339,7 @@ class PlansCog(commands.Cog, name="Plans"):
         milestone: str,
         on: str | None = None,
     ) -> None:
-        config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
+        config, view, chosen = await self._target(interaction, race, milestone)
         now = self.bot.clock()
         done = await service.mark_done(
             self.bot.db,
@@ -351,12 +354,13 @@ class PlansCog(commands.Cog, name="Plans"):
         )
         await self._done(interaction, f"Marked **{done.name}** done", done, config)
 
+    @committee_only("change race plans")
     @milestone.command(name="remove", description="Remove a milestone and its reminders")
     @app_commands.describe(race="The race", milestone="The milestone")
     async def remove_command(
         self, interaction: discord.Interaction, race: RaceOption, milestone: str
     ) -> None:
-        config, view, chosen = await self._target(interaction, race, milestone, "change race plans")
+        config, view, chosen = await self._target(interaction, race, milestone)
         await service.remove_milestone(
             self.bot.db,
             self.bot.scheduler,

@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.services import questionnaires as service
 from bot.services import races as race_service
-from cogs._common import cog_of, require_committee
+from cogs._common import cog_of, committee_only
 from cogs.questionnaires import _render
 from cogs.questionnaires._flow import QuestionnaireCog
 from cogs.races.options import RaceOption
@@ -41,7 +41,6 @@ async def assess(
     viable: bool | None = None,
     worked_with_chapter: bool | None = None,
 ) -> None:
-    await require_committee(interaction, "assess candidates")
     flow = cog_of(interaction, "Questionnaires", QuestionnaireCog)
     db = flow.bot.db
     who = await race_service.resolve_candidate(db, race.guild_id, race, candidate)
@@ -71,10 +70,10 @@ def attach(bot: EndorseBot) -> app_commands.Command | None:
         return None
     command = app_commands.Command(
         name="assess",
-        description="What the committee judges about a candidate (committee)",
+        description="What the committee judges about a candidate",
         callback=assess,
-        extras={"committee": True},
     )
+    committee_only("assess candidates")(command)
     command.autocomplete("candidate")(_candidate_choices)
     group.add_command(command, override=True)
     return command

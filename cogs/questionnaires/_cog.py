@@ -26,7 +26,7 @@ from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
 from bot.services import races as race_service
 from bot.services import red_lines
-from cogs._common import chapter_of, may_autocomplete, require_committee, require_member
+from cogs._common import chapter_of, committee_only, may_autocomplete, require_member
 from cogs._text import clip
 from cogs.questionnaires import _render, _views
 from cogs.questionnaires._flow import QuestionnaireCog
@@ -57,9 +57,8 @@ class QuestionnaireCommands(commands.Cog):
     )
     redline = app_commands.Group(
         name="redline",
-        description="The chapter's red lines (committee)",
+        description="The chapter's red lines",
         parent=group,
-        extras={"committee": True},
     )
 
     async def _pick(
@@ -76,10 +75,10 @@ class QuestionnaireCommands(commands.Cog):
         except TimeInputError as exc:
             raise InvalidInput(f"{exc} A deadline is e.g. `2027-03-01` or `in 14d`.") from None
 
+    @committee_only("send questionnaires")
     @group.command(
         name="send",
-        description="Send a candidate the questionnaire (committee)",
-        extras={"committee": True},
+        description="Send a candidate the questionnaire",
     )
     @app_commands.describe(
         race="The race",
@@ -93,7 +92,7 @@ class QuestionnaireCommands(commands.Cog):
         candidate: str,
         deadline: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "send questionnaires")
+        config = await chapter_of(interaction)
         found, who = await self._pick(interaction, race, candidate)
         if who.member_id is None:
             raise InvalidInput(
@@ -135,16 +134,15 @@ class QuestionnaireCommands(commands.Cog):
             note += f"\n⚠️ Capacity: {warning}"
         await interaction.followup.send(clip(note, 2000), ephemeral=True)
 
+    @committee_only("enter questionnaire answers")
     @group.command(
         name="enter",
-        description="Enter answers for a candidate not on Discord (committee)",
-        extras={"committee": True},
+        description="Enter answers for a candidate not on Discord",
     )
     @app_commands.describe(race="The race", candidate="The candidate you type answers for")
     async def enter(
         self, interaction: discord.Interaction, race: RaceOption, candidate: str
     ) -> None:
-        await require_committee(interaction, "enter questionnaire answers")
         found, who = await self._pick(interaction, race, candidate)
         filled = await service.send(
             self.bot.db,
@@ -202,14 +200,13 @@ class QuestionnaireCommands(commands.Cog):
             file = _render.answers_file(filled, found, who)
         await interaction.response.send_message(embeds=embeds, file=file, ephemeral=True)
 
+    @committee_only("compare questionnaires")
     @group.command(
         name="compare",
-        description="Every candidate's answers side by side (committee)",
-        extras={"committee": True},
+        description="Every candidate's answers side by side",
     )
     @app_commands.describe(race="The race")
     async def compare(self, interaction: discord.Interaction, race: RaceOption) -> None:
-        await require_committee(interaction, "compare questionnaires")
         entries = [
             (await race_service.get_candidate(self.bot.db, race.guild_id, f.sheet.candidate_id), f)
             for f in await service.for_race(self.bot.db, race.guild_id, race.id)
@@ -223,16 +220,16 @@ class QuestionnaireCommands(commands.Cog):
             ephemeral=True,
         )
 
+    @committee_only("publish questionnaires")
     @group.command(
         name="publish",
-        description="Make a submitted questionnaire readable by members (committee)",
-        extras={"committee": True},
+        description="Make a submitted questionnaire readable by members",
     )
     @app_commands.describe(race="The race", candidate="The candidate")
     async def publish(
         self, interaction: discord.Interaction, race: RaceOption, candidate: str
     ) -> None:
-        config = await require_committee(interaction, "publish questionnaires")
+        config = await chapter_of(interaction)
         found, who = await self._pick(interaction, race, candidate)
         await service.publish(
             self.bot.db,
@@ -248,16 +245,15 @@ class QuestionnaireCommands(commands.Cog):
             ephemeral=True,
         )
 
+    @committee_only("reopen questionnaires")
     @group.command(
         name="reopen",
-        description="Unlock submitted answers (committee)",
-        extras={"committee": True},
+        description="Unlock submitted answers",
     )
     @app_commands.describe(race="The race", candidate="The candidate")
     async def reopen(
         self, interaction: discord.Interaction, race: RaceOption, candidate: str
     ) -> None:
-        await require_committee(interaction, "reopen questionnaires")
         found, who = await self._pick(interaction, race, candidate)
         await service.reopen(
             self.bot.db,
@@ -271,10 +267,10 @@ class QuestionnaireCommands(commands.Cog):
             ephemeral=True,
         )
 
+    @committee_only("change red lines")
     @redline.command(
         name="add",
         description="Add a red line: a yes/no question and the required answer",
-        extras={"committee": True},
     )
     @app_commands.describe(
         question="A yes/no question, up to 100 characters",
@@ -286,7 +282,6 @@ class QuestionnaireCommands(commands.Cog):
         question: app_commands.Range[str, 1, 200],
         required_answer: bool,
     ) -> None:
-        await require_committee(interaction, "change red lines")
         line = await red_lines.add(
             self.bot.db,
             guild_id=interaction.guild_id,
@@ -301,21 +296,19 @@ class QuestionnaireCommands(commands.Cog):
             ephemeral=True,
         )
 
-    @redline.command(name="list", description="The chapter's red lines", extras={"committee": True})
+    @committee_only("see red lines")
+    @redline.command(name="list", description="The chapter's red lines")
     async def redline_list(self, interaction: discord.Interaction) -> None:
-        await require_committee(interaction, "see red lines")
         lines = await red_lines.current(self.bot.db, interaction.guild_id)
         text = "\n".join(f"{r.id}. {r.question} (required: {r.required})" for r in lines)
         await interaction.response.send_message(
             clip(text or "No red lines yet: `/questionnaire redline add`.", 2000), ephemeral=True
         )
 
-    @redline.command(
-        name="remove", description="Stop asking a red line", extras={"committee": True}
-    )
+    @committee_only("change red lines")
+    @redline.command(name="remove", description="Stop asking a red line")
     @app_commands.describe(number="The red line's number in `/questionnaire redline list`")
     async def redline_remove(self, interaction: discord.Interaction, number: int) -> None:
-        await require_committee(interaction, "change red lines")
         await red_lines.remove(
             self.bot.db,
             guild_id=interaction.guild_id,

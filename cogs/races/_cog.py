@@ -30,7 +30,7 @@ from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput
 from bot.services import chapters as chapter_service
 from bot.services import races as race_service
-from cogs._common import may_autocomplete, require_committee, require_member
+from cogs._common import chapter_of, committee_only, may_autocomplete, require_member
 from cogs._text import clip
 from cogs.races import _render
 from cogs.races.options import AnyRaceOption, RaceOption, typed_race
@@ -109,7 +109,8 @@ class RacesCog(_RaceAware):
         name="race", description="The chapter's races: offices, dates, candidates", guild_only=True
     )
 
-    @group.command(name="add", description="Add a race", extras={"committee": True})
+    @committee_only("add races")
+    @group.command(name="add", description="Add a race")
     @app_commands.describe(**RACE_DESCRIPTIONS)
     @app_commands.choices(kind=KIND_CHOICES, ballot_line=LINE_CHOICES, status=RACE_STATUS_CHOICES)
     async def add(
@@ -126,7 +127,7 @@ class RacesCog(_RaceAware):
         status: str = RaceStatus.EXPLORING.value,
         notes: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "add races")
+        config = await chapter_of(interaction)
         now = self.bot.clock()
         draft = RaceDraft(
             office=office,
@@ -155,7 +156,8 @@ class RacesCog(_RaceAware):
             ephemeral=True,
         )
 
-    @group.command(name="edit", description="Change a race", extras={"committee": True})
+    @committee_only("change races")
+    @group.command(name="edit", description="Change a race")
     @app_commands.describe(race="The race to change", **RACE_DESCRIPTIONS)
     @app_commands.choices(kind=KIND_CHOICES, ballot_line=LINE_CHOICES, status=RACE_STATUS_CHOICES)
     async def edit(
@@ -173,7 +175,7 @@ class RacesCog(_RaceAware):
         status: str | None = None,
         notes: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "change races")
+        config = await chapter_of(interaction)
         now = self.bot.clock()
         changes: dict[str, Any] = {}
         if office is not None:
@@ -228,16 +230,15 @@ class RacesCog(_RaceAware):
         embed = _render.race_list(races, tz=config.timezone, archived_too=include_archived)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
+    @committee_only("archive races")
     @group.command(
         name="archive",
         description="Archive a race (hidden from lists, kept for the record)",
-        extras={"committee": True},
     )
     @app_commands.describe(race="The race to archive", restore="Bring an archived race back")
     async def archive(
         self, interaction: discord.Interaction, race: AnyRaceOption, restore: bool = False
     ) -> None:
-        await require_committee(interaction, "archive races")
         changed = await race_service.archive_race(
             self.bot.db,
             guild_id=interaction.guild_id,
@@ -255,16 +256,15 @@ class RacesCog(_RaceAware):
             )
         await interaction.response.send_message(message, ephemeral=True)
 
+    @committee_only("delete races")
     @group.command(
         name="delete",
         description="Delete a race entered by mistake (a race with a vote or plan is archived)",
-        extras={"committee": True},
     )
     @app_commands.describe(race="The race to delete", confirm="True: yes, delete it for good")
     async def delete(
         self, interaction: discord.Interaction, race: AnyRaceOption, confirm: bool
     ) -> None:
-        await require_committee(interaction, "delete races")
         if not confirm:
             raise InvalidInput(
                 f"Nothing deleted. To delete **{race.label}** and its candidates for good, "
@@ -288,12 +288,12 @@ class CandidateCog(_RaceAware):
 
     group = app_commands.Group(
         name="candidate",
-        description="The candidates in a race (committee only)",
+        description="The candidates in a race",
         guild_only=True,
-        extras={"committee": True},
     )
 
-    @group.command(name="add", description="Add a candidate to a race", extras={"committee": True})
+    @committee_only("add candidates")
+    @group.command(name="add", description="Add a candidate to a race")
     @app_commands.describe(
         race="The race they run in",
         name="Their name as it appears on the ballot",
@@ -313,7 +313,7 @@ class CandidateCog(_RaceAware):
         previously_endorsed: bool = False,
         status: str = CandidateStatus.PROSPECTIVE.value,
     ) -> None:
-        config = await require_committee(interaction, "add candidates")
+        config = await chapter_of(interaction)
         draft = CandidateDraft(
             name=name,
             member_id=member.id if member else None,
@@ -334,7 +334,8 @@ class CandidateCog(_RaceAware):
             f"**{candidate.name}** added to **{race.label}**.", embed=embed, ephemeral=True
         )
 
-    @group.command(name="edit", description="Change a candidate", extras={"committee": True})
+    @committee_only("change candidates")
+    @group.command(name="edit", description="Change a candidate")
     @app_commands.describe(
         race="The race they run in",
         candidate="The candidate to change",
@@ -358,7 +359,7 @@ class CandidateCog(_RaceAware):
         previously_endorsed: bool | None = None,
         status: str | None = None,
     ) -> None:
-        config = await require_committee(interaction, "change candidates")
+        config = await chapter_of(interaction)
         who = await race_service.resolve_candidate(
             self.bot.db, interaction.guild_id, race, candidate
         )
@@ -390,16 +391,16 @@ class CandidateCog(_RaceAware):
         embed = await self._page(interaction, race, config, committee=True)
         await interaction.response.send_message("Candidate updated.", embed=embed, ephemeral=True)
 
+    @committee_only("remove candidates")
     @group.command(
         name="remove",
         description="Take a candidate entered by mistake off a race",
-        extras={"committee": True},
     )
     @app_commands.describe(race="The race they run in", candidate="The candidate to remove")
     async def remove(
         self, interaction: discord.Interaction, race: RaceOption, candidate: str
     ) -> None:
-        config = await require_committee(interaction, "remove candidates")
+        config = await chapter_of(interaction)
         who = await race_service.resolve_candidate(
             self.bot.db, interaction.guild_id, race, candidate
         )
@@ -415,10 +416,10 @@ class CandidateCog(_RaceAware):
             f"**{who.name}** removed from **{race.label}**.", embed=embed, ephemeral=True
         )
 
-    @group.command(name="list", description="The candidates in a race", extras={"committee": True})
+    @committee_only("list candidates")
+    @group.command(name="list", description="The candidates in a race")
     @app_commands.describe(race="The race")
     async def list_(self, interaction: discord.Interaction, race: RaceOption) -> None:
-        await require_committee(interaction, "list candidates")
         candidates = await race_service.list_candidates(self.bot.db, race.guild_id, race.id)
         await interaction.response.send_message(
             embed=_render.candidate_list(race, candidates), ephemeral=True

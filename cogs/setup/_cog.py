@@ -11,10 +11,10 @@ from discord.ext import commands
 
 from bot.domain.chapters import ChapterConfig
 from bot.domain.timeparse import TimeInputError, validate_timezone
-from bot.errors import InvalidInput, MissingRole, UserError
+from bot.errors import InvalidInput
 from bot.services import chapters as chapter_service
 from bot.services import vote_admin
-from cogs._common import require_committee, role_name
+from cogs._common import chapter_of, committee_only
 from cogs._text import timestamp
 from cogs.setup._check import channel_purposes, check
 
@@ -45,15 +45,14 @@ class SetupCog(commands.Cog):
 
     group = app_commands.Group(
         name="setup",
-        description="Configure this chapter's roles, channels and timezone (committee only)",
+        description="Configure this chapter's roles, channels and timezone",
         guild_only=True,
-        extras={"committee": True},
     )
 
+    @committee_only("change the chapter's setup", first_setup=True)
     @group.command(
         name="chapter",
         description="Store the chapter's roles, channels and timezone",
-        extras={"committee": True},
     )
     @app_commands.describe(
         member_role="Members in good standing: they vote and pledge",
@@ -79,7 +78,6 @@ class SetupCog(commands.Cog):
         candidate_role: discord.Role | None = None,
         second_member_role: discord.Role | None = None,
     ) -> None:
-        await self._require_setup_rights(interaction)
         try:
             zone = validate_timezone(timezone)
         except TimeInputError as exc:
@@ -110,22 +108,21 @@ class SetupCog(commands.Cog):
         embed.set_footer(text="Run /setup check to verify the bot's permissions in these channels.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @group.command(
-        name="show", description="Show this chapter's configuration", extras={"committee": True}
-    )
+    @committee_only("see the chapter's setup")
+    @group.command(name="show", description="Show this chapter's configuration")
     async def show(self, interaction: discord.Interaction) -> None:
-        config = await require_committee(interaction, "see the chapter's setup")
+        config = await chapter_of(interaction)
         await interaction.response.send_message(
             embed=_render(interaction.guild, config, title="Chapter setup"), ephemeral=True
         )
 
+    @committee_only("check the chapter's setup")
     @group.command(
         name="check",
         description="Check the bot's permissions in the chapter's channels",
-        extras={"committee": True},
     )
     async def check(self, interaction: discord.Interaction) -> None:
-        config = await require_committee(interaction, "check the chapter's setup")
+        config = await chapter_of(interaction)
         findings = check(interaction.guild, config)
         problems = [f for f in findings if not f.ok]
         lines = [("✅ " if f.ok else "❌ ") + f.text for f in findings]
@@ -137,10 +134,10 @@ class SetupCog(commands.Cog):
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
+    @committee_only("set how long ballots are kept")
     @group.command(
         name="retention",
-        description="How long closed votes' ballots are kept before /vote purge (committee)",
-        extras={"committee": True},
+        description="How long closed votes' ballots are kept before /vote purge",
     )
     @app_commands.describe(
         days="Days after a vote closes before its ballots may be purged (default 90)"
@@ -148,7 +145,7 @@ class SetupCog(commands.Cog):
     async def retention(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 0, 3650]
     ) -> None:
-        config = await require_committee(interaction, "set how long ballots are kept")
+        config = await chapter_of(interaction)
         await vote_admin.set_retention(
             self.bot.db, config.guild_id, days, actor_id=interaction.user.id, now=self.bot.clock()
         )
@@ -168,23 +165,6 @@ class SetupCog(commands.Cog):
         else:
             names = sorted(z for z in available_timezones() if needle in z.lower())
         return [app_commands.Choice(name=z, value=z) for z in names[:25]]
-
-    async def _require_setup_rights(self, interaction: discord.Interaction) -> None:
-        """Committee or Manage Server; before the first setup, only Manage Server."""
-        member = interaction.user
-        if interaction.guild is None or not isinstance(member, discord.Member):
-            raise UserError("This only works inside the chapter's server.")
-        config = await chapter_service.find(self.bot.db, interaction.guild.id)
-        roles = {role.id for role in member.roles}
-        if chapter_service.is_committee(config, roles, member.guild_permissions.manage_guild):
-            return
-        if config is None:
-            raise UserError(
-                "Only someone with the **Manage Server** permission can set up the "
-                "chapter for the first time."
-            )
-        name = role_name(interaction.guild, config.committee_role_id, "committee")
-        raise MissingRole(name, "change the chapter's setup")
 
 
 def _render(guild: discord.Guild, config: ChapterConfig, *, title: str) -> discord.Embed:

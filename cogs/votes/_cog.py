@@ -26,7 +26,7 @@ from bot.domain.votes import Draft
 from bot.services import ballots, vote_admin, vote_cleanup, vote_create
 from bot.services import races as race_service
 from bot.services import votes as service
-from cogs._common import require_committee, require_member
+from cogs._common import chapter_of, committee_only, require_committee, require_member
 from cogs._text import clip, timestamp
 from cogs.races.options import RaceOption
 from cogs.races.sections import RaceSection, RaceViewer
@@ -107,10 +107,10 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
 
     # --- commands ------------------------------------------------------------------------------
 
+    @committee_only("create a vote")
     @vote_group.command(
         name="create",
-        description="Set up an endorsement vote on a race (committee)",
-        extras={"committee": True},
+        description="Set up an endorsement vote on a race",
     )
     @app_commands.describe(
         race="The race the vote decides",
@@ -140,7 +140,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         seats: app_commands.Range[int, 1, 25] = 1,
         several_pass: Literal["all", "highest"] = "all",
     ) -> None:
-        config = await require_committee(interaction, "create a vote")
+        config = await chapter_of(interaction)
         roles = tuple(r.id for r in (role, second_role) if r is not None)
         request = vote_create.VoteRequest(
             guild_id=config.guild_id,
@@ -200,13 +200,12 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
             view=None,
         )
 
-    @vote_group.command(
-        name="close", description="Close an open vote now (committee)", extras={"committee": True}
-    )
+    @committee_only("close a vote")
+    @vote_group.command(name="close", description="Close an open vote now")
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(vote="The vote to close")
     async def close_command(self, interaction: discord.Interaction, vote: str) -> None:
-        config = await require_committee(interaction, "close a vote")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         close = await service.check_close(self.bot.db, chosen, now=self.bot.clock())
         voted, roll = await service.turnout(self.bot.db, chosen)
@@ -284,15 +283,15 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         }
         await interaction.response.send_message(_render.vote_list(listed, turnouts), ephemeral=True)
 
+    @committee_only("read a vote's audit trail")
     @vote_group.command(
         name="audit",
-        description="Every committee action on a vote (committee)",
-        extras={"committee": True},
+        description="Every committee action on a vote",
     )
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(vote="The vote")
     async def audit_command(self, interaction: discord.Interaction, vote: str) -> None:
-        config = await require_committee(interaction, "read a vote's audit trail")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         entries = await service.audit_trail(self.bot.db, chosen)
         await interaction.response.send_message(

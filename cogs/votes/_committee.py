@@ -16,7 +16,7 @@ from discord import app_commands
 from bot.domain.vote_types import Vote
 from bot.services import vote_admin
 from bot.services import votes as service
-from cogs._common import require_committee
+from cogs._common import chapter_of, committee_only
 from cogs._text import timestamp
 from cogs.votes import _result
 from cogs.votes._group import vote_choices, vote_group, vote_id
@@ -33,17 +33,17 @@ class CommitteeCommands:
     bot: EndorseBot
     turnout: TurnoutUpdater
 
+    @committee_only("extend a vote")
     @vote_group.command(
         name="extend",
-        description="Move an open vote's close later (committee)",
-        extras={"committee": True},
+        description="Move an open vote's close later",
     )
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(
         vote="The vote", closes="The new close, e.g. '2026-12-08 18:00' or 'in 2d'"
     )
     async def extend_command(self, interaction: discord.Interaction, vote: str, closes: str):
-        config = await require_committee(interaction, "extend a vote")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         was = chosen.closes_at
         extended = await vote_admin.extend(
@@ -66,15 +66,15 @@ class CommitteeCommands:
             f"not {timestamp(was)}. Ballots already cast still count.",
         )
 
+    @committee_only("cancel a vote")
     @vote_group.command(
         name="cancel",
-        description="Cancel a vote and discard its ballots (committee)",
-        extras={"committee": True},
+        description="Cancel a vote and discard its ballots",
     )
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(vote="The vote", reason="Why: posted with the cancellation")
     async def cancel_command(self, interaction: discord.Interaction, vote: str, reason: str):
-        config = await require_committee(interaction, "cancel a vote")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         await interaction.response.defer(ephemeral=True, thinking=True)
         cancelled = await vote_admin.cancel(
@@ -94,10 +94,10 @@ class CommitteeCommands:
             f"{cancelled.cancel_reason}. Every ballot was discarded; no result will be posted.",
         )
 
+    @committee_only("enter paper ballots")
     @vote_group.command(
         name="paper",
-        description="Enter paper ballots, anonymously, into an open vote (committee: tellers)",
-        extras={"committee": True},
+        description="The tellers' paper ballots, entered anonymously into an open vote",
     )
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(
@@ -112,7 +112,7 @@ class CommitteeCommands:
         ranking: str,
         copies: app_commands.Range[int, 1, 1000] = 1,
     ) -> None:
-        config = await require_committee(interaction, "enter paper ballots")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         total = await vote_admin.add_paper(
             self.bot.db,
@@ -131,15 +131,15 @@ class CommitteeCommands:
         log.info("vote %s: %s paper ballot(s) entered", chosen.id, copies)
         self.turnout.changed(chosen)
 
+    @committee_only("export a vote's ballots")
     @vote_group.command(
         name="export",
-        description="The anonymised ballots (BLT, CSV) and the report of a closed vote (committee)",
-        extras={"committee": True},
+        description="The anonymised ballots (BLT, CSV) and the report of a closed vote",
     )
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(vote="A closed vote")
     async def export_command(self, interaction: discord.Interaction, vote: str) -> None:
-        config = await require_committee(interaction, "export a vote's ballots")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         bundle = await vote_admin.export(
             self.bot.db, chosen, actor_id=interaction.user.id, now=self.bot.clock()
@@ -162,15 +162,15 @@ class CommitteeCommands:
             ephemeral=True,
         )
 
+    @committee_only("purge a vote's ballots")
     @vote_group.command(
         name="purge",
-        description="Delete a closed vote's ballots after the retention period (committee)",
-        extras={"committee": True},
+        description="Delete a closed vote's ballots after the retention period",
     )
     @app_commands.autocomplete(vote=vote_choices)
     @app_commands.describe(vote="A closed vote")
     async def purge_command(self, interaction: discord.Interaction, vote: str) -> None:
-        config = await require_committee(interaction, "purge a vote's ballots")
+        config = await chapter_of(interaction)
         chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
         await interaction.response.defer(ephemeral=True, thinking=True)
         purged = await vote_admin.purge(
