@@ -27,6 +27,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from bot.domain.races import Race, local_today
+from bot.domain.timeparse import zone
 
 
 class CapacityInputError(ValueError):
@@ -394,12 +395,12 @@ PACE_TIME = time(10, 0)
 
 def next_pace_run(now: datetime, tz: str | ZoneInfo) -> datetime:
     """The first Monday 10:00 in the chapter's timezone strictly after `now`."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    local = now.astimezone(zone)
+    chapter_zone = zone(tz)
+    local = now.astimezone(chapter_zone)
     day = local.date() + timedelta(days=(PACE_WEEKDAY - local.weekday()) % 7)
-    run = datetime.combine(day, PACE_TIME, tzinfo=zone)
+    run = datetime.combine(day, PACE_TIME, tzinfo=chapter_zone)
     if run <= now:
-        run = datetime.combine(day + timedelta(days=7), PACE_TIME, tzinfo=zone)
+        run = datetime.combine(day + timedelta(days=7), PACE_TIME, tzinfo=chapter_zone)
     return run
 
 

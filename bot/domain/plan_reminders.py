@@ -14,6 +14,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.plans import Milestone
+from bot.domain.timeparse import zone
 
 DEFAULT_GRACE = timedelta(hours=6)
 
@@ -30,8 +31,7 @@ def local_instant(day: date, at: time, tz: str | ZoneInfo) -> datetime:
     """`at` o'clock on `day` in the chapter's timezone, as an aware datetime. In a DST gap
     (a time that does not exist that day) it is the same wall time on the old offset, which
     reads as just after the gap."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return datetime.combine(day, at, tzinfo=zone)
+    return datetime.combine(day, at, tzinfo=zone(tz))
 
 
 def reminder_times(

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.timeparse import parse_when
+from bot.domain.timeparse import parse_when, zone
 
 OFFICE_MAX = 80
 JURISDICTION_MAX = 80
@@ -295,26 +295,23 @@ def parse_election_date(text: str, *, tz: str | ZoneInfo, now: datetime) -> date
     None for `none` (clearing an optional date). `TimeInputError` when unreadable."""
     if text.strip().lower() in CLEAR_WORDS:
         return None
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    local = zone(tz)
     # Noon, not the parser's end-of-day default: a day named by date is that day whatever
     # the hour, and noon is far from any daylight-saving edge.
-    return parse_when(text, tz=zone, now=now, bare_date_time=time(12, 0)).astimezone(zone).date()
+    return parse_when(text, tz=local, now=now, bare_date_time=time(12, 0)).astimezone(local).date()
 
 
 def local_today(now: datetime, tz: str | ZoneInfo) -> date:
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return now.astimezone(zone).date()
+    return now.astimezone(zone(tz)).date()
 
 
 def election_day_end(day: date, tz: str | ZoneInfo) -> datetime:
     """The aware instant election day ends in the chapter's timezone (23:59 local):
     what a countdown to the election counts to."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return datetime.combine(day, time(23, 59), tzinfo=zone)
+    return datetime.combine(day, time(23, 59), tzinfo=zone(tz))
 
 
 def election_day_noon(day: date, tz: str | ZoneInfo) -> datetime:
     """Noon on the day, local: a Discord date tag for it shows the same calendar day to
     members anywhere within twelve hours of the chapter."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return datetime.combine(day, time(12, 0), tzinfo=zone)
+    return datetime.combine(day, time(12, 0), tzinfo=zone(tz))

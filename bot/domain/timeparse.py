@@ -36,6 +36,7 @@ __all__ = [
     "format_local",
     "parse_when",
     "validate_timezone",
+    "zone",
 ]
 
 # What a bare date resolves to, local time (see the module docstring for why).
@@ -85,7 +86,7 @@ def parse_when(
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
-    zone = tz if isinstance(tz, ZoneInfo) else validate_timezone(tz)
+    local_zone = zone(tz)
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise TimeInputError(f"Give a time, for example {ACCEPTED_FORMS}.")
@@ -96,7 +97,7 @@ def parse_when(
     match = _ABSOLUTE.match(cleaned)
     if match:
         try:
-            return _parse_absolute(match, text, zone, bare_date_time)
+            return _parse_absolute(match, text, local_zone, bare_date_time)
         except OverflowError:
             raise TimeInputError(f"{text.strip()!r} is outside the calendar I can use.") from None
     raise TimeInputError(f"I can't read {text.strip()!r} as a time. Use {ACCEPTED_FORMS}.")
@@ -271,8 +272,7 @@ def format_local(dt: datetime, tz: str | ZoneInfo) -> str:
     """`dt` as the chapter reads it, e.g. `2026-12-05 23:59 EST`; `parse_when` reads it back."""
     if dt.tzinfo is None:
         raise ValueError("dt must be an aware datetime")
-    zone = tz if isinstance(tz, ZoneInfo) else validate_timezone(tz)
-    local = dt.astimezone(zone)
+    local = dt.astimezone(zone(tz))
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
@@ -280,6 +280,12 @@ def format_local(dt: datetime, tz: str | ZoneInfo) -> str:
 def _zone_names() -> dict[str, str]:
     """Lower-cased IANA name -> its canonical spelling."""
     return {name.lower(): name for name in available_timezones() if name not in _NOT_CHAPTER_ZONES}
+
+
+def zone(tz: str | ZoneInfo) -> ZoneInfo:
+    """The chapter's timezone as a ZoneInfo, given one or its IANA name: the one place a
+    name becomes a zone, so an unknown name always gets `validate_timezone`'s message."""
+    return tz if isinstance(tz, ZoneInfo) else validate_timezone(tz)
 
 
 def validate_timezone(name: str) -> ZoneInfo:

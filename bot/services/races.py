@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiosqlite
 
@@ -397,7 +396,7 @@ def _checked_race(
     draft: RaceDraft, *, now: datetime, tz: str, previous: RaceDraft | None = None
 ) -> RaceDraft:
     try:
-        return validate_race(draft, today=local_today(now, ZoneInfo(tz)), previous=previous)
+        return validate_race(draft, today=local_today(now, tz), previous=previous)
     except RaceInputError as exc:
         raise InvalidInput(str(exc)) from None
 

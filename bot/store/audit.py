@@ -8,6 +8,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.domain.audit import AuditEntry
+from bot.store.rows import instant, instant_text
 
 
 async def record(
@@ -23,7 +24,7 @@ async def record(
     await conn.execute(
         "INSERT INTO audit_log (guild_id, actor_id, action, subject, detail, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (guild_id, actor_id, action, subject, detail, at.isoformat()),
+        (guild_id, actor_id, action, subject, detail, instant_text(at)),
     )
 
 
@@ -39,7 +40,7 @@ async def for_subject(db: Database, guild_id: int, subject: str) -> list[AuditEn
             r["action"],
             r["subject"],
             r["detail"],
-            datetime.fromisoformat(r["at"]),
+            instant(r["at"]),
         )
         for r in rows
     ]

@@ -7,30 +7,19 @@ inside a transaction, its connection.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 import aiosqlite
 
-from bot.db import Database
 from bot.domain.capacity import CanvassShift, ChapterCapacity, DoorModel, RaceFigures, WinRule
-
-Source = Database | aiosqlite.Connection
-
-
-async def _rows(source: Source, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
-    if isinstance(source, Database):
-        return await source.fetchall(sql, params)
-    async with source.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
-
+from bot.store.rows import Source, day_text, fetch_all, instant, instant_text
+from bot.store.rows import day as shift_day
 
 # ---------------------------------------------------------------------------- the chapter
 
 
 async def get_chapter(source: Source, guild_id: int) -> ChapterCapacity | None:
-    rows = await _rows(source, "SELECT * FROM chapter_capacity WHERE guild_id = ?", (guild_id,))
+    rows = await fetch_all(source, "SELECT * FROM chapter_capacity WHERE guild_id = ?", (guild_id,))
     if not rows:
         return None
     row = rows[0]
@@ -63,14 +52,14 @@ async def save_chapter(
             capacity.shifts_per_week,
             capacity.show_rate,
             capacity.doors_per_shift,
-            now.isoformat(),
+            instant_text(now),
             actor_id,
         ),
     )
 
 
 async def pace_job_id(source: Source, guild_id: int) -> int | None:
-    rows = await _rows(
+    rows = await fetch_all(
         source, "SELECT pace_job_id FROM chapter_capacity WHERE guild_id = ?", (guild_id,)
     )
     return rows[0]["pace_job_id"] if rows else None
@@ -104,7 +93,7 @@ def _figures(row: sqlite3.Row) -> RaceFigures:
 
 async def race_figures(source: Source, guild_id: int) -> dict[int, RaceFigures]:
     """Every race of the chapter that has figures: race id -> figures."""
-    rows = await _rows(source, "SELECT * FROM race_capacity WHERE guild_id = ?", (guild_id,))
+    rows = await fetch_all(source, "SELECT * FROM race_capacity WHERE guild_id = ?", (guild_id,))
     return {row["race_id"]: _figures(row) for row in rows}
 
 
@@ -130,7 +119,7 @@ async def save_figures(
         figures.passes,
         int(figures.renewable),
         figures.margin,
-        now.isoformat(),
+        instant_text(now),
         actor_id,
     )
     await conn.execute(
@@ -153,8 +142,8 @@ def _shift(row: sqlite3.Row) -> CanvassShift:
         member_id=row["member_id"],
         canvassers=row["canvassers"],
         doors=row["doors"],
-        day=date.fromisoformat(row["shift_date"]),
-        logged_at=datetime.fromisoformat(row["logged_at"]),
+        day=shift_day(row["shift_date"]),
+        logged_at=instant(row["logged_at"]),
     )
 
 
@@ -172,25 +161,25 @@ async def insert_shift(
     async with conn.execute(
         "INSERT INTO canvass_shifts (guild_id, race_id, member_id, canvassers, doors,"
         " shift_date, logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, race_id, member_id, canvassers, doors, day.isoformat(), now.isoformat()),
+        (guild_id, race_id, member_id, canvassers, doors, day_text(day), instant_text(now)),
     ) as cur:
         return int(cur.lastrowid)
 
 
 async def shifts(source: Source, guild_id: int, *, since: date | None = None) -> list[CanvassShift]:
     """The chapter's logged shifts, oldest day first (from `since`, if given)."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT * FROM canvass_shifts WHERE guild_id = ? AND shift_date >= ?"
         " ORDER BY shift_date, id",
-        (guild_id, (since or date.min).isoformat()),
+        (guild_id, day_text(since or date.min)),
     )
     return [_shift(r) for r in rows]
 
 
 async def doors_by_race(source: Source, guild_id: int) -> dict[int, int]:
     """Doors logged so far for each race that has any."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT race_id, SUM(doors) AS doors FROM canvass_shifts"
         " WHERE guild_id = ? AND race_id IS NOT NULL GROUP BY race_id",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import aiosqlite
 
 from bot.db import Database
 from bot.domain.chapters import ChapterConfig
+from bot.store.rows import instant, instant_text
 
 
 async def get(db: Database, guild_id: int) -> ChapterConfig | None:
@@ -27,7 +26,7 @@ async def get(db: Database, guild_id: int) -> ChapterConfig | None:
         votes_channel_id=row["votes_channel_id"],
         reminders_channel_id=row["reminders_channel_id"],
         timezone=row["timezone"],
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        updated_at=instant(row["updated_at"]),
         updated_by=row["updated_by"],
     )
 
@@ -60,7 +59,7 @@ async def save(conn: aiosqlite.Connection, config: ChapterConfig) -> None:
             config.votes_channel_id,
             config.reminders_channel_id,
             config.timezone,
-            config.updated_at.isoformat(),
+            instant_text(config.updated_at),
             config.updated_by,
         ),
     )

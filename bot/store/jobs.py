@@ -5,7 +5,7 @@ or `failed`. Every state change is a conditional UPDATE on the state it expects,
 firings of the same job cannot both claim it. Cancelling a pending job settles it as
 `done` with the outcome "cancelled: ..." (the table has no separate state for it).
 
-`due_at` is stored as UTC ISO 8601 with a fixed width, so comparing the text compares the
+`due_at` is stored in `bot.store.rows`' fixed-width form, so comparing the text compares the
 instants.
 """
 
@@ -15,12 +15,13 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import aiosqlite
 
 from bot.db import Database
+from bot.store.rows import Source, fetch_all, fetch_one, instant, instant_text
 
 JobState = Literal["pending", "running", "done", "missed", "failed"]
 FinalState = Literal["done", "missed", "failed"]
@@ -48,24 +49,17 @@ def marker_for(job_id: int) -> str:
     return f"job:{job_id}"
 
 
-def to_text(moment: datetime) -> str:
-    """The stored form of an instant: UTC, microseconds always present (fixed width)."""
-    if moment.tzinfo is None:
-        raise ValueError("scheduled times must be aware datetimes")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _job(row: sqlite3.Row) -> Job:
     return Job(
         id=row["id"],
         guild_id=row["guild_id"],
         kind=row["kind"],
-        due_at=datetime.fromisoformat(row["due_at"]),
+        due_at=instant(row["due_at"]),
         payload=json.loads(row["payload"]),
         state=row["state"],
         outcome=row["outcome"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        created_at=instant(row["created_at"]),
+        updated_at=instant(row["updated_at"]),
     )
 
 
@@ -85,10 +79,10 @@ async def insert(
         (
             guild_id,
             kind,
-            to_text(due_at),
+            instant_text(due_at),
             json.dumps(dict(payload), sort_keys=True),
-            to_text(now),
-            to_text(now),
+            instant_text(now),
+            instant_text(now),
         ),
     ) as cur:
         job_id = cur.lastrowid
@@ -101,7 +95,7 @@ async def claim(conn: aiosqlite.Connection, job_id: int, now: datetime) -> Job |
     async with conn.execute(
         "UPDATE scheduled_jobs SET state = 'running', updated_at = ?"
         " WHERE id = ? AND state = 'pending' AND due_at <= ? RETURNING *",
-        (to_text(now), job_id, to_text(now)),
+        (instant_text(now), job_id, instant_text(now)),
     ) as cur:
         row = await cur.fetchone()
     return _job(row) if row is not None else None
@@ -124,7 +118,7 @@ async def settle(
     async with conn.execute(
         "UPDATE scheduled_jobs SET state = ?, outcome = ?, updated_at = ?"
         " WHERE id = ? AND state = ?",
-        (state, outcome, to_text(now), job_id, expect),
+        (state, outcome, instant_text(now), job_id, expect),
     ) as cur:
         return cur.rowcount == 1
 
@@ -144,7 +138,7 @@ async def retry(
         " payload = json_set(payload, '$.attempt',"
         " coalesce(json_extract(payload, '$.attempt'), 0) + 1)"
         " WHERE id = ? AND state = 'running'",
-        (to_text(due_at), note, to_text(now), job_id),
+        (instant_text(due_at), note, instant_text(now), job_id),
     ) as cur:
         return cur.rowcount == 1
 
@@ -153,21 +147,19 @@ async def move(conn: aiosqlite.Connection, job_id: int, due_at: datetime, now: d
     """Change a pending job's due time; False if it was no longer pending."""
     async with conn.execute(
         "UPDATE scheduled_jobs SET due_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
-        (to_text(due_at), to_text(now), job_id),
+        (instant_text(due_at), instant_text(now), job_id),
     ) as cur:
         return cur.rowcount == 1
 
 
 async def get(db: Database, job_id: int) -> Job | None:
-    row = await db.fetchone("SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,))
-    return _job(row) if row is not None else None
+    return await get_in(db, job_id)
 
 
-async def get_in(conn: aiosqlite.Connection, job_id: int) -> Job | None:
+async def get_in(source: Source, job_id: int) -> Job | None:
     """A job as the caller's transaction sees it: a decision taken on its state (pending,
     running...) holds until the COMMIT, since no claim can interleave."""
-    async with conn.execute("SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(source, "SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,))
     return _job(row) if row is not None else None
 
 
@@ -176,14 +168,13 @@ async def unfinished(db: Database, *, until: datetime | None = None) -> list[Job
     what the scheduler rebuilds from."""
     if until is None:
         rows = await db.fetchall(
-            "SELECT * FROM scheduled_jobs WHERE state IN ('pending', 'running')"
-            " ORDER BY due_at, id"
+            "SELECT * FROM scheduled_jobs WHERE state IN ('pending', 'running') ORDER BY due_at, id"
         )
     else:
         rows = await db.fetchall(
             "SELECT * FROM scheduled_jobs WHERE state = 'running'"
             " OR (state = 'pending' AND due_at <= ?) ORDER BY due_at, id",
-            (to_text(until),),
+            (instant_text(until),),
         )
     return [_job(r) for r in rows]
 
@@ -192,7 +183,7 @@ async def due(db: Database, now: datetime) -> list[Job]:
     """Pending jobs due at or before `now`, earliest first."""
     rows = await db.fetchall(
         "SELECT * FROM scheduled_jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id",
-        (to_text(now),),
+        (instant_text(now),),
     )
     return [_job(r) for r in rows]
 
@@ -210,9 +201,10 @@ async def for_guild(db: Database, guild_id: int, kind: str | None = None) -> lis
 async def pending_of_kind(conn: aiosqlite.Connection, guild_id: int, kind: str) -> list[Job]:
     """A chapter's pending jobs of one kind, inside the caller's transaction: for a feature
     that keeps at most one of a kind pending (a debounced summary)."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT * FROM scheduled_jobs WHERE guild_id = ? AND kind = ? AND state = 'pending'"
         " ORDER BY due_at, id",
         (guild_id, kind),
-    ) as cur:
-        return [_job(r) for r in await cur.fetchall()]
+    )
+    return [_job(r) for r in rows]

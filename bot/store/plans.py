@@ -9,16 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any
+from datetime import datetime, time
 
 import aiosqlite
 
-from bot.db import Database
 from bot.domain.plans import Milestone, MilestoneDraft, Plan, PlanDraft
-from bot.store.jobs import to_text
-
-Source = Database | aiosqlite.Connection
+from bot.store.rows import Source, day, day_text, fetch_all, instant, instant_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,32 +30,17 @@ class ReminderLink:
     summarised_by: int | None
 
 
-async def _rows(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-    if isinstance(source, Database):
-        return await source.fetchall(sql, params)
-    async with source.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def _plan(row: sqlite3.Row) -> Plan:
     return Plan(
         id=row["id"],
         guild_id=row["guild_id"],
         race_id=row["race_id"],
-        starts=date.fromisoformat(row["starts"]),
-        election=date.fromisoformat(row["election"]),
+        starts=day(row["starts"]),
+        election=day(row["election"]),
         compressed=bool(row["compressed"]),
         reminder_days=tuple(int(d) for d in row["reminder_days"].split(",") if d),
         reminder_time=time.fromisoformat(row["reminder_time"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=instant(row["created_at"]),
     )
 
 
@@ -69,9 +50,9 @@ def _milestone(row: sqlite3.Row) -> Milestone:
         plan_id=row["plan_id"],
         key=row["key"],
         name=row["name"],
-        on=_day(row["on_day"]),
-        until=_day(row["until_day"]),
-        done_on=_day(row["done_on"]),
+        on=day(row["on_day"]),
+        until=day(row["until_day"]),
+        done_on=day(row["done_on"]),
     )
 
 
@@ -81,7 +62,7 @@ def _link(row: sqlite3.Row) -> ReminderLink:
         guild_id=row["guild_id"],
         milestone_id=row["milestone_id"],
         days_before=row["days_before"],
-        due_at=datetime.fromisoformat(row["due_at"]),
+        due_at=instant(row["due_at"]),
         state=row["state"],
         summarised_by=row["summarised_by"],
     )
@@ -96,13 +77,13 @@ async def insert_plan(
         (
             guild_id,
             race_id,
-            draft.starts.isoformat(),
-            draft.election.isoformat(),
+            day_text(draft.starts),
+            day_text(draft.election),
             int(draft.compressed),
             ",".join(str(d) for d in draft.reminder_days),
             draft.reminder_time.strftime("%H:%M"),
-            to_text(now),
-            to_text(now),
+            instant_text(now),
+            instant_text(now),
         ),
     ) as cur:
         plan_id = cur.lastrowid
@@ -111,14 +92,14 @@ async def insert_plan(
 
 
 async def plan_for_race(source: Source, guild_id: int, race_id: int) -> Plan | None:
-    rows = await _rows(
+    rows = await fetch_all(
         source, "SELECT * FROM plans WHERE guild_id = ? AND race_id = ?", (guild_id, race_id)
     )
     return _plan(rows[0]) if rows else None
 
 
 async def get_plan(source: Source, guild_id: int, plan_id: int) -> Plan | None:
-    rows = await _rows(
+    rows = await fetch_all(
         source, "SELECT * FROM plans WHERE guild_id = ? AND id = ?", (guild_id, plan_id)
     )
     return _plan(rows[0]) if rows else None
@@ -129,7 +110,7 @@ async def set_reminders(
 ) -> None:
     await conn.execute(
         "UPDATE plans SET reminder_days = ?, reminder_time = ?, updated_at = ? WHERE id = ?",
-        (",".join(str(d) for d in days), at.strftime("%H:%M"), to_text(now), plan.id),
+        (",".join(str(d) for d in days), at.strftime("%H:%M"), instant_text(now), plan.id),
     )
 
 
@@ -144,10 +125,10 @@ async def insert_milestone(
             plan_id,
             draft.key,
             draft.name,
-            _iso(draft.on),
-            _iso(draft.until),
-            to_text(now),
-            to_text(now),
+            day_text(draft.on),
+            day_text(draft.until),
+            instant_text(now),
+            instant_text(now),
         ),
     ) as cur:
         milestone_id = cur.lastrowid
@@ -157,7 +138,7 @@ async def insert_milestone(
 
 async def milestones(source: Source, guild_id: int, plan_id: int) -> list[Milestone]:
     """The plan's milestones by date (undated last), then in the order they were added."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT * FROM plan_milestones WHERE guild_id = ? AND plan_id = ?"
         " ORDER BY on_day IS NULL, on_day, id",
@@ -167,7 +148,7 @@ async def milestones(source: Source, guild_id: int, plan_id: int) -> list[Milest
 
 
 async def get_milestone(source: Source, guild_id: int, milestone_id: int) -> Milestone | None:
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT * FROM plan_milestones WHERE guild_id = ? AND id = ?",
         (guild_id, milestone_id),
@@ -184,10 +165,10 @@ async def update_milestone(
         " updated_at = ? WHERE id = ?",
         (
             milestone.name,
-            _iso(milestone.on),
-            _iso(milestone.until),
-            _iso(milestone.done_on),
-            to_text(now),
+            day_text(milestone.on),
+            day_text(milestone.until),
+            day_text(milestone.done_on),
+            instant_text(now),
             milestone.id,
         ),
     )
@@ -216,14 +197,14 @@ _LINKS = (
 
 async def reminders_of(source: Source, milestone_id: int) -> list[ReminderLink]:
     """Every reminder job ever made for the milestone, earliest first."""
-    rows = await _rows(
+    rows = await fetch_all(
         source, _LINKS + " WHERE r.milestone_id = ? ORDER BY j.due_at, j.id", (milestone_id,)
     )
     return [_link(r) for r in rows]
 
 
 async def reminder(source: Source, job_id: int) -> ReminderLink | None:
-    rows = await _rows(source, _LINKS + " WHERE r.job_id = ?", (job_id,))
+    rows = await fetch_all(source, _LINKS + " WHERE r.job_id = ?", (job_id,))
     return _link(rows[0]) if rows else None
 
 
@@ -243,7 +224,7 @@ async def unsummarised_missed(
     """The chapter's reminders due before `before` that no summary listed yet: those settled
     `missed`, and (with `also_unrun`) pending or running ones that never got to post."""
     sql = _MISSED_OR_UNRUN if also_unrun else _MISSED
-    rows = await _rows(source, sql, (guild_id, to_text(before)))
+    rows = await fetch_all(source, sql, (guild_id, instant_text(before)))
     return [_link(r) for r in rows]
 
 
@@ -258,7 +239,7 @@ async def mark_summarised(
 
 async def summarised_by(source: Source, summary_job_id: int) -> list[ReminderLink]:
     """The reminders one summary lists, earliest first (for a summary recovered after a crash)."""
-    rows = await _rows(
+    rows = await fetch_all(
         source, _LINKS + " WHERE r.summarised_by = ? ORDER BY j.due_at, j.id", (summary_job_id,)
     )
     return [_link(r) for r in rows]

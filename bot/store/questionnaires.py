@@ -9,41 +9,26 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.db import Database
 from bot.domain.classify import Assessment
 from bot.domain.questionnaire import RedLine
 from bot.domain.questionnaire_sheet import Answer, Reach, Sheet, SheetStatus
+from bot.store.rows import Source, fetch_all, instant, instant_text, optional_instant_text
 
 ASSESSMENT_FIELDS = ("prominent", "coheres_labor", "rooted", "viable", "worked_with_chapter")
-
-
-async def _rows(
-    source: Database | aiosqlite.Connection, sql: str, params: Iterable[Any]
-) -> list[sqlite3.Row]:
-    if isinstance(source, Database):
-        return await source.fetchall(sql, params)
-    async with source.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
-
-
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 # ----------------------------------------------------------------------------- templates
 
 
-async def latest_template(
-    source: Database | aiosqlite.Connection, guild_id: int
-) -> tuple[int, int, str] | None:
+async def latest_template(source: Source, guild_id: int) -> tuple[int, int, str] | None:
     """(id, version, TOML source) of the chapter's newest template, if any."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT id, version, source FROM questionnaire_templates WHERE guild_id = ?"
         " ORDER BY version DESC LIMIT 1",
@@ -52,8 +37,8 @@ async def latest_template(
     return (rows[0]["id"], rows[0]["version"], rows[0]["source"]) if rows else None
 
 
-async def template_source(source: Database | aiosqlite.Connection, template_id: int) -> str:
-    rows = await _rows(
+async def template_source(source: Source, template_id: int) -> str:
+    rows = await fetch_all(
         source, "SELECT source FROM questionnaire_templates WHERE id = ?", (template_id,)
     )
     return str(rows[0]["source"])
@@ -65,7 +50,7 @@ async def insert_template(
     async with conn.execute(
         "INSERT INTO questionnaire_templates (guild_id, version, source, created_at)"
         " VALUES (?, ?, ?, ?)",
-        (guild_id, version, source, now.isoformat()),
+        (guild_id, version, source, instant_text(now)),
     ) as cur:
         return int(cur.lastrowid)
 
@@ -73,9 +58,9 @@ async def insert_template(
 # ----------------------------------------------------------------------------- red lines
 
 
-async def red_lines(source: Database | aiosqlite.Connection, guild_id: int) -> list[RedLine]:
+async def red_lines(source: Source, guild_id: int) -> list[RedLine]:
     """The chapter's current red lines, oldest first."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT id, question, required FROM red_lines WHERE guild_id = ? AND removed_at IS NULL"
         " ORDER BY id",
@@ -96,7 +81,7 @@ async def insert_red_line(
     async with conn.execute(
         "INSERT INTO red_lines (guild_id, question, required, added_by, added_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (guild_id, question, required, actor_id, now.isoformat()),
+        (guild_id, question, required, actor_id, instant_text(now)),
     ) as cur:
         return int(cur.lastrowid)
 
@@ -106,7 +91,7 @@ async def remove_red_line(
 ) -> bool:
     async with conn.execute(
         "UPDATE red_lines SET removed_at = ? WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
-        (now.isoformat(), guild_id, line_id),
+        (instant_text(now), guild_id, line_id),
     ) as cur:
         return cur.rowcount == 1
 
@@ -133,36 +118,32 @@ def _sheet(row: sqlite3.Row) -> Sheet:
         red_lines=lines,
         respondent_id=row["respondent_id"],
         reached_via=Reach(row["reached_via"]),
-        deadline=_when(row["deadline"]),
+        deadline=instant(row["deadline"]),
         status=SheetStatus(row["status"]),
         sent_by=row["sent_by"],
-        sent_at=datetime.fromisoformat(row["sent_at"]),
-        submitted_at=_when(row["submitted_at"]),
+        sent_at=instant(row["sent_at"]),
+        submitted_at=instant(row["submitted_at"]),
         submitted_by=row["submitted_by"],
-        published_at=_when(row["published_at"]),
+        published_at=instant(row["published_at"]),
         post_channel_id=row["post_channel_id"],
         post_message_id=row["post_message_id"],
     )
 
 
-async def get_sheet(source: Database | aiosqlite.Connection, sheet_id: int) -> Sheet | None:
-    rows = await _rows(source, _SHEET + " WHERE q.id = ?", (sheet_id,))
+async def get_sheet(source: Source, sheet_id: int) -> Sheet | None:
+    rows = await fetch_all(source, _SHEET + " WHERE q.id = ?", (sheet_id,))
     return _sheet(rows[0]) if rows else None
 
 
-async def sheet_for_candidate(
-    source: Database | aiosqlite.Connection, guild_id: int, candidate_id: int
-) -> Sheet | None:
-    rows = await _rows(
+async def sheet_for_candidate(source: Source, guild_id: int, candidate_id: int) -> Sheet | None:
+    rows = await fetch_all(
         source, _SHEET + " WHERE q.guild_id = ? AND q.candidate_id = ?", (guild_id, candidate_id)
     )
     return _sheet(rows[0]) if rows else None
 
 
-async def sheets_for_race(
-    source: Database | aiosqlite.Connection, guild_id: int, race_id: int
-) -> list[Sheet]:
-    rows = await _rows(
+async def sheets_for_race(source: Source, guild_id: int, race_id: int) -> list[Sheet]:
+    rows = await fetch_all(
         source,
         _SHEET + " WHERE q.guild_id = ? AND q.race_id = ? ORDER BY q.candidate_id",
         (guild_id, race_id),
@@ -170,10 +151,8 @@ async def sheets_for_race(
     return [_sheet(r) for r in rows]
 
 
-async def sheets_answered_by(
-    source: Database | aiosqlite.Connection, guild_id: int, user_id: int
-) -> list[Sheet]:
-    rows = await _rows(
+async def sheets_answered_by(source: Source, guild_id: int, user_id: int) -> list[Sheet]:
+    rows = await fetch_all(
         source,
         _SHEET + " WHERE q.guild_id = ? AND q.respondent_id = ? ORDER BY q.id",
         (guild_id, user_id),
@@ -203,9 +182,9 @@ async def upsert_sheet(conn: aiosqlite.Connection, sheet: Sheet) -> int:
             lines,
             sheet.respondent_id,
             sheet.reached_via.value,
-            sheet.deadline.isoformat() if sheet.deadline else None,
+            optional_instant_text(sheet.deadline),
             sheet.sent_by,
-            sheet.sent_at.isoformat(),
+            instant_text(sheet.sent_at),
         ),
     ) as cur:
         row = await cur.fetchone()
@@ -229,7 +208,7 @@ async def set_status(
 ) -> None:
     """Move the questionnaire; submitting or publishing records who and when, reopening
     clears both and forgets the published post."""
-    at = now.isoformat()
+    at = instant_text(now)
     if status is SheetStatus.SUBMITTED:
         sql = (
             "UPDATE questionnaires SET status = ?, submitted_at = ?, submitted_by = ? WHERE id = ?"
@@ -266,8 +245,8 @@ async def set_post(
 # ----------------------------------------------------------------------------- answers
 
 
-async def answers(source: Database | aiosqlite.Connection, sheet_id: int) -> dict[str, Answer]:
-    rows = await _rows(
+async def answers(source: Source, sheet_id: int) -> dict[str, Answer]:
+    rows = await fetch_all(
         source, "SELECT * FROM questionnaire_answers WHERE questionnaire_id = ?", (sheet_id,)
     )
     return {
@@ -276,7 +255,7 @@ async def answers(source: Database | aiosqlite.Connection, sheet_id: int) -> dic
             r["value"],
             bool(r["valid"]),
             r["entered_by"],
-            datetime.fromisoformat(r["updated_at"]),
+            instant(r["updated_at"]),
         )
         for r in rows
     }
@@ -305,17 +284,15 @@ async def save_answers(
             " ON CONFLICT (questionnaire_id, key) DO UPDATE SET value = excluded.value,"
             " valid = excluded.valid, entered_by = excluded.entered_by,"
             " updated_at = excluded.updated_at",
-            (key, text, int(valid), entered_by, now.isoformat(), sheet_id),
+            (key, text, int(valid), entered_by, instant_text(now), sheet_id),
         )
 
 
 # ----------------------------------------------------------------------------- assessments
 
 
-async def assessment(
-    source: Database | aiosqlite.Connection, guild_id: int, candidate_id: int
-) -> Assessment:
-    rows = await _rows(
+async def assessment(source: Source, guild_id: int, candidate_id: int) -> Assessment:
+    rows = await fetch_all(
         source,
         "SELECT * FROM candidate_assessments WHERE guild_id = ? AND candidate_id = ?",
         (guild_id, candidate_id),
@@ -344,5 +321,5 @@ async def save_assessment(
         " coheres_labor = excluded.coheres_labor, rooted = excluded.rooted,"
         " viable = excluded.viable, worked_with_chapter = excluded.worked_with_chapter,"
         " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        (guild_id, candidate_id, *values, actor_id, now.isoformat()),
+        (guild_id, candidate_id, *values, actor_id, instant_text(now)),
     )

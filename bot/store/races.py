@@ -8,13 +8,11 @@ where a service must read and then write atomically, the transaction's connectio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.db import Database
 from bot.domain.races import (
     BallotLine,
     Candidate,
@@ -25,6 +23,15 @@ from bot.domain.races import (
     RaceDraft,
     RaceStatus,
     name_key,
+)
+from bot.store.rows import (
+    Source,
+    day,
+    day_text,
+    fetch_all,
+    instant,
+    instant_text,
+    optional_instant_text,
 )
 
 # Soonest decisive election first; the office breaks ties so the order is stable.
@@ -40,19 +47,6 @@ _OPEN_RACES = (
 )
 
 
-async def _rows(
-    source: Database | aiosqlite.Connection, sql: str, params: Iterable[Any]
-) -> list[sqlite3.Row]:
-    if isinstance(source, Database):
-        return await source.fetchall(sql, params)
-    async with source.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def _race(row: sqlite3.Row) -> Race:
     return Race(
         id=row["id"],
@@ -60,16 +54,16 @@ def _race(row: sqlite3.Row) -> Race:
         office=row["office"],
         office_kind=OfficeKind(row["office_kind"]),
         ballot_line=BallotLine(row["ballot_line"]),
-        general_date=_day(row["general_date"]),
-        primary_date=_day(row["primary_date"]),
+        general_date=day(row["general_date"]),
+        primary_date=day(row["primary_date"]),
         decided_in_primary=bool(row["decided_in_primary"]),
         jurisdiction=row["jurisdiction"],
         seats=row["seats"],
         status=RaceStatus(row["status"]),
         notes=row["notes"],
-        archived_at=datetime.fromisoformat(row["archived_at"]) if row["archived_at"] else None,
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        archived_at=instant(row["archived_at"]),
+        created_at=instant(row["created_at"]),
+        updated_at=instant(row["updated_at"]),
     )
 
 
@@ -83,8 +77,8 @@ def _candidate(row: sqlite3.Row) -> Candidate:
         incumbent=bool(row["incumbent"]),
         previously_endorsed=bool(row["previously_endorsed"]),
         status=CandidateStatus(row["status"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        created_at=instant(row["created_at"]),
+        updated_at=instant(row["updated_at"]),
     )
 
 
@@ -95,8 +89,8 @@ def _race_values(draft: RaceDraft) -> tuple[Any, ...]:
         draft.jurisdiction,
         draft.ballot_line.value,
         draft.seats,
-        draft.primary_date.isoformat() if draft.primary_date else None,
-        draft.general_date.isoformat() if draft.general_date else None,
+        day_text(draft.primary_date),
+        day_text(draft.general_date),
         int(draft.decided_in_primary),
         draft.status.value,
         draft.notes,
@@ -113,7 +107,7 @@ async def insert_race(
         "INSERT INTO races (office, office_kind, jurisdiction, ballot_line, seats, primary_date,"
         " general_date, decided_in_primary, status, notes, guild_id, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*_race_values(draft), guild_id, now.isoformat(), now.isoformat()),
+        (*_race_values(draft), guild_id, instant_text(now), instant_text(now)),
     ) as cur:
         return int(cur.lastrowid)
 
@@ -125,7 +119,7 @@ async def update_race(
         "UPDATE races SET office = ?, office_kind = ?, jurisdiction = ?, ballot_line = ?,"
         " seats = ?, primary_date = ?, general_date = ?, decided_in_primary = ?, status = ?,"
         " notes = ?, updated_at = ? WHERE guild_id = ? AND id = ?",
-        (*_race_values(draft), now.isoformat(), guild_id, race_id),
+        (*_race_values(draft), instant_text(now), guild_id, race_id),
     )
 
 
@@ -139,7 +133,7 @@ async def set_archived(
 ) -> None:
     await conn.execute(
         "UPDATE races SET archived_at = ?, updated_at = ? WHERE guild_id = ? AND id = ?",
-        (archived_at.isoformat() if archived_at else None, now.isoformat(), guild_id, race_id),
+        (optional_instant_text(archived_at), instant_text(now), guild_id, race_id),
     )
 
 
@@ -149,19 +143,17 @@ async def delete_race(conn: aiosqlite.Connection, *, guild_id: int, race_id: int
     await conn.execute("DELETE FROM races WHERE guild_id = ? AND id = ?", (guild_id, race_id))
 
 
-async def get_race(
-    source: Database | aiosqlite.Connection, guild_id: int, race_id: int
-) -> Race | None:
-    rows = await _rows(
+async def get_race(source: Source, guild_id: int, race_id: int) -> Race | None:
+    rows = await fetch_all(
         source, "SELECT * FROM races WHERE guild_id = ? AND id = ?", (guild_id, race_id)
     )
     return _race(rows[0]) if rows else None
 
 
 async def list_races(
-    source: Database | aiosqlite.Connection, guild_id: int, *, include_archived: bool = False
+    source: Source, guild_id: int, *, include_archived: bool = False
 ) -> list[Race]:
-    rows = await _rows(source, _ALL_RACES if include_archived else _OPEN_RACES, (guild_id,))
+    rows = await fetch_all(source, _ALL_RACES if include_archived else _OPEN_RACES, (guild_id,))
     return [_race(r) for r in rows]
 
 
@@ -190,8 +182,8 @@ async def insert_candidate(
             int(draft.incumbent),
             int(draft.previously_endorsed),
             draft.status.value,
-            now.isoformat(),
-            now.isoformat(),
+            instant_text(now),
+            instant_text(now),
         ),
     ) as cur:
         return int(cur.lastrowid)
@@ -215,7 +207,7 @@ async def update_candidate(
             int(draft.incumbent),
             int(draft.previously_endorsed),
             draft.status.value,
-            now.isoformat(),
+            instant_text(now),
             guild_id,
             candidate_id,
         ),
@@ -229,10 +221,8 @@ async def delete_candidate(conn: aiosqlite.Connection, *, guild_id: int, candida
     )
 
 
-async def get_candidate(
-    source: Database | aiosqlite.Connection, guild_id: int, candidate_id: int
-) -> Candidate | None:
-    rows = await _rows(
+async def get_candidate(source: Source, guild_id: int, candidate_id: int) -> Candidate | None:
+    rows = await fetch_all(
         source,
         "SELECT * FROM candidates WHERE guild_id = ? AND id = ?",
         (guild_id, candidate_id),
@@ -240,11 +230,9 @@ async def get_candidate(
     return _candidate(rows[0]) if rows else None
 
 
-async def list_candidates(
-    source: Database | aiosqlite.Connection, guild_id: int, race_id: int
-) -> list[Candidate]:
+async def list_candidates(source: Source, guild_id: int, race_id: int) -> list[Candidate]:
     """The race's candidates in the order they were added."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT * FROM candidates WHERE guild_id = ? AND race_id = ? ORDER BY id",
         (guild_id, race_id),

@@ -9,7 +9,16 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.vote_types import Vote
-from bot.store.votes import Source, _rows, _secure
+from bot.store.rows import Source, fetch_all, fetch_one, instant, instant_text
+from bot.store.votes import _secure
+
+
+async def _close_unmoved(conn: aiosqlite.Connection, seen: Vote) -> bool:
+    """True if the vote's close is still what the caller read in `seen`. Compared as
+    instants, not text: a row written before `bot.store.rows` may spell the same instant
+    differently. The caller's transaction holds the write lock, so it cannot move after."""
+    row = await fetch_one(conn, "SELECT closes_at FROM votes WHERE id = ?", (seen.id,))
+    return row is not None and instant(row["closes_at"]) == seen.closes_at
 
 
 async def extend(
@@ -17,10 +26,12 @@ async def extend(
 ) -> bool:
     """Move a scheduled or open vote's close; False if it is closed or cancelled, or its close
     moved since the caller read `seen` (an early close or another extend won the race)."""
+    if not await _close_unmoved(conn, seen):
+        return False
     cur = await conn.execute(
         "UPDATE votes SET closes_at = ? WHERE id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL AND closes_at = ?",
-        (closes_at.isoformat(), vote_id, seen.closes_at.isoformat()),
+        " AND cancelled_at IS NULL",
+        (instant_text(closes_at), vote_id),
     )
     return cur.rowcount > 0
 
@@ -34,11 +45,13 @@ async def cancel(
     or if its close moved since the caller read `vote` (an early close won the race).
     """
     await _secure(conn)
+    if not await _close_unmoved(conn, vote):
+        return False
     cur = await conn.execute(
         "UPDATE votes SET state = 'closed', closed_at = ?, cancelled_at = ?, cancelled_by = ?,"
         " cancel_reason = ? WHERE id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL AND closes_at = ?",
-        (now.isoformat(), now.isoformat(), actor_id, reason, vote.id, vote.closes_at.isoformat()),
+        " AND cancelled_at IS NULL",
+        (instant_text(now), instant_text(now), actor_id, reason, vote.id),
     )
     if cur.rowcount == 0:
         return False
@@ -63,7 +76,7 @@ async def add_paper(conn: aiosqlite.Connection, vote: Vote, ranking: str, copies
 
 
 async def paper_count(source: Source, vote_id: int) -> int:
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT coalesce(sum(weight), 0) AS n FROM vote_paper_ballots WHERE vote_id = ?",
         (vote_id,),
@@ -79,7 +92,7 @@ async def purge(conn: aiosqlite.Connection, vote_id: int, *, actor_id: int, now:
     cur = await conn.execute(
         "UPDATE votes SET purged_at = ?, purged_by = ? WHERE id = ? AND state = 'closed'"
         " AND cancelled_at IS NULL AND purged_at IS NULL AND result IS NOT NULL",
-        (now.isoformat(), actor_id, vote_id),
+        (instant_text(now), actor_id, vote_id),
     )
     if cur.rowcount == 0:
         return False
@@ -90,7 +103,9 @@ async def purge(conn: aiosqlite.Connection, vote_id: int, *, actor_id: int, now:
 
 async def retention_days(source: Source, guild_id: int) -> int | None:
     """The chapter's ballot retention in days, or None if it never set one."""
-    rows = await _rows(source, "SELECT days FROM vote_retention WHERE guild_id = ?", (guild_id,))
+    rows = await fetch_all(
+        source, "SELECT days FROM vote_retention WHERE guild_id = ?", (guild_id,)
+    )
     return int(rows[0]["days"]) if rows else None
 
 
@@ -101,5 +116,5 @@ async def set_retention_days(
         "INSERT INTO vote_retention (guild_id, days, updated_by, updated_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (guild_id) DO UPDATE SET days = excluded.days,"
         " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        (guild_id, days, actor_id, now.isoformat()),
+        (guild_id, days, actor_id, instant_text(now)),
     )

@@ -23,18 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
 
 import aiosqlite
 
-from bot.db import Database
 from bot.domain.vote_types import NewVote, Vote, VoteMethod, VoteOption, VoteState
-
-Source = Database | aiosqlite.Connection
-
-
-def _time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+from bot.store.rows import Source, fetch_all, instant, instant_text
 
 
 def _fraction(value: Fraction) -> str:
@@ -53,16 +46,16 @@ def _vote(row: sqlite3.Row) -> Vote:
         quorum=Fraction(row["quorum"]),
         threshold=Fraction(row["threshold"]),
         no_endorsement=bool(row["no_endorsement"]),
-        opens_at=datetime.fromisoformat(row["opens_at"]),
-        closes_at=datetime.fromisoformat(row["closes_at"]),
+        opens_at=instant(row["opens_at"]),
+        closes_at=instant(row["closes_at"]),
         # A cancelled vote is stored 'closed' (0003's CHECK); it reads back as 'cancelled'.
         state=VoteState.CANCELLED if row["cancelled_at"] is not None else VoteState(row["state"]),
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         roll_size=row["roll_size"],
         ballots_cast=row["ballots_cast"],
-        opened_at=_time(row["opened_at"]),
-        closed_at=_time(row["closed_at"]),
+        opened_at=instant(row["opened_at"]),
+        closed_at=instant(row["closed_at"]),
         closed_late=bool(row["closed_late"]),
         closed_by=row["closed_by"],
         result=None if row["result"] is None else json.loads(row["result"]),
@@ -71,23 +64,16 @@ def _vote(row: sqlite3.Row) -> Vote:
         open_job_id=row["open_job_id"],
         close_job_id=row["close_job_id"],
         created_by=row["created_by"],
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=instant(row["created_at"]),
         seats=row["seats"],
         several_pass=row["several_pass"],
         paper_cast=row["paper_cast"],
-        cancelled_at=_time(row["cancelled_at"]),
+        cancelled_at=instant(row["cancelled_at"]),
         cancelled_by=row["cancelled_by"],
         cancel_reason=row["cancel_reason"],
-        purged_at=_time(row["purged_at"]),
+        purged_at=instant(row["purged_at"]),
         race_status_before=row["race_status_before"],
     )
-
-
-async def _rows(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-    if isinstance(source, Database):
-        return await source.fetchall(sql, params)
-    async with source.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
 
 
 _SECURED: weakref.WeakSet[aiosqlite.Connection] = weakref.WeakSet()
@@ -121,11 +107,11 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
             _fraction(new.quorum),
             _fraction(new.threshold),
             int(new.no_endorsement),
-            new.opens_at.isoformat(),
-            new.closes_at.isoformat(),
+            instant_text(new.opens_at),
+            instant_text(new.closes_at),
             new.channel_id,
             new.created_by,
-            now.isoformat(),
+            instant_text(now),
             new.seats,
             new.several_pass,
             new.race_status_before,
@@ -141,7 +127,7 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
 
 
 async def get_vote(source: Source, guild_id: int, vote_id: int) -> Vote | None:
-    rows = await _rows(
+    rows = await fetch_all(
         source, "SELECT * FROM votes WHERE guild_id = ? AND id = ?", (guild_id, vote_id)
     )
     return _vote(rows[0]) if rows else None
@@ -149,12 +135,12 @@ async def get_vote(source: Source, guild_id: int, vote_id: int) -> Vote | None:
 
 async def get_vote_by_id(source: Source, vote_id: int) -> Vote | None:
     """For scheduler handlers, whose job row already carries the guild."""
-    rows = await _rows(source, "SELECT * FROM votes WHERE id = ?", (vote_id,))
+    rows = await fetch_all(source, "SELECT * FROM votes WHERE id = ?", (vote_id,))
     return _vote(rows[0]) if rows else None
 
 
 async def list_votes(source: Source, guild_id: int) -> list[Vote]:
-    rows = await _rows(
+    rows = await fetch_all(
         source, "SELECT * FROM votes WHERE guild_id = ? ORDER BY closes_at DESC, id", (guild_id,)
     )
     return [_vote(r) for r in rows]
@@ -162,7 +148,7 @@ async def list_votes(source: Source, guild_id: int) -> list[Vote]:
 
 async def running_on_race(source: Source, guild_id: int, race_id: int) -> list[Vote]:
     """The race's votes that are scheduled or open (not closed, not cancelled), oldest first."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT * FROM votes WHERE guild_id = ? AND race_id = ? AND state IN ('scheduled', 'open')"
         " AND cancelled_at IS NULL ORDER BY id",
@@ -172,7 +158,7 @@ async def running_on_race(source: Source, guild_id: int, race_id: int) -> list[V
 
 
 async def options(source: Source, vote_id: int) -> tuple[VoteOption, ...]:
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT position, name, candidate_id FROM vote_options WHERE vote_id = ? ORDER BY position",
         (vote_id,),
@@ -205,7 +191,7 @@ async def request_close(
     the actor is remembered for the result; False unless the vote is open."""
     cur = await conn.execute(
         "UPDATE votes SET closes_at = ?, closed_by = ? WHERE id = ? AND state = 'open'",
-        (now.isoformat(), actor_id, vote_id),
+        (instant_text(now), actor_id, vote_id),
     )
     return cur.rowcount > 0
 
@@ -226,7 +212,7 @@ async def open_vote(
     """
     cur = await conn.execute(
         "UPDATE votes SET state = 'open', opened_at = ? WHERE id = ? AND state = 'scheduled'",
-        (now.isoformat(), vote.id),
+        (instant_text(now), vote.id),
     )
     if cur.rowcount == 0:
         return -1
@@ -244,7 +230,7 @@ async def open_vote(
 
 
 async def on_roll(source: Source, vote_id: int, member_id: int) -> bool:
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT 1 FROM vote_roll WHERE vote_id = ? AND member_id = ?",
         (vote_id, member_id),
@@ -253,7 +239,7 @@ async def on_roll(source: Source, vote_id: int, member_id: int) -> bool:
 
 
 async def turnout(source: Source, vote_id: int) -> int:
-    rows = await _rows(
+    rows = await fetch_all(
         source, "SELECT count(*) AS n FROM vote_roll WHERE vote_id = ? AND voted = 1", (vote_id,)
     )
     return int(rows[0]["n"])
@@ -357,7 +343,7 @@ async def freeze(
         "UPDATE votes SET state = 'closed', closed_at = ?, closed_by = coalesce(?, closed_by),"
         " closed_late = ?"
         " WHERE id = ? AND state = 'open'",
-        (now.isoformat(), closed_by, int(late), vote.id),
+        (instant_text(now), closed_by, int(late), vote.id),
     )
     if cur.rowcount == 0:
         return None
@@ -383,7 +369,7 @@ async def freeze(
 async def final_ballots(source: Source, vote_id: int) -> list[tuple[str, int]]:
     """The closed vote's ballots, online and paper together, as (encoded ranking, weight)
     in ranking order."""
-    rows = await _rows(
+    rows = await fetch_all(
         source,
         "SELECT ranking, sum(weight) AS weight FROM ("
         " SELECT ranking, weight FROM vote_ballots WHERE vote_id = ?"
