@@ -57,6 +57,31 @@ async def current_version(conn: aiosqlite.Connection) -> int:
     return int(row[0])
 
 
+async def _apply(conn: aiosqlite.Connection, migration: Migration) -> None:
+    """Run one migration and bump `user_version`, in one transaction.
+
+    Foreign keys are off while it runs: SQLite changes a table's constraints by rebuilding
+    it (create the new table, copy, drop the old, rename), and with them on, dropping a
+    parent would delete or orphan its children's rows. The pragma is a no-op inside a
+    transaction, so it is set before BEGIN; `foreign_key_check` then proves, before the
+    COMMIT, that the migration left every key pointing at a row.
+    """
+    await conn.execute("PRAGMA foreign_keys = OFF")
+    # executescript would COMMIT a pending transaction first, so BEGIN travels inside the
+    # script; the check, the version bump and the COMMIT follow on the same transaction.
+    await conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n;")
+    async with conn.execute("PRAGMA foreign_key_check") as cur:
+        broken = list(await cur.fetchall())
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise MigrationError(
+            f"{len(broken)} row(s) would point at nothing (first: {table} row {rowid} -> "
+            f"{parent})"
+        )
+    await conn.execute(f"PRAGMA user_version = {migration.version}")
+    await conn.execute("COMMIT")
+
+
 async def migrate(db: Database, folder: Path | None = None) -> list[str]:
     """Apply every pending migration; return the names applied (empty when up to date)."""
     migrations = load_migrations(folder)
@@ -73,14 +98,8 @@ async def migrate(db: Database, folder: Path | None = None) -> list[str]:
         for migration in migrations:
             if migration.version <= version:
                 continue
-            # executescript would COMMIT a pending transaction first, so BEGIN and the
-            # version bump travel inside the script itself.
-            script = (
-                f"BEGIN IMMEDIATE;\n{migration.sql}\n;"
-                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
-            )
             try:
-                await conn.executescript(script)
+                await _apply(conn, migration)
             except Exception as exc:
                 if conn.in_transaction:
                     await conn.execute("ROLLBACK")
@@ -88,6 +107,9 @@ async def migrate(db: Database, folder: Path | None = None) -> list[str]:
                     f"migration {migration.name} failed and was rolled back "
                     f"(database stays at version {version}): {exc}"
                 ) from exc
+            finally:
+                # After the ROLLBACK above: the pragma is a no-op inside a transaction.
+                await conn.execute("PRAGMA foreign_keys = ON")
             version = migration.version
             applied.append(migration.name)
     return applied

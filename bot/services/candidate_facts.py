@@ -24,7 +24,7 @@ async def facts(
     """The candidate's valid answers, the red lines their questionnaire asks, the register's
     facts and the committee's assessment; `capacity_fits` is the ledger's verdict, if known."""
     sheet = await store.sheet_for_candidate(db, race.guild_id, candidate.id)
-    answers = await store.answers(db, sheet.id) if sheet else {}
+    answers = await store.answers(db, sheet.guild_id, sheet.id) if sheet else {}
     return Facts(
         answers={key: answer.value for key, answer in answers.items() if answer.valid},
         red_lines=sheet.red_lines if sheet else (),

@@ -227,8 +227,8 @@ async def move_milestone(
         _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
     moved = replace(milestone, on=on, until=until)
     async with db.transaction() as conn:
-        await store.update_milestone(conn, moved, now=now)
-        await _cancel(conn, scheduler, milestone.id, "milestone moved")
+        await store.update_milestone(conn, guild_id, moved, now=now)
+        await _cancel(conn, scheduler, guild_id, milestone.id, "milestone moved")
         await _schedule(conn, scheduler, current.plan, moved, tz, now)
         await _audit(
             conn,
@@ -264,7 +264,7 @@ async def set_reminders(
     async with db.transaction() as conn:
         await store.set_reminders(conn, plan, plan.reminder_days, plan.reminder_time, now=now)
         for milestone in current.milestones:
-            await _cancel(conn, scheduler, milestone.id, "reminder times changed")
+            await _cancel(conn, scheduler, guild_id, milestone.id, "reminder times changed")
             await _schedule(conn, scheduler, plan, milestone, tz, now)
         detail = f"{','.join(map(str, plan.reminder_days))} days at {plan.reminder_time:%H:%M}"
         await _audit(conn, plan, actor_id, "plan.reminders", detail, now)
@@ -285,7 +285,7 @@ async def rename_milestone(
     current = await view(db, guild_id, race_id)
     renamed = replace(milestone, name=_checked(rules.check_name, name))
     async with db.transaction() as conn:
-        await store.update_milestone(conn, renamed, now=now)
+        await store.update_milestone(conn, guild_id, renamed, now=now)
         await _audit(
             conn,
             current.plan,
@@ -314,8 +314,8 @@ async def mark_done(
     _checked(rules.check_done_date, done_on, today=local_today(now, tz))
     done = replace(milestone, done_on=done_on)
     async with db.transaction() as conn:
-        await store.update_milestone(conn, done, now=now)
-        await _cancel(conn, scheduler, milestone.id, "milestone done")
+        await store.update_milestone(conn, guild_id, done, now=now)
+        await _cancel(conn, scheduler, guild_id, milestone.id, "milestone done")
         await _audit(
             conn, current.plan, actor_id, "plan.milestone.done", f"{milestone.name}: {done_on}", now
         )
@@ -335,7 +335,7 @@ async def remove_milestone(
     """Remove the milestone and its pending reminders."""
     current = await view(db, guild_id, race_id)
     async with db.transaction() as conn:
-        await _cancel(conn, scheduler, milestone.id, "milestone removed")
+        await _cancel(conn, scheduler, guild_id, milestone.id, "milestone removed")
         await store.delete_milestone(conn, guild_id, milestone.id)
         await _audit(conn, current.plan, actor_id, "plan.milestone.remove", milestone.name, now)
 
@@ -366,9 +366,9 @@ async def _schedule(
 
 
 async def _cancel(
-    conn: aiosqlite.Connection, scheduler: Scheduler, milestone_id: int, reason: str
+    conn: aiosqlite.Connection, scheduler: Scheduler, guild_id: int, milestone_id: int, reason: str
 ) -> None:
-    for link in await store.reminders_of(conn, milestone_id):
+    for link in await store.reminders_of(conn, guild_id, milestone_id):
         if link.state == "pending":
             await scheduler.cancel(link.job_id, reason=reason, conn=conn)
 
@@ -390,10 +390,12 @@ async def _audit(
 # ------------------------------------------------------------------------------ reminders
 
 
-async def reminder_note(db: Database, job_id: int, *, today: date) -> ReminderNote | None:
+async def reminder_note(
+    db: Database, job_id: int, *, guild_id: int, today: date
+) -> ReminderNote | None:
     """What reminder job `job_id` should say, or None when there is nothing to remind of
     (the milestone was removed or marked done since the job was made)."""
-    link = await store.reminder(db, job_id)
+    link = await store.reminder(db, guild_id, job_id)
     if link is None:
         return None
     milestone = await store.get_milestone(db, link.guild_id, link.milestone_id)
@@ -407,13 +409,19 @@ async def reminder_note(db: Database, job_id: int, *, today: date) -> ReminderNo
 
 
 async def record_missed(
-    db: Database, scheduler: Scheduler, job_id: int, *, now: datetime, delay: timedelta
+    db: Database,
+    scheduler: Scheduler,
+    job_id: int,
+    *,
+    guild_id: int,
+    now: datetime,
+    delay: timedelta,
 ) -> bool:
     """A reminder too late to post: make sure one summary job for its chapter is pending,
     due after `delay` (so every reminder missed while the bot was down lands in the same
     summary). False when a summary already listed this reminder."""
     async with db.transaction() as conn:
-        link = await store.reminder(conn, job_id)
+        link = await store.reminder(conn, guild_id, job_id)
         if link is None or link.summarised_by is not None:
             return False
         if not await jobs.pending_of_kind(conn, link.guild_id, SUMMARY_JOB):
@@ -441,8 +449,8 @@ async def gather_missed(
                     now,
                     expect="pending",
                 )
-        await store.mark_summarised(conn, [link.job_id for link in fresh], summary_job_id)
-        links = await store.summarised_by(conn, summary_job_id)
+        await store.mark_summarised(conn, guild_id, [link.job_id for link in fresh], summary_job_id)
+        links = await store.summarised_by(conn, guild_id, summary_job_id)
     return [await _described(db, link) for link in links]
 
 

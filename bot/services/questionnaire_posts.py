@@ -10,12 +10,16 @@ from bot.domain.questionnaire_sheet import Sheet, SheetStatus
 from bot.store import questionnaires as store
 
 
-async def record_post(db: Database, *, sheet_id: int, channel_id: int, message_id: int) -> bool:
+async def record_post(
+    db: Database, *, guild_id: int, sheet_id: int, channel_id: int, message_id: int
+) -> bool:
     """The publish job's post is out (sent, or found by its marker after a crash): remember
     where, so the race's vote announcements link to it. A questionnaire reopened meanwhile
     keeps no post (False)."""
     async with db.transaction() as conn:
-        return await store.set_post(conn, sheet_id, channel_id=channel_id, message_id=message_id)
+        return await store.set_post(
+            conn, guild_id, sheet_id, channel_id=channel_id, message_id=message_id
+        )
 
 
 def published_post(sheet: Sheet) -> tuple[int, int] | None:

@@ -28,40 +28,13 @@ from bot.domain.questionnaire import (
 )
 from bot.domain.questionnaire_sheet import Filled, Reach, Sheet, SheetStatus
 from bot.domain.races import Candidate, CandidateStatus, Race
-from bot.errors import InvalidInput, NotFound, UserError
+from bot.errors import InvalidInput, NotFound
 from bot.scheduler import Scheduler
 from bot.services import candidate_facts, capacity
+from bot.services.questionnaire_errors import Incomplete, NotYours, SheetLocked
 from bot.store import audit
 from bot.store import questionnaires as store
 from bot.store import races as race_store
-
-
-class NotYours(UserError):
-    """Someone other than the questionnaire's respondent pressed its buttons."""
-
-    def __init__(self) -> None:
-        super().__init__("This questionnaire is not yours to fill in.")
-
-
-class SheetLocked(UserError):
-    """The questionnaire was submitted: answers are locked until the committee reopens it."""
-
-    def __init__(self, status: SheetStatus) -> None:
-        self.status = status
-        super().__init__(
-            "This questionnaire is submitted and locked. Ask the committee to reopen it if "
-            "something must change."
-        )
-
-
-class Incomplete(UserError):
-    """Submit refused: these required questions have no valid answer yet."""
-
-    def __init__(self, missing: list[str]) -> None:
-        self.missing = missing
-        listed = "; ".join(f"“{m}”" for m in missing[:5])
-        super().__init__(f"Not submitted: still to answer {listed}.")
-
 
 # Posts a submitted questionnaire's report to the committee's review channel.
 REPORT_JOB = "questionnaire.report"
@@ -161,7 +134,7 @@ async def send(
             detail=f"{candidate.name} ({reach.value})",
             at=now,
         )
-    return await filled(db, sheet_id)
+    return await filled(db, race.guild_id, sheet_id)
 
 
 async def _prefill(
@@ -173,7 +146,7 @@ async def _prefill(
     actor_id: int,
     now: datetime,
 ) -> None:
-    source = await store.template_source(conn, template_id)
+    source = await store.template_source(conn, race.guild_id, template_id)
     values = prefilled(
         load_template(source),
         office_kind=race.office_kind.value,
@@ -182,7 +155,12 @@ async def _prefill(
         previously_endorsed=candidate.previously_endorsed,
     )
     await store.save_answers(
-        conn, sheet_id, {k: (v, True) for k, v in values.items()}, entered_by=actor_id, now=now
+        conn,
+        race.guild_id,
+        sheet_id,
+        {k: (v, True) for k, v in values.items()},
+        entered_by=actor_id,
+        now=now,
     )
 
 
@@ -198,32 +176,50 @@ async def _move_candidate(
     )
 
 
-async def set_reach(db: Database, sheet_id: int, reach: Reach) -> None:
+async def set_reach(db: Database, guild_id: int, sheet_id: int, reach: Reach) -> None:
     """Record how the candidate was finally reached (a DM refused falls back to the server)."""
     async with db.transaction() as conn:
-        await store.set_reach(conn, sheet_id, reach)
+        await store.set_reach(conn, guild_id, sheet_id, reach)
 
 
 # ----------------------------------------------------------------------------- reading
 
 
-async def filled(db: Database, sheet_id: int) -> Filled:
-    """The questionnaire, its form as sent and its answers; `NotFound` if it is gone."""
-    sheet = await store.get_sheet(db, sheet_id)
+async def filled(db: Database, guild_id: int, sheet_id: int) -> Filled:
+    """The chapter's questionnaire, its form as sent and its answers; `NotFound` if it is
+    gone (or belongs to another chapter)."""
+    sheet = await store.get_sheet(db, guild_id, sheet_id)
     if sheet is None:
         raise NotFound("This questionnaire no longer exists.")
-    source = await store.template_source(db, sheet.template_id)
-    return Filled(sheet, _form(source, sheet.red_lines), await store.answers(db, sheet_id))
+    return await _filled(db, sheet)
+
+
+async def for_respondent(db: Database, sheet_id: int, user_id: int) -> Filled:
+    """The questionnaire `user_id` fills, from a candidate's button or modal: found by its id
+    alone, since one clicked in a DM carries no chapter, so who fills it is the check
+    (`NotYours` for anyone else)."""
+    sheet = await store.sheet_by_id(db, sheet_id)
+    if sheet is None:
+        raise NotFound("This questionnaire no longer exists.")
+    if sheet.respondent_id != user_id:
+        raise NotYours()
+    return await _filled(db, sheet)
+
+
+async def _filled(db: Database, sheet: Sheet) -> Filled:
+    source = await store.template_source(db, sheet.guild_id, sheet.template_id)
+    answers = await store.answers(db, sheet.guild_id, sheet.id)
+    return Filled(sheet, _form(source, sheet.red_lines), answers)
 
 
 async def for_candidate(db: Database, guild_id: int, candidate_id: int) -> Filled | None:
     sheet = await store.sheet_for_candidate(db, guild_id, candidate_id)
-    return None if sheet is None else await filled(db, sheet.id)
+    return None if sheet is None else await _filled(db, sheet)
 
 
 async def for_race(db: Database, guild_id: int, race_id: int) -> list[Filled]:
     """Every questionnaire sent for the race, in the order the candidates were added."""
-    return [await filled(db, s.id) for s in await store.sheets_for_race(db, guild_id, race_id)]
+    return [await _filled(db, s) for s in await store.sheets_for_race(db, guild_id, race_id)]
 
 
 async def answered_by(db: Database, guild_id: int, user_id: int) -> list[Sheet]:
@@ -254,11 +250,13 @@ async def save_page(
     """Store one page as typed (committed before the caller answers) and return the reason
     for each invalid answer; an empty list means the page is complete."""
     async with db.transaction() as conn:
-        sheet = await store.get_sheet(conn, sheet_id)
+        # By id alone (a DM has no chapter): the respondent check below is the guard.
+        sheet = await store.sheet_by_id(conn, sheet_id)
         if sheet is None:
             raise NotFound("This questionnaire no longer exists.")
         check_can_fill(sheet, user_id)
-        form = _form(await store.template_source(conn, sheet.template_id), sheet.red_lines)
+        source = await store.template_source(conn, sheet.guild_id, sheet.template_id)
+        form = _form(source, sheet.red_lines)
         if not 1 <= page <= len(form.pages):
             raise InvalidInput("That page does not exist.")
         values: dict[str, tuple[str | None, bool]] = {}
@@ -270,7 +268,9 @@ async def save_page(
             except AnswerError as exc:
                 problems.append(str(exc))
                 values[question.key] = ((raw or "").strip() or None, False)
-        await store.save_answers(conn, sheet_id, values, entered_by=user_id, now=now)
+        await store.save_answers(
+            conn, sheet.guild_id, sheet_id, values, entered_by=user_id, now=now
+        )
     return problems
 
 
@@ -280,16 +280,18 @@ async def submit(
     """Lock the answers; refused with `Incomplete` while a required answer is missing. The
     committee's report is a job (`REPORT_JOB`) written in the same transaction, so a crash
     after the candidate is told "submitted" still posts it, once."""
-    current = await filled(db, sheet_id)
+    current = await for_respondent(db, sheet_id, user_id)
     check_can_fill(current.sheet, user_id)
     missing = current.missing()
     if missing:
         raise Incomplete(missing)
     async with db.transaction() as conn:
-        sheet = await store.get_sheet(conn, sheet_id)
+        sheet = await store.get_sheet(conn, current.sheet.guild_id, sheet_id)
         assert sheet is not None
         check_can_fill(sheet, user_id)
-        await store.set_status(conn, sheet_id, SheetStatus.SUBMITTED, actor_id=user_id, now=now)
+        await store.set_status(
+            conn, sheet.guild_id, sheet_id, SheetStatus.SUBMITTED, actor_id=user_id, now=now
+        )
         candidate = await race_store.get_candidate(conn, sheet.guild_id, sheet.candidate_id)
         assert candidate is not None
         await _move_candidate(conn, candidate, CandidateStatus.SUBMITTED, now)
@@ -309,7 +311,7 @@ async def submit(
             detail=candidate.name,
             at=now,
         )
-    return await filled(db, sheet_id)
+    return await filled(db, sheet.guild_id, sheet_id)
 
 
 async def _committee_move(
@@ -330,7 +332,7 @@ async def _committee_move(
             raise NotFound(f"No questionnaire was sent to **{candidate.name}**.")
         if sheet.status not in allowed:
             raise InvalidInput(refusal)
-        await store.set_status(conn, sheet.id, to, actor_id=actor_id, now=now)
+        await store.set_status(conn, guild_id, sheet.id, to, actor_id=actor_id, now=now)
         if post is not None:
             scheduler, kind = post
             await scheduler.schedule(
@@ -345,7 +347,7 @@ async def _committee_move(
             detail=candidate.name,
             at=now,
         )
-    return await filled(db, sheet.id)
+    return await filled(db, guild_id, sheet.id)
 
 
 async def reopen(

@@ -109,8 +109,15 @@ async def set_reminders(
     conn: aiosqlite.Connection, plan: Plan, days: Sequence[int], at: time, *, now: datetime
 ) -> None:
     await conn.execute(
-        "UPDATE plans SET reminder_days = ?, reminder_time = ?, updated_at = ? WHERE id = ?",
-        (",".join(str(d) for d in days), at.strftime("%H:%M"), instant_text(now), plan.id),
+        "UPDATE plans SET reminder_days = ?, reminder_time = ?, updated_at = ?"
+        " WHERE guild_id = ? AND id = ?",
+        (
+            ",".join(str(d) for d in days),
+            at.strftime("%H:%M"),
+            instant_text(now),
+            plan.guild_id,
+            plan.id,
+        ),
     )
 
 
@@ -157,18 +164,19 @@ async def get_milestone(source: Source, guild_id: int, milestone_id: int) -> Mil
 
 
 async def update_milestone(
-    conn: aiosqlite.Connection, milestone: Milestone, *, now: datetime
+    conn: aiosqlite.Connection, guild_id: int, milestone: Milestone, *, now: datetime
 ) -> None:
     """Write the milestone's name, dates and done day as given."""
     await conn.execute(
         "UPDATE plan_milestones SET name = ?, on_day = ?, until_day = ?, done_on = ?,"
-        " updated_at = ? WHERE id = ?",
+        " updated_at = ? WHERE guild_id = ? AND id = ?",
         (
             milestone.name,
             day_text(milestone.on),
             day_text(milestone.until),
             day_text(milestone.done_on),
             instant_text(now),
+            guild_id,
             milestone.id,
         ),
     )
@@ -191,20 +199,25 @@ async def link_reminder(
 
 
 _LINKS = (
-    "SELECT r.*, j.due_at, j.state FROM plan_reminders r JOIN scheduled_jobs j ON j.id = r.job_id"
+    "SELECT r.*, j.due_at, j.state FROM plan_reminders r"
+    " JOIN scheduled_jobs j ON j.guild_id = r.guild_id AND j.id = r.job_id"
 )
 
 
-async def reminders_of(source: Source, milestone_id: int) -> list[ReminderLink]:
+async def reminders_of(source: Source, guild_id: int, milestone_id: int) -> list[ReminderLink]:
     """Every reminder job ever made for the milestone, earliest first."""
     rows = await fetch_all(
-        source, _LINKS + " WHERE r.milestone_id = ? ORDER BY j.due_at, j.id", (milestone_id,)
+        source,
+        _LINKS + " WHERE r.guild_id = ? AND r.milestone_id = ? ORDER BY j.due_at, j.id",
+        (guild_id, milestone_id),
     )
     return [_link(r) for r in rows]
 
 
-async def reminder(source: Source, job_id: int) -> ReminderLink | None:
-    rows = await fetch_all(source, _LINKS + " WHERE r.job_id = ?", (job_id,))
+async def reminder(source: Source, guild_id: int, job_id: int) -> ReminderLink | None:
+    rows = await fetch_all(
+        source, _LINKS + " WHERE r.guild_id = ? AND r.job_id = ?", (guild_id, job_id)
+    )
     return _link(rows[0]) if rows else None
 
 
@@ -229,17 +242,19 @@ async def unsummarised_missed(
 
 
 async def mark_summarised(
-    conn: aiosqlite.Connection, job_ids: Iterable[int], summary_job_id: int
+    conn: aiosqlite.Connection, guild_id: int, job_ids: Iterable[int], summary_job_id: int
 ) -> None:
     await conn.executemany(
-        "UPDATE plan_reminders SET summarised_by = ? WHERE job_id = ?",
-        [(summary_job_id, job_id) for job_id in job_ids],
+        "UPDATE plan_reminders SET summarised_by = ? WHERE guild_id = ? AND job_id = ?",
+        [(summary_job_id, guild_id, job_id) for job_id in job_ids],
     )
 
 
-async def summarised_by(source: Source, summary_job_id: int) -> list[ReminderLink]:
+async def summarised_by(source: Source, guild_id: int, summary_job_id: int) -> list[ReminderLink]:
     """The reminders one summary lists, earliest first (for a summary recovered after a crash)."""
     rows = await fetch_all(
-        source, _LINKS + " WHERE r.summarised_by = ? ORDER BY j.due_at, j.id", (summary_job_id,)
+        source,
+        _LINKS + " WHERE r.guild_id = ? AND r.summarised_by = ? ORDER BY j.due_at, j.id",
+        (guild_id, summary_job_id),
     )
     return [_link(r) for r in rows]

@@ -37,9 +37,11 @@ async def latest_template(source: Source, guild_id: int) -> tuple[int, int, str]
     return (rows[0]["id"], rows[0]["version"], rows[0]["source"]) if rows else None
 
 
-async def template_source(source: Source, template_id: int) -> str:
+async def template_source(source: Source, guild_id: int, template_id: int) -> str:
     rows = await fetch_all(
-        source, "SELECT source FROM questionnaire_templates WHERE id = ?", (template_id,)
+        source,
+        "SELECT source FROM questionnaire_templates WHERE guild_id = ? AND id = ?",
+        (guild_id, template_id),
     )
     return str(rows[0]["source"])
 
@@ -130,7 +132,17 @@ def _sheet(row: sqlite3.Row) -> Sheet:
     )
 
 
-async def get_sheet(source: Source, sheet_id: int) -> Sheet | None:
+async def get_sheet(source: Source, guild_id: int, sheet_id: int) -> Sheet | None:
+    rows = await fetch_all(
+        source, _SHEET + " WHERE q.guild_id = ? AND q.id = ?", (guild_id, sheet_id)
+    )
+    return _sheet(rows[0]) if rows else None
+
+
+async def sheet_by_id(source: Source, sheet_id: int) -> Sheet | None:
+    """A questionnaire found by its id alone: only for the candidate's buttons, which may be
+    clicked in a DM where no chapter is known. The caller then checks the sheet's
+    respondent, and reads on with the sheet's own `guild_id`."""
     rows = await fetch_all(source, _SHEET + " WHERE q.id = ?", (sheet_id,))
     return _sheet(rows[0]) if rows else None
 
@@ -192,14 +204,16 @@ async def upsert_sheet(conn: aiosqlite.Connection, sheet: Sheet) -> int:
     return int(row[0])
 
 
-async def set_reach(conn: aiosqlite.Connection, sheet_id: int, reach: Reach) -> None:
+async def set_reach(conn: aiosqlite.Connection, guild_id: int, sheet_id: int, reach: Reach) -> None:
     await conn.execute(
-        "UPDATE questionnaires SET reached_via = ? WHERE id = ?", (reach.value, sheet_id)
+        "UPDATE questionnaires SET reached_via = ? WHERE guild_id = ? AND id = ?",
+        (reach.value, guild_id, sheet_id),
     )
 
 
 async def set_status(
     conn: aiosqlite.Connection,
+    guild_id: int,
     sheet_id: int,
     status: SheetStatus,
     *,
@@ -211,33 +225,35 @@ async def set_status(
     at = instant_text(now)
     if status is SheetStatus.SUBMITTED:
         sql = (
-            "UPDATE questionnaires SET status = ?, submitted_at = ?, submitted_by = ? WHERE id = ?"
+            "UPDATE questionnaires SET status = ?, submitted_at = ?, submitted_by = ?"
+            " WHERE guild_id = ? AND id = ?"
         )
-        params: tuple[Any, ...] = (status.value, at, actor_id, sheet_id)
+        params: tuple[Any, ...] = (status.value, at, actor_id, guild_id, sheet_id)
     elif status is SheetStatus.PUBLISHED:
         sql = (
-            "UPDATE questionnaires SET status = ?, published_at = ?, published_by = ? WHERE id = ?"
+            "UPDATE questionnaires SET status = ?, published_at = ?, published_by = ?"
+            " WHERE guild_id = ? AND id = ?"
         )
-        params = (status.value, at, actor_id, sheet_id)
+        params = (status.value, at, actor_id, guild_id, sheet_id)
     else:
         sql = (
             "UPDATE questionnaires SET status = ?, submitted_at = NULL, submitted_by = NULL,"
             " published_at = NULL, published_by = NULL, post_channel_id = NULL,"
-            " post_message_id = NULL WHERE id = ?"
+            " post_message_id = NULL WHERE guild_id = ? AND id = ?"
         )
-        params = (status.value, sheet_id)
+        params = (status.value, guild_id, sheet_id)
     await conn.execute(sql, params)
 
 
 async def set_post(
-    conn: aiosqlite.Connection, sheet_id: int, *, channel_id: int, message_id: int
+    conn: aiosqlite.Connection, guild_id: int, sheet_id: int, *, channel_id: int, message_id: int
 ) -> bool:
     """Record where the published questionnaire was posted; False (nothing written) if it is
     no longer published."""
     async with conn.execute(
         "UPDATE questionnaires SET post_channel_id = ?, post_message_id = ?"
-        " WHERE id = ? AND status = 'published'",
-        (channel_id, message_id, sheet_id),
+        " WHERE guild_id = ? AND id = ? AND status = 'published'",
+        (channel_id, message_id, guild_id, sheet_id),
     ) as cur:
         return cur.rowcount == 1
 
@@ -245,9 +261,11 @@ async def set_post(
 # ----------------------------------------------------------------------------- answers
 
 
-async def answers(source: Source, sheet_id: int) -> dict[str, Answer]:
+async def answers(source: Source, guild_id: int, sheet_id: int) -> dict[str, Answer]:
     rows = await fetch_all(
-        source, "SELECT * FROM questionnaire_answers WHERE questionnaire_id = ?", (sheet_id,)
+        source,
+        "SELECT * FROM questionnaire_answers WHERE guild_id = ? AND questionnaire_id = ?",
+        (guild_id, sheet_id),
     )
     return {
         r["key"]: Answer(
@@ -263,28 +281,33 @@ async def answers(source: Source, sheet_id: int) -> dict[str, Answer]:
 
 async def save_answers(
     conn: aiosqlite.Connection,
+    guild_id: int,
     sheet_id: int,
     values: Mapping[str, tuple[str | None, bool]],
     *,
     entered_by: int,
     now: datetime,
 ) -> None:
-    """Store each key's (text, valid); an empty text removes the answer."""
+    """Store each key's (text, valid); an empty text removes the answer. An answer for
+    another chapter's questionnaire is refused by its foreign key (`IntegrityError`)."""
     for key, (text, valid) in values.items():
         if text is None or text == "":
             await conn.execute(
-                "DELETE FROM questionnaire_answers WHERE questionnaire_id = ? AND key = ?",
-                (sheet_id, key),
+                "DELETE FROM questionnaire_answers"
+                " WHERE guild_id = ? AND questionnaire_id = ? AND key = ?",
+                (guild_id, sheet_id, key),
             )
             continue
         await conn.execute(
             "INSERT INTO questionnaire_answers (guild_id, questionnaire_id, key, value, valid,"
             " entered_by, updated_at)"
-            " SELECT guild_id, id, ?, ?, ?, ?, ? FROM questionnaires WHERE id = ?"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (questionnaire_id, key) DO UPDATE SET value = excluded.value,"
             " valid = excluded.valid, entered_by = excluded.entered_by,"
-            " updated_at = excluded.updated_at",
-            (key, text, int(valid), entered_by, instant_text(now), sheet_id),
+            " updated_at = excluded.updated_at"
+            # Never another chapter's answer, whatever id the caller passed.
+            " WHERE questionnaire_answers.guild_id = excluded.guild_id",
+            (guild_id, sheet_id, key, text, int(valid), entered_by, instant_text(now)),
         )
 
 

@@ -62,11 +62,16 @@ class PlanReminders:
             return JobOutcome.done("posted before the restart")
         if ctx.past_grace:
             await service.record_missed(
-                self.bot.db, self.bot.scheduler, job.id, now=ctx.now, delay=self.summary_delay
+                self.bot.db,
+                self.bot.scheduler,
+                job.id,
+                guild_id=job.guild_id,
+                now=ctx.now,
+                delay=self.summary_delay,
             )
             return JobOutcome.missed("too late to post; listed in the missed-reminders summary")
         note = await service.reminder_note(
-            self.bot.db, job.id, today=local_today(ctx.now, config.timezone)
+            self.bot.db, job.id, guild_id=job.guild_id, today=local_today(ctx.now, config.timezone)
         )
         if note is None:
             return JobOutcome.done("the milestone is done or removed")

@@ -117,7 +117,7 @@ class QuestionnaireCommands(commands.Cog):
             user = await self.bot.fetch_user(who.member_id)
             await user.send(text, view=_views.start_view(filled.sheet.id))
         except discord.Forbidden:
-            await service.set_reach(self.bot.db, filled.sheet.id, Reach.SERVER)
+            await service.set_reach(self.bot.db, found.guild_id, filled.sheet.id, Reach.SERVER)
             note = (
                 f"**{who.name}** does not accept DMs from the bot, so the questionnaire for "
                 f"**{found.label}** waits for them in the server: ask them to run "
@@ -168,7 +168,7 @@ class QuestionnaireCommands(commands.Cog):
         open_ = [s for s in sheets if s.status is SheetStatus.OPEN]
         if not open_:
             raise NotFound("You have no questionnaire waiting for answers in this server.")
-        filled = await service.filled(self.bot.db, open_[0].id)
+        filled = await service.filled(self.bot.db, open_[0].guild_id, open_[0].id)
         race = await race_service.get_race(self.bot.db, filled.sheet.guild_id, filled.sheet.race_id)
         await interaction.response.send_message(
             _render.invitation(race, filled, interaction.guild.name),  # type: ignore[union-attr]

@@ -100,7 +100,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         self, interaction: discord.Interaction, sheet_id: int, page: int, *, resume: bool = False
     ) -> None:
         async def run() -> None:
-            filled = await service.filled(self.bot.db, sheet_id)
+            filled = await service.for_respondent(self.bot.db, sheet_id, interaction.user.id)
             service.check_can_fill(filled.sheet, interaction.user.id)
             number = _views.resume_page(filled) if resume else page
             number = max(1, min(number, len(filled.form.pages)))
@@ -128,7 +128,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
                 now=self.bot.clock(),
             )
             # Committed above: only now is the page acknowledged.
-            filled = await service.filled(self.bot.db, sheet_id)
+            filled = await service.for_respondent(self.bot.db, sheet_id, interaction.user.id)
             await interaction.response.send_message(
                 _render.page_saved(filled, page, problems),
                 view=_views.after_page(filled, page, bool(problems)),
@@ -139,7 +139,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def show_review(self, interaction: discord.Interaction, sheet_id: int) -> None:
         async def run() -> None:
-            filled = await service.filled(self.bot.db, sheet_id)
+            filled = await service.for_respondent(self.bot.db, sheet_id, interaction.user.id)
             service.check_can_fill(filled.sheet, interaction.user.id)
             _, candidate = await self._subject(filled)
             await interaction.response.send_message(
@@ -185,7 +185,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def run_report(self, job: Job, ctx: JobContext) -> JobOutcome:
         """Post a submitted questionnaire's report to the committee's review channel."""
-        filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
+        filled = await service.filled(self.bot.db, job.guild_id, int(job.payload["sheet_id"]))
         config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
         embeds, file = await self.report_parts(filled, marker=job.marker)
         outcome = await self._post_once(job, ctx, config.review_channel_id, embeds, file)
@@ -194,7 +194,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
 
     async def run_publish(self, job: Job, ctx: JobContext) -> JobOutcome:
         """Post published answers to the votes channel; redraw the race's open votes."""
-        filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
+        filled = await service.filled(self.bot.db, job.guild_id, int(job.payload["sheet_id"]))
         config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
         race, candidate = await self._subject(filled)
         embed = _render.summary(filled, race, candidate, None, marker=job.marker)
@@ -204,6 +204,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
             # Recorded before the redraw, so the announcements link to this post.
             await posts.record_post(
                 self.bot.db,
+                guild_id=filled.sheet.guild_id,
                 sheet_id=filled.sheet.id,
                 channel_id=message.channel.id,
                 message_id=message.id,
@@ -218,7 +219,7 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
     async def run_deadline(self, job: Job, ctx: JobContext) -> JobOutcome:
         """Tell the committee a questionnaire is overdue, unless it was submitted or sent
         again with another deadline (whose own job speaks then)."""
-        filled = await service.filled(self.bot.db, int(job.payload["sheet_id"]))
+        filled = await service.filled(self.bot.db, job.guild_id, int(job.payload["sheet_id"]))
         sheet = filled.sheet
         if sheet.status is not SheetStatus.OPEN:
             return JobOutcome.done("submitted in time")

@@ -44,7 +44,7 @@ async def milestone(world, race, name):
 
 
 async def pending_reminders(world, milestone_id: int) -> list[jobs.Job]:
-    links = await plan_store.reminders_of(world.db, milestone_id)
+    links = await plan_store.reminders_of(world.db, int(world.guild.id), milestone_id)
     found = [await jobs.get(world.db, link.job_id) for link in links]
     return [j for j in found if j is not None and j.state == "pending"]
 

@@ -45,7 +45,7 @@ async def a_reminder_due_now(db: Database, world) -> jobs.Job:
         tz="America/New_York", now=world.clock(),
     )  # fmt: skip
     announcement = next(m for m in made.milestones if m.key == "announcement")
-    job_id = (await plan_service.store.reminders_of(db, announcement.id))[0].job_id
+    job_id = (await plan_service.store.reminders_of(db, race.guild_id, announcement.id))[0].job_id
     async with db.transaction() as conn:
         await jobs.move(conn, job_id, world.clock() - timedelta(minutes=1), world.clock())
     job = await jobs.get(db, job_id)

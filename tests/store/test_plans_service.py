@@ -148,10 +148,10 @@ async def test_missed_reminders_are_listed_once_in_one_summary(
     reminders = await pending(db)
     later = reminders[2].due_at + timedelta(days=3)  # the first three are long overdue
     assert await service.record_missed(
-        db, scheduler, reminders[0].id, now=later, delay=timedelta(seconds=10)
+        db, scheduler, reminders[0].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
     )
     assert await service.record_missed(
-        db, scheduler, reminders[1].id, now=later, delay=timedelta(seconds=10)
+        db, scheduler, reminders[1].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
     )
     summaries = await jobs.for_guild(db, GUILD, service.SUMMARY_JOB)
     assert len(summaries) == 1  # one summary pending for the chapter, not one per reminder
@@ -168,7 +168,7 @@ async def test_missed_reminders_are_listed_once_in_one_summary(
     )
     assert again[:3] == listed
     assert not await service.record_missed(
-        db, scheduler, reminders[0].id, now=later, delay=timedelta(seconds=10)
+        db, scheduler, reminders[0].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
     )
 
 

@@ -122,7 +122,7 @@ async def test_a_page_is_stored_as_typed_even_when_invalid(db: Database) -> None
         now=NOW,
     )
     assert problems and "YYYY-MM-DD" in problems[0]
-    again = await service.filled(db, filled.sheet.id)
+    again = await service.filled(db, GUILD, filled.sheet.id)
     assert again.answers["dsa_member_since"].value == "spring 2019"
     assert not again.answers["dsa_member_since"].valid
     assert again.answers["dsa_member"].valid
@@ -178,13 +178,19 @@ async def test_the_published_post_is_kept_only_while_published(db: Database) -> 
     """Where the publish job posted, for the vote announcement's link (migration 0009)."""
     _, candidate, filled = await sent(db)
     sheet_id = filled.sheet.id
-    assert not await posts.record_post(db, sheet_id=sheet_id, channel_id=5, message_id=6)
+    assert not await posts.record_post(
+        db, guild_id=GUILD, sheet_id=sheet_id, channel_id=5, message_id=6
+    )
     async with db.transaction() as conn:
-        await store.set_status(conn, sheet_id, SheetStatus.PUBLISHED, actor_id=COMMITTEE, now=NOW)
+        await store.set_status(
+            conn, GUILD, sheet_id, SheetStatus.PUBLISHED, actor_id=COMMITTEE, now=NOW
+        )
     # Published, the post not out yet: no link (the announcement points to the command).
-    assert posts.published_post((await service.filled(db, sheet_id)).sheet) is None
-    assert await posts.record_post(db, sheet_id=sheet_id, channel_id=5, message_id=6)
-    assert posts.published_post((await service.filled(db, sheet_id)).sheet) == (5, 6)
+    assert posts.published_post((await service.filled(db, GUILD, sheet_id)).sheet) is None
+    assert await posts.record_post(
+        db, guild_id=GUILD, sheet_id=sheet_id, channel_id=5, message_id=6
+    )
+    assert posts.published_post((await service.filled(db, GUILD, sheet_id)).sheet) == (5, 6)
     # Reopened, the answers may change: the old post is no longer what members should read.
     reopened = await service.reopen(
         db, guild_id=GUILD, candidate=candidate, actor_id=COMMITTEE, now=NOW
@@ -234,7 +240,7 @@ async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
         now=NOW,
     )
     assert (first.sheet.template_version, second.sheet.template_version) == (1, 2)
-    again = await service.filled(db, first.sheet.id)
+    again = await service.filled(db, GUILD, first.sheet.id)
     assert again.form.question("fundraising").label == "Your fundraising plan"  # type: ignore[union-attr]
 
 
