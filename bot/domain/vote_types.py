@@ -33,7 +33,8 @@ _METHOD_LABELS = {
 
 
 class VoteState(StrEnum):
-    """Where a vote is in its life. A cancelled vote is stored closed with a cancel time."""
+    """Where a vote is in its life: scheduled -> open -> closed, or cancelled before its close
+    (then it has no ballots and no result)."""
 
     SCHEDULED = "scheduled"
     OPEN = "open"

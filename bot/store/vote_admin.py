@@ -29,8 +29,7 @@ async def extend(
     if not await _close_unmoved(conn, seen):
         return False
     cur = await conn.execute(
-        "UPDATE votes SET closes_at = ? WHERE id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL",
+        "UPDATE votes SET closes_at = ? WHERE id = ? AND state IN ('scheduled', 'open')",
         (instant_text(closes_at), vote_id),
     )
     return cur.rowcount > 0
@@ -48,9 +47,8 @@ async def cancel(
     if not await _close_unmoved(conn, vote):
         return False
     cur = await conn.execute(
-        "UPDATE votes SET state = 'closed', closed_at = ?, cancelled_at = ?, cancelled_by = ?,"
-        " cancel_reason = ? WHERE id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL",
+        "UPDATE votes SET state = 'cancelled', closed_at = ?, cancelled_at = ?,"
+        " cancelled_by = ?, cancel_reason = ? WHERE id = ? AND state IN ('scheduled', 'open')",
         (instant_text(now), instant_text(now), actor_id, reason, vote.id),
     )
     if cur.rowcount == 0:
@@ -91,7 +89,7 @@ async def purge(conn: aiosqlite.Connection, vote_id: int, *, actor_id: int, now:
     await _secure(conn)
     cur = await conn.execute(
         "UPDATE votes SET purged_at = ?, purged_by = ? WHERE id = ? AND state = 'closed'"
-        " AND cancelled_at IS NULL AND purged_at IS NULL AND result IS NOT NULL",
+        " AND purged_at IS NULL AND result IS NOT NULL",
         (instant_text(now), actor_id, vote_id),
     )
     if cur.rowcount == 0:

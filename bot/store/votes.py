@@ -48,8 +48,7 @@ def _vote(row: sqlite3.Row) -> Vote:
         no_endorsement=bool(row["no_endorsement"]),
         opens_at=instant(row["opens_at"]),
         closes_at=instant(row["closes_at"]),
-        # A cancelled vote is stored 'closed' (0003's CHECK); it reads back as 'cancelled'.
-        state=VoteState.CANCELLED if row["cancelled_at"] is not None else VoteState(row["state"]),
+        state=VoteState(row["state"]),
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         roll_size=row["roll_size"],
@@ -151,7 +150,7 @@ async def running_on_race(source: Source, guild_id: int, race_id: int) -> list[V
     rows = await fetch_all(
         source,
         "SELECT * FROM votes WHERE guild_id = ? AND race_id = ? AND state IN ('scheduled', 'open')"
-        " AND cancelled_at IS NULL ORDER BY id",
+        " ORDER BY id",
         (guild_id, race_id),
     )
     return [_vote(r) for r in rows]
