@@ -75,8 +75,7 @@ async def _apply(conn: aiosqlite.Connection, migration: Migration) -> None:
     if broken:
         table, rowid, parent, _ = broken[0]
         raise MigrationError(
-            f"{len(broken)} row(s) would point at nothing (first: {table} row {rowid} -> "
-            f"{parent})"
+            f"{len(broken)} row(s) would point at nothing (first: {table} row {rowid} -> {parent})"
         )
     await conn.execute(f"PRAGMA user_version = {migration.version}")
     await conn.execute("COMMIT")

@@ -65,6 +65,11 @@ class Sheet:
     # cleared on reopen).
     post_channel_id: int | None = None
     post_message_id: int | None = None
+    # Its jobs (bot/store/jobs.py: a feature row names each job it made): the deadline's
+    # overdue notice, the last submit's report and the last publish's post.
+    deadline_job_id: int | None = None
+    report_job_id: int | None = None
+    publish_job_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,8 @@ class Vote:
     purged_at: datetime | None = None
     # The race's status before this vote moved it to endorsement_open; None: not known.
     race_status_before: str | None = None
+    # The file scrub its close or cancel asked for (a job in the same chapter).
+    scrub_job_id: int | None = None
 
     @property
     def subject(self) -> str:

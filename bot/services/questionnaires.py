@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from datetime import datetime
+from typing import Literal
 
 import aiosqlite
 
@@ -117,14 +118,18 @@ async def send(
         if current is None:
             await _prefill(conn, sheet_id, template_id, race, candidate, actor_id, now)
         await _move_candidate(conn, candidate, CandidateStatus.QUESTIONNAIRE_SENT, now)
+        if current is not None and current.deadline_job_id is not None:
+            # Sent again: the old deadline no longer holds (False if it already ran).
+            await scheduler.cancel(current.deadline_job_id, reason="sent again", conn=conn)
         if deadline is not None:
-            await scheduler.schedule(
+            job_id = await scheduler.schedule(
                 conn,
                 guild_id=race.guild_id,
                 kind=DEADLINE_JOB,
                 due_at=deadline,
                 payload={"sheet_id": sheet_id},
             )
+            await store.set_job(conn, race.guild_id, sheet_id, "deadline", job_id)
         await audit.record(
             conn,
             guild_id=race.guild_id,
@@ -295,13 +300,14 @@ async def submit(
         candidate = await race_store.get_candidate(conn, sheet.guild_id, sheet.candidate_id)
         assert candidate is not None
         await _move_candidate(conn, candidate, CandidateStatus.SUBMITTED, now)
-        await scheduler.schedule(
+        job_id = await scheduler.schedule(
             conn,
             guild_id=sheet.guild_id,
             kind=REPORT_JOB,
             due_at=now,
             payload={"sheet_id": sheet_id},
         )
+        await store.set_job(conn, sheet.guild_id, sheet_id, "report", job_id)
         await audit.record(
             conn,
             guild_id=sheet.guild_id,
@@ -324,7 +330,7 @@ async def _committee_move(
     to: SheetStatus,
     allowed: tuple[SheetStatus, ...],
     refusal: str,
-    post: tuple[Scheduler, str] | None = None,
+    post: tuple[Scheduler, str, Literal["publish"]] | None = None,
 ) -> Filled:
     async with db.transaction() as conn:
         sheet = await store.sheet_for_candidate(conn, guild_id, candidate.id)
@@ -334,10 +340,11 @@ async def _committee_move(
             raise InvalidInput(refusal)
         await store.set_status(conn, guild_id, sheet.id, to, actor_id=actor_id, now=now)
         if post is not None:
-            scheduler, kind = post
-            await scheduler.schedule(
+            scheduler, kind, which = post
+            job_id = await scheduler.schedule(
                 conn, guild_id=guild_id, kind=kind, due_at=now, payload={"sheet_id": sheet.id}
             )
+            await store.set_job(conn, guild_id, sheet.id, which, job_id)
         await audit.record(
             conn,
             guild_id=guild_id,
@@ -387,7 +394,7 @@ async def publish(
         allowed=(SheetStatus.SUBMITTED,),
         refusal="Only a submitted questionnaire can be published (it is not submitted, or "
         "already published).",
-        post=(scheduler, PUBLISH_JOB),
+        post=(scheduler, PUBLISH_JOB, "publish"),
     )
 
 

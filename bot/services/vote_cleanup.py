@@ -16,7 +16,7 @@ import aiosqlite
 from bot import faults
 from bot.db import Database
 from bot.domain.vote_types import Vote
-from bot.store import jobs
+from bot.store import jobs, votes
 from bot.store.scrub import scrub
 
 SCRUB_JOB = "vote.scrub"
@@ -26,7 +26,7 @@ async def note_cleanup(conn: aiosqlite.Connection, vote: Vote, *, now: datetime)
     """Record, in the transaction that deletes a vote's key and keyed ballots, that the file
     must be scrubbed: a pending `SCRUB_JOB`, due at once, run by the caller or at the next
     start. Not armed here, so the caller decides when (the close: before its post)."""
-    await jobs.insert(
+    job_id = await jobs.insert(
         conn,
         guild_id=vote.guild_id,
         kind=SCRUB_JOB,
@@ -34,6 +34,7 @@ async def note_cleanup(conn: aiosqlite.Connection, vote: Vote, *, now: datetime)
         payload={"vote_id": vote.id},
         now=now,
     )
+    await votes.set_scrub_job(conn, vote, job_id)
 
 
 async def clean_up(db: Database) -> str | None:

@@ -5,6 +5,13 @@ or `failed`. Every state change is a conditional UPDATE on the state it expects,
 firings of the same job cannot both claim it. Cancelling a pending job settles it as
 `done` with the outcome "cancelled: ..." (the table has no separate state for it).
 
+A feature ties its row to the jobs it made one way: a `<what>_job_id` column on the row
+(`votes.close_job_id`, `chapter_capacity.pace_job_id`, `questionnaires.deadline_job_id`), or a
+link row where one row has many (`plan_reminders.job_id`), always with
+`FOREIGN KEY (guild_id, <what>_job_id) REFERENCES scheduled_jobs (guild_id, id)`, so a row
+names only an existing job of its own chapter (migrations 0010, 0012). Job rows are never
+deleted, so the key needs no ON DELETE. The job's payload says which row it serves.
+
 `due_at` is stored in `bot.store.rows`' fixed-width form, so comparing the text compares the
 instants.
 """

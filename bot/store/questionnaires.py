@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -129,6 +129,9 @@ def _sheet(row: sqlite3.Row) -> Sheet:
         published_at=instant(row["published_at"]),
         post_channel_id=row["post_channel_id"],
         post_message_id=row["post_message_id"],
+        deadline_job_id=row["deadline_job_id"],
+        report_job_id=row["report_job_id"],
+        publish_job_id=row["publish_job_id"],
     )
 
 
@@ -256,6 +259,25 @@ async def set_post(
         (channel_id, message_id, guild_id, sheet_id),
     ) as cur:
         return cur.rowcount == 1
+
+
+_SET_JOB = {
+    "deadline": "UPDATE questionnaires SET deadline_job_id = ? WHERE guild_id = ? AND id = ?",
+    "report": "UPDATE questionnaires SET report_job_id = ? WHERE guild_id = ? AND id = ?",
+    "publish": "UPDATE questionnaires SET publish_job_id = ? WHERE guild_id = ? AND id = ?",
+}
+
+
+async def set_job(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    sheet_id: int,
+    which: Literal["deadline", "report", "publish"],
+    job_id: int,
+) -> None:
+    """Name the questionnaire's newest job of one kind (its foreign key keeps it in the
+    chapter)."""
+    await conn.execute(_SET_JOB[which], (job_id, guild_id, sheet_id))
 
 
 # ----------------------------------------------------------------------------- answers

@@ -72,6 +72,7 @@ def _vote(row: sqlite3.Row) -> Vote:
         cancel_reason=row["cancel_reason"],
         purged_at=instant(row["purged_at"]),
         race_status_before=row["race_status_before"],
+        scrub_job_id=row["scrub_job_id"],
     )
 
 
@@ -171,6 +172,13 @@ async def set_jobs(
     await conn.execute(
         "UPDATE votes SET open_job_id = ?, close_job_id = ? WHERE id = ?",
         (open_job_id, close_job_id, vote_id),
+    )
+
+
+async def set_scrub_job(conn: aiosqlite.Connection, vote: Vote, job_id: int) -> None:
+    await conn.execute(
+        "UPDATE votes SET scrub_job_id = ? WHERE guild_id = ? AND id = ?",
+        (job_id, vote.guild_id, vote.id),
     )
 
 

@@ -62,25 +62,26 @@ async def upgraded(tmp_path: Path):
     async with db.reading() as conn:
         await conn.executescript(FILL)
     before = {table: rows(path, table) for table in ("votes", *CHILDREN)}
-    await migrate(db)
-    yield db, path, before
+    await migrate(db, migrations_up_to(tmp_path / "at_11", 11))
+    at_11 = {table: rows(path, table) for table in ("votes", *CHILDREN)}
+    await migrate(db)  # later migrations may add columns; the rest runs on the newest
+    yield db, before, at_11
     await db.close()
 
 
 async def test_a_cancel_stored_the_old_way_becomes_the_cancelled_state(upgraded) -> None:
-    db, path, before = upgraded
+    db, before, after = upgraded
     states = {v.id: v.state for v in await store.list_votes(db, GUILD)}
     assert states == {1: "cancelled", 2: "closed", 3: "open", 4: "cancelled"}
     cancelled = await store.get_vote(db, GUILD, 1)
     assert (cancelled.cancelled_by, cancelled.cancel_reason) == (7, "wrong race")
     # Every vote keeps every column but its state, and every child row stays.
     state = 12  # the column's position
-    after = rows(path, "votes")
-    assert [r[:state] + r[state + 1 :] for r in after] == [
+    assert [r[:state] + r[state + 1 :] for r in after["votes"]] == [
         r[:state] + r[state + 1 :] for r in before["votes"]
     ]
     for table in CHILDREN:
-        assert rows(path, table) == before[table], table
+        assert after[table] == before[table], table
 
 
 async def test_readers_tell_cancelled_from_closed_by_the_state(upgraded) -> None:
