@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 C = TypeVar("C")
+_CHECKED = "endorsebot:chapter"  # the chapter's config, once read in this interaction
 
 
 def bot_of(interaction: discord.Interaction) -> EndorseBot:
@@ -50,12 +51,14 @@ async def chapter_of(interaction: discord.Interaction) -> ChapterConfig:
     """The chapter's configuration, or a pointer to `/setup chapter` if there is none."""
     _member(interaction)
     checked = interaction.extras.get(_CHECKED)
-    if isinstance(checked, ChapterConfig):  # read by the command's CommitteeCheck
+    if isinstance(checked, ChapterConfig):  # read once per interaction (a check, an option)
         return checked
     try:
-        return await chapter_service.require(bot_of(interaction).db, interaction.guild_id)
+        config = await chapter_service.require(bot_of(interaction).db, interaction.guild_id)
     except chapter_service.ChapterNotConfigured:
         raise NotConfigured() from None
+    interaction.extras[_CHECKED] = config
+    return config
 
 
 def role_name(guild: discord.Guild, role_id: int | None, fallback: str) -> str:
@@ -88,7 +91,6 @@ async def require_member(interaction: discord.Interaction, action: str) -> Chapt
     raise MissingRole(names or "member", action)
 
 
-_CHECKED = "endorsebot:chapter"  # where the committee check leaves the config it read
 COMMITTEE_MARK = "(committee)"
 DESCRIPTION_MAX = 100  # Discord's limit on a command's description
 
@@ -128,7 +130,8 @@ class CommitteeCheck:
                 config = await require_committee(interaction, self.action)
         except UserError as error:
             raise Refused(error) from None
-        interaction.extras[_CHECKED] = config  # the command's chapter_of reads it again
+        if config is not None:  # the command's chapter_of reads it again
+            interaction.extras[_CHECKED] = config
         return True
 
 

@@ -7,7 +7,8 @@ also suggests archived races). A command receives the `Race` itself:
 `RaceParam` is a discord.py Transformer: as the member types it suggests the chapter's races
 (only to whom the command serves: `may_autocomplete`), each cut to Discord's 100-character
 choice name; when the command runs it turns the choice (a race id) or the typed office into
-the `Race`, or refuses with the races service's clear `NotFound` or `InvalidInput`.
+the `Race`, or refuses with the races service's clear `NotFound` or `InvalidInput`; someone
+who is not a member is refused before any lookup.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from discord import app_commands
 from bot.domain.races import Race
 from bot.errors import UserError
 from bot.services import races as race_service
-from cogs._common import bot_of, may_autocomplete
+from cogs._common import bot_of, may_autocomplete, require_member
 from cogs._text import clip
 from cogs.races._render import CHOICE_NAME_MAX
 
@@ -74,6 +75,9 @@ class RaceParam(app_commands.Transformer):
         return [race_choice(r) for r in races]
 
     async def transform(self, interaction: discord.Interaction, value: str) -> Race:
+        # Whether a race exists is for members only: someone else is refused the same way
+        # whatever they typed (the command's own checks ran before this).
+        await require_member(interaction, "see the chapter's races")
         return await resolve(interaction, str(value))
 
 

@@ -55,8 +55,8 @@ async def test_plan_a_race_and_show_it_with_its_chart(chapter) -> None:
     section = next(f for f in page.embed["fields"] if f["name"] == "Race plan")
     assert "milestones done" in section["value"]
 
-    refused = await world.outsider.slash("plan show", race=str(race.id))
-    assert refused.ephemeral and "role can see race plans" in refused.text
+    refused = await world.outsider.slash("plan show", race=str(race.id))  # at the race option
+    assert refused.ephemeral and "role can see the chapter's races" in refused.text
 
 
 async def test_a_plan_under_two_years_out_is_compressed(chapter) -> None:

@@ -61,3 +61,14 @@ async def test_every_race_option_suggests_races_and_refuses_an_unknown_one(chapt
         reply = await chapter.organiser.slash(name, race="Dogcatcher", **filler(command))
         assert reply.ephemeral, name
         assert "No race called “Dogcatcher” in this chapter" in reply.text, (name, reply.text)
+
+
+async def test_someone_not_a_member_cannot_tell_which_races_exist(chapter) -> None:
+    race = await make_race(chapter, ["Ada Ruiz"], office="City Council D3")
+    for command in [c for c in leaves(chapter.bot) if takes_a_race(c)]:
+        name, others = command.qualified_name, filler(command)
+        real = await chapter.outsider.slash(name, race=str(race.id), **others)
+        made_up = await chapter.outsider.slash(name, race="Dogcatcher", **others)
+        assert "Only members with the **" in real.text and real.ephemeral, (name, real.text)
+        assert made_up.text == real.text, name
+        assert await chapter.outsider.autocomplete(name, "race", "council") == [], name
