@@ -4,7 +4,6 @@ once across restarts, a crash between its post and its bookkeeping included."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from bot.store import jobs
 from tests.e2e.test_capacity import endorsed, set_figures
 from tests.fakediscord import message_text
 from tests.fakediscord.state import Perm, overwrite
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 NY = ZoneInfo("America/New_York")
@@ -85,11 +85,8 @@ async def test_a_run_killed_after_its_post_does_not_post_again(chapter):
     finally:
         await db.close()
     await world.start()
-    for _ in range(100):  # until the scheduler has started (on_ready) and recovered the row
-        await world.bot.scheduler.run_due()
-        if [j.state for j in await pace_jobs(world) if j.id == job.id] == ["done"]:
-            break
-        await asyncio.sleep(0.05)
+    # The scheduler starts (on_ready), recovers the row and runs it.
+    assert (await wait_for_job(world.db, job.id, nudge=world.bot.scheduler.run_due)).state == "done"
     assert len(pace_posts(world)) == 1
     assert [j.state for j in await pace_jobs(world) if j.id == job.id] == ["done"]
     assert len([j for j in await pace_jobs(world) if j.state == "pending"]) == 1

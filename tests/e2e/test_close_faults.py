@@ -11,7 +11,6 @@ the clean-up says it is pending, and finishes once the reader lets go.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import sqlite3
@@ -39,6 +38,7 @@ from tests.e2e.votes_helpers import (
 from tests.fakediscord import message_text
 from tests.fakediscord.actors import InteractionTimeout
 from tests.fakediscord.server import FakeDiscord
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 
@@ -91,22 +91,19 @@ async def close_now(members, vote) -> None:
         await members.organiser.click(asked, f"vote:close:{vote.id}")
 
 
-async def jobs_settled(db: Database, vote_id: int, timeout: float = 20) -> None:
-    """Until the vote's close and clean-up jobs are all done (the bot writes them)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while True:
+async def jobs_settled(db: Database, vote_id: int) -> None:
+    """Until the vote's close job, and the clean-up job it writes, are done (the bot runs
+    them)."""
+    for kind in ("vote.close", "vote.scrub"):  # the close writes the clean-up: in this order
         rows = await db.fetchall(
-            "SELECT kind, state FROM scheduled_jobs WHERE kind IN ('vote.close', 'vote.scrub')"
-            " AND json_extract(payload, '$.vote_id') = ?",
-            (vote_id,),
+            "SELECT id FROM scheduled_jobs"
+            " WHERE kind = ? AND json_extract(payload, '$.vote_id') = ?",
+            (kind, vote_id),
         )
-        kinds = {r["kind"] for r in rows}
-        if kinds == {"vote.close", "vote.scrub"} and all(r["state"] == "done" for r in rows):
-            return
-        if loop.time() > end:
-            raise AssertionError(f"vote {vote_id}'s jobs never finished: {[*map(dict, rows)]}")
-        await asyncio.sleep(0.1)
+        assert rows, f"vote {vote_id} has no {kind} job"
+        for row in rows:
+            job = await wait_for_job(db, row["id"])
+            assert job.state == "done", job
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from tests.e2e.conftest import build_world
 from tests.e2e.plans_helpers import add_race
 from tests.e2e.test_process import BotProcess
 from tests.fakediscord.server import FakeDiscord
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 
@@ -53,16 +54,6 @@ async def a_reminder_due_now(db: Database, world) -> jobs.Job:
     return job
 
 
-async def settled(db: Database, job_id: int, timeout: float = 20) -> jobs.Job:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while (job := await jobs.get(db, job_id)) is None or job.state in ("pending", "running"):
-        if loop.time() > end:
-            raise AssertionError(f"job {job_id} never settled: {job}")
-        await asyncio.sleep(0.05)
-    return job
-
-
 async def test_a_sigkill_between_post_and_commit_does_not_post_twice(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -86,7 +77,7 @@ async def test_a_sigkill_between_post_and_commit_does_not_post_twice(
         again = await BotProcess(
             fake, tmp_path, clock=world.clock, DATABASE_PATH=str(world.db_path)
         ).start()
-        done = await settled(db, job.id)
+        done = await wait_for_job(db, job.id)
         assert (done.state, done.outcome) == ("done", "posted before the restart")
         posts = [m for m in world.reminders.messages if job.marker in m["content"]]
         assert len(posts) == 1 and "**Announcement in 30 days**" in posts[0]["content"]

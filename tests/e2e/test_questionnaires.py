@@ -6,7 +6,6 @@ with a page open is in test_questionnaires_restart.py).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -24,22 +23,19 @@ from tests.e2e.questionnaire_helpers import (
 )
 from tests.e2e.votes_helpers import create_vote, wait_announcement
 from tests.fakediscord import message_text
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 RACE = "City Council D3"
 
 
 async def settled_publish_job(world) -> tuple[str, str | None]:
-    """(state, outcome) of the publish job once it is no longer running; jobs run on their
-    own timers, so this polls the database."""
-    for _ in range(100):
-        [job] = await world.db.fetchall(
-            "SELECT state, outcome FROM scheduled_jobs WHERE kind = 'questionnaire.publish'"
-        )
-        if job["state"] != "running":
-            break
-        await asyncio.sleep(0.05)
-    return job["state"], job["outcome"]
+    """(state, outcome) of the publish job once it has finished (on its own timer)."""
+    [row] = await world.db.fetchall(
+        "SELECT id FROM scheduled_jobs WHERE kind = 'questionnaire.publish'"
+    )
+    job = await wait_for_job(world.db, row["id"])
+    return job.state, job.outcome
 
 
 async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapter) -> None:

@@ -3,7 +3,6 @@ middle of a ranking, 30 candidates, and the capacity warning hook."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -172,12 +171,9 @@ async def test_a_close_interrupted_after_its_post_is_not_posted_twice(chapter):
     finally:
         await db.close()
     await world.start()
-    await world.bot.scheduler.run_due()
-    for _ in range(100):  # the recovered job may be running on its own timer
-        closed = await vote_store.get_vote(world.db, int(world.guild.id), vote.id)
-        if closed.result_message_id is not None:
-            break
-        await asyncio.sleep(0.05)
+    # The recovered job runs on its own timer.
+    await wait_for_job(world.db, vote.close_job_id, nudge=world.bot.scheduler.run_due)
+    closed = await vote_store.get_vote(world.db, int(world.guild.id), vote.id)
     assert closed.result_message_id == int(posted["id"])
     assert {j.state for j in await jobs.unfinished(world.db)} == set()
     results = [

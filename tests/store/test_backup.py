@@ -18,10 +18,9 @@ from bot.services import votes as vote_service
 from bot.services.ballots import BallotRefused
 from bot.store import votes as store
 from bot.store.backup import strip_open_ballots
-from tests.store.test_votes_store import (  # noqa: F401  (db: fixture)
+from tests.store.test_votes_store import (
     GUILD,
     NOW,
-    db,
     make_vote,
     put_ballot,
 )
@@ -29,7 +28,7 @@ from tests.store.test_votes_store import (  # noqa: F401  (db: fixture)
 pytestmark = pytest.mark.asyncio
 
 
-async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp_path: Path):  # noqa: F811
+async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp_path: Path):
     vote = await make_vote(db)
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [101, 102, 103], now=NOW)
@@ -85,7 +84,7 @@ async def submit(database: Database, vote, member: int, ranking: tuple[int, ...]
 
 
 async def test_a_vote_restored_from_a_backup_takes_ballots_again_under_a_new_key(
-    db,  # noqa: F811
+    db,
     tmp_path: Path,
 ):
     vote = await make_vote(db)
@@ -110,7 +109,7 @@ async def test_a_vote_restored_from_a_backup_takes_ballots_again_under_a_new_key
 
 
 async def test_an_older_backup_s_unfindable_ballot_stands_and_its_member_is_told(
-    db,  # noqa: F811
+    db,
 ):
     """A copy made before this release kept open ballots and flags but not the key: the
     member whose ballot it kept cannot replace it (it would count twice); others vote."""

@@ -3,18 +3,15 @@ measured pace replacing the estimate, `race_fits`, the weekly pace job scheduled
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.domain.capacity import ChapterCapacity, RaceFigures
-from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, RaceDraft, RaceStatus
+from bot.domain.races import BallotLine, CandidateDraft, RaceStatus
 from bot.errors import InvalidInput
-from bot.scheduler import JobOutcome, Scheduler
 from bot.services import capacity as service
 from bot.services import chapters as chapter_service
 from bot.services import races as race_service
@@ -28,52 +25,32 @@ GUILD, ACTOR = 1001, 77
 pytestmark = pytest.mark.asyncio
 
 
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "capacity.sqlite3")
-    await migrate(database)
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def guild_id() -> int:
+    return GUILD
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def chapter(db: Database) -> None:
     config = ChapterConfig(GUILD, (5,), 6, None, 10, 11, 12, 13, NY, NOW, ACTOR)
-    await chapter_service.configure(database, config, now=NOW)
-    yield database
-    await database.close()
+    await chapter_service.configure(db, config, now=NOW)
 
 
-@pytest_asyncio.fixture
-async def scheduler(db: Database) -> Scheduler:
-    sched = Scheduler(db, lambda: NOW)
-
-    async def noop(job, ctx):
-        return JobOutcome.done()
-
-    sched.register(service.PACE_JOB, noop)
-    return sched
-
-
-async def race(db, office, weeks, status=RaceStatus.ENDORSED, incumbent=False):
-    added = await race_service.add_race(
-        db,
-        guild_id=GUILD,
-        actor_id=ACTOR,
-        draft=RaceDraft(
-            office,
-            OfficeKind.LEGISLATIVE,
-            BallotLine.NONPARTISAN,
-            date(2026, 3, 1) + timedelta(weeks=weeks),
-            status=status,
-        ),
-        now=NOW,
-        tz=NY,
+async def race(make_race, office, weeks, status=RaceStatus.ENDORSED, incumbent=False):
+    """A race decided `weeks` from NOW (an incumbent running in it if asked)."""
+    candidates = [CandidateDraft("Ina Cumbent", incumbent=True, previously_endorsed=True)]
+    return await make_race(
+        *(candidates if incumbent else []),
+        office=office,
+        ballot_line=BallotLine.NONPARTISAN,
+        general_date=date(2026, 3, 1) + timedelta(weeks=weeks),
+        status=status,
     )
-    if incumbent:
-        await race_service.add_candidate(
-            db,
-            guild_id=GUILD,
-            race_id=added.id,
-            actor_id=ACTOR,
-            draft=CandidateDraft("Ina Cumbent", incumbent=True, previously_endorsed=True),
-            now=NOW,
-        )
-    return added
 
 
 async def figures(db, target, turnout, **kw):
@@ -100,8 +77,8 @@ async def set_chapter(db, scheduler, signups=20, shifts=1.0):
     )
 
 
-async def test_bad_figures_store_nothing(db, scheduler):
-    target = await race(db, "Council D1", 10)
+async def test_bad_figures_store_nothing(db, scheduler, make_race):
+    target = await race(make_race, "Council D1", 10)
     with pytest.raises(InvalidInput, match="Sign-ups"):
         await set_chapter(db, scheduler, signups=0)
     with pytest.raises(InvalidInput, match="fewer than the expected turnout"):
@@ -113,8 +90,8 @@ async def test_bad_figures_store_nothing(db, scheduler):
     assert await jobs.for_guild(db, GUILD, service.PACE_JOB) == []
 
 
-async def test_a_past_election_is_refused(db):
-    target = await race(db, "Council D1", 1)
+async def test_a_past_election_is_refused(db, make_race):
+    target = await race(make_race, "Council D1", 1)
     later = NOW + timedelta(weeks=2)
     with pytest.raises(InvalidInput, match="already past"):
         await service.set_race(
@@ -124,14 +101,14 @@ async def test_a_past_election_is_refused(db):
     assert await service.race_figures(db, GUILD, target.id) is None
 
 
-async def test_ledger_counts_endorsed_races_and_the_one_considered(db, scheduler):
+async def test_ledger_counts_endorsed_races_and_the_one_considered(db, scheduler, make_race):
     # 20 sign-ups x 50% x 1 shift x 27 doors = 270 a week; 10 weeks = 2,700 doors.
     await set_chapter(db, scheduler)
-    old = await race(db, "Council D1", 10, incumbent=True)
+    old = await race(make_race, "Council D1", 10, incumbent=True)
     await figures(db, old, 1_000)  # 501 to win x 3 = 1,503 doors
-    new = await race(db, "Council D2", 10, status=RaceStatus.EXPLORING)
+    new = await race(make_race, "Council D2", 10, status=RaceStatus.EXPLORING)
     await figures(db, new, 1_000)
-    mass = await race(db, "Mayor", 10, status=RaceStatus.EXPLORING)
+    mass = await race(make_race, "Mayor", 10, status=RaceStatus.EXPLORING)
     await figures(db, mass, 1_000_000, renewable=True)
     assert await service.race_fits(db, GUILD, new.id, now=NOW) is False
     assert await service.race_fits(db, GUILD, mass.id, now=NOW) is True  # not counted
@@ -140,9 +117,9 @@ async def test_ledger_counts_endorsed_races_and_the_one_considered(db, scheduler
     assert found.ledger.capacity == 2_700 and found.ledger.line_for(new.id).over == 306
 
 
-async def test_measured_pace_replaces_the_estimate_and_logged_doors_count(db, scheduler):
+async def test_measured_pace_replaces_the_estimate_and_logged_doors_count(db, scheduler, make_race):
     await set_chapter(db, scheduler)
-    target = await race(db, "Council D1", 10)
+    target = await race(make_race, "Council D1", 10)
     await figures(db, target, 1_000)
     for day in (date(2026, 2, 7), date(2026, 2, 21)):
         await service.log_shift(
@@ -157,8 +134,8 @@ async def test_measured_pace_replaces_the_estimate_and_logged_doors_count(db, sc
     assert pace.remaining == 703 and pace.needed_per_week == 71 and not pace.behind
 
 
-async def test_shifts_in_the_future_or_too_big_are_refused(db):
-    target = await race(db, "Council D1", 10)
+async def test_shifts_in_the_future_or_too_big_are_refused(db, make_race):
+    target = await race(make_race, "Council D1", 10)
     with pytest.raises(InvalidInput, match="future"):
         await service.log_shift(
             db, guild_id=GUILD, member_id=ACTOR, doors=10, race=target,
@@ -185,8 +162,8 @@ async def test_the_pace_job_is_scheduled_once_for_monday_ten(db, scheduler):
     assert [j.due_at for j in pending] == [datetime(2026, 3, 9, 14, 0, tzinfo=UTC)]  # EDT
 
 
-async def test_figures_round_trip(db):
-    target = await race(db, "Council D1", 10)
+async def test_figures_round_trip(db, make_race):
+    target = await race(make_race, "Council D1", 10)
     given = RaceFigures(past_turnouts=(900, 1_000, 1_100), support_rate=0.6, margin=-2.5)
     await service.set_race(
         db, guild_id=GUILD, race=target, actor_id=ACTOR, figures=given, tz=NY, now=NOW
@@ -194,7 +171,7 @@ async def test_figures_round_trip(db):
     assert await service.race_figures(db, GUILD, target.id) == given
 
 
-async def cadre_candidate(db, target, *, rooted=True):
+async def cadre_candidate(db, scheduler, target, *, rooted=True):
     """A candidate with a cadre profile: a DSA member who commits to the SIO, running for a
     legislative office, assessed as rooted; the committee has said nothing of viability."""
     from bot.domain.questionnaire_sheet import Reach
@@ -204,9 +181,8 @@ async def cadre_candidate(db, target, *, rooted=True):
         db, guild_id=GUILD, race_id=target.id, actor_id=ACTOR, draft=CandidateDraft("Kay Dre"),
         now=NOW,
     )  # fmt: skip
-    scheduler_ = Scheduler(db, lambda: NOW)
     sheet = await questionnaires.send(
-        db, scheduler_, race=target, candidate=kay, respondent_id=500, reach=Reach.DM,
+        db, scheduler, race=target, candidate=kay, respondent_id=500, reach=Reach.DM,
         deadline=None, actor_id=ACTOR, now=NOW,
     )  # fmt: skip
     typed = {"dsa_member": "yes", "identifies_socialist": "yes", "seeks_endorsement": "yes",
@@ -224,9 +200,9 @@ async def cadre_candidate(db, target, *, rooted=True):
 
 
 async def test_a_cadre_candidate_without_a_viability_assessment_keeps_cadre_priority(
-    db, scheduler
+    db, scheduler, make_race
 ):
-    """"Chapters should prioritize cadre candidates and previously-endorsed incumbents."
+    """ "Chapters should prioritize cadre candidates and previously-endorsed incumbents."
     (seed, "Chapter Strategy"). Issue 24's case: an incumbent's race (3,000 doors), a cadre
     race (4,000) and an endorsed race with a 20-point margin (3,000) against 8,500 doors.
     Priority reads the cadre profile, not the report's category (whose viable path reads
@@ -239,13 +215,13 @@ async def test_a_cadre_candidate_without_a_viability_assessment_keeps_cadre_prio
         db, scheduler, guild_id=GUILD, actor_id=ACTOR, tz=NY, now=NOW,
         capacity=ChapterCapacity(34, 1.0, show_rate=0.5, doors_per_shift=50),  # 850 a week
     )  # fmt: skip
-    incumbent = await race(db, "Council D1", 10, incumbent=True)
+    incumbent = await race(make_race, "Council D1", 10, incumbent=True)
     await figures(db, incumbent, 1_998)  # 1,000 to win x 3 = 3,000 doors
-    other = await race(db, "Council D2", 10)
+    other = await race(make_race, "Council D2", 10)
     await figures(db, other, 1_998, margin=20.0)  # 3,000 doors
-    cadre = await race(db, "Council D3", 10, status=RaceStatus.EXPLORING)
+    cadre = await race(make_race, "Council D3", 10, status=RaceStatus.EXPLORING)
     await figures(db, cadre, 1_998, doors_per_vote=4.0)  # 4,000 doors
-    kay = await cadre_candidate(db, cadre)
+    kay = await cadre_candidate(db, scheduler, cadre)
 
     found = await service.view(db, GUILD, tz=NY, now=NOW, considering=(cadre.id,))
     assert found.ledger.capacity == 8_500
@@ -260,7 +236,7 @@ async def test_a_cadre_candidate_without_a_viability_assessment_keeps_cadre_prio
     assert report.category is Category.CADRE, report.reason
 
 
-async def test_a_candidate_short_of_a_cadre_profile_gives_no_priority(db, scheduler):
+async def test_a_candidate_short_of_a_cadre_profile_gives_no_priority(db, scheduler, make_race):
     """The same chapter, the cadre race's candidate not rooted in the chapter: no cadre
     profile, so the race is ordered by margin (unknown: last) and is the one over."""
     from bot.domain.ledger import Priority
@@ -269,13 +245,13 @@ async def test_a_candidate_short_of_a_cadre_profile_gives_no_priority(db, schedu
         db, scheduler, guild_id=GUILD, actor_id=ACTOR, tz=NY, now=NOW,
         capacity=ChapterCapacity(34, 1.0, show_rate=0.5, doors_per_shift=50),
     )  # fmt: skip
-    incumbent = await race(db, "Council D1", 10, incumbent=True)
+    incumbent = await race(make_race, "Council D1", 10, incumbent=True)
     await figures(db, incumbent, 1_998)
-    other = await race(db, "Council D2", 10)
+    other = await race(make_race, "Council D2", 10)
     await figures(db, other, 1_998, margin=20.0)
-    cadre = await race(db, "Council D3", 10, status=RaceStatus.EXPLORING)
+    cadre = await race(make_race, "Council D3", 10, status=RaceStatus.EXPLORING)
     await figures(db, cadre, 1_998, doors_per_vote=4.0)
-    await cadre_candidate(db, cadre, rooted=False)
+    await cadre_candidate(db, scheduler, cadre, rooted=False)
     found = await service.view(db, GUILD, tz=NY, now=NOW, considering=(cadre.id,))
     lines = [(ln.demand.race_id, ln.demand.priority, ln.over) for ln in found.ledger.lines]
     assert lines == [

@@ -2,65 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.db import Database, migrate
-from bot.domain.races import BallotLine, OfficeKind, RaceDraft
+from bot.db import Database
+from bot.domain.races import BallotLine
 from bot.errors import InvalidInput
-from bot.scheduler import JobOutcome, Scheduler
+from bot.scheduler import Scheduler
 from bot.services import plans as service
 from bot.services import races as race_service
 from bot.store import jobs
+from tests.store.conftest import MakeRace
 
 pytestmark = pytest.mark.asyncio
 
 GUILD = 77
 NY = "America/New_York"
-# The scheduler is never started here, so no real timer fires: the clock is only passed in.
 NOW = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 
 
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "plans.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
+# A primary that decides the race, two years after NOW.
+ASSEMBLY = dict(
+    office="Assembly 36",
+    ballot_line=BallotLine.PARTISAN_PRIMARY,
+    general_date=date(2028, 11, 7),
+    primary_date=date(2028, 6, 27),
+    decided_in_primary=True,
+)
 
 
-@pytest_asyncio.fixture
-async def scheduler(db: Database) -> Scheduler:
-    async def nothing(job, ctx):  # type: ignore[no-untyped-def]
-        return JobOutcome.done()
-
-    s = Scheduler(db, lambda: NOW)
-    s.register(service.REMINDER_JOB, nothing)
-    s.register(service.SUMMARY_JOB, nothing)
-    return s
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
-async def race(db: Database, election: date = date(2028, 6, 27)) -> int:
-    made = await race_service.add_race(
-        db,
-        guild_id=GUILD,
-        actor_id=1,
-        draft=RaceDraft(
-            "Assembly 36",
-            OfficeKind.LEGISLATIVE,
-            BallotLine.PARTISAN_PRIMARY,
-            general_date=date(2028, 11, 7),
-            primary_date=election,
-            decided_in_primary=True,
-        ),
-        now=NOW,
-        tz=NY,
-    )
-    return made.id
+@pytest.fixture
+def guild_id() -> int:
+    return GUILD
 
 
 async def pending(db: Database) -> list[jobs.Job]:
@@ -76,9 +55,9 @@ async def create(db: Database, scheduler: Scheduler, race_id: int) -> service.Pl
 
 
 async def test_a_plan_schedules_three_reminders_for_every_dated_future_milestone(
-    db: Database, scheduler: Scheduler
+    db: Database, scheduler: Scheduler, make_race: MakeRace
 ) -> None:
-    made = await create(db, scheduler, await race(db))
+    made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     reminded = {m.id for m in made.milestones if m.on is not None and m.on > NOW.date()}
     assert len(reminded) == 9  # the invisible-primary window starts today; petitions undated
     # the district is chosen 26 days from now: its 30-day reminder would be in the past
@@ -89,9 +68,9 @@ async def test_a_plan_schedules_three_reminders_for_every_dated_future_milestone
 
 
 async def test_moving_done_and_remove_keep_reminders_in_step(
-    db: Database, scheduler: Scheduler
+    db: Database, scheduler: Scheduler, make_race: MakeRace
 ) -> None:
-    made = await create(db, scheduler, await race(db))
+    made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     announcement = next(m for m in made.milestones if m.key == "announcement")
     before = {j.id for j in await pending(db)}
     kw = {"guild_id": GUILD, "race_id": made.race.id, "actor_id": 1}
@@ -128,8 +107,10 @@ async def test_moving_done_and_remove_keep_reminders_in_step(
     assert "SIO structure set up" not in [m.name for m in shown.milestones]
 
 
-async def test_a_refused_date_changes_nothing(db: Database, scheduler: Scheduler) -> None:
-    made = await create(db, scheduler, await race(db))
+async def test_a_refused_date_changes_nothing(
+    db: Database, scheduler: Scheduler, make_race: MakeRace
+) -> None:
+    made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     gotv = next(m for m in made.milestones if m.key == "gotv")
     before = await pending(db)
     with pytest.raises(InvalidInput, match="after the election"):
@@ -142,9 +123,9 @@ async def test_a_refused_date_changes_nothing(db: Database, scheduler: Scheduler
 
 
 async def test_missed_reminders_are_listed_once_in_one_summary(
-    db: Database, scheduler: Scheduler
+    db: Database, scheduler: Scheduler, make_race: MakeRace
 ) -> None:
-    made = await create(db, scheduler, await race(db))
+    made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     reminders = await pending(db)
     later = reminders[2].due_at + timedelta(days=3)  # the first three are long overdue
     assert await service.record_missed(
@@ -173,9 +154,9 @@ async def test_missed_reminders_are_listed_once_in_one_summary(
 
 
 async def test_a_plan_follows_its_race_when_the_election_moves(
-    db: Database, scheduler: Scheduler
+    db: Database, scheduler: Scheduler, make_race: MakeRace
 ) -> None:
-    made = await create(db, scheduler, await race(db))
+    made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     election_day = next(m for m in made.milestones if m.key == "election_day")
     later = date(2028, 8, 1)
     await race_service.edit_race(

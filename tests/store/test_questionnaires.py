@@ -4,14 +4,11 @@ committee's moves, red lines, the assessment and the criteria report."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.domain.classify import Category
 from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import BallotLine, CandidateDraft, CandidateStatus, OfficeKind, RaceDraft
@@ -23,8 +20,9 @@ from bot.services import races as races
 from bot.services import red_lines
 from bot.store import jobs
 from bot.store import questionnaires as store
+from tests.clock import ELECTION, T0
 
-NOW = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
+NOW = T0  # the conftest's `now`
 GUILD, COMMITTEE, CANDIDATE = 1001, 77, 500
 pytestmark = pytest.mark.asyncio
 
@@ -35,22 +33,6 @@ PAGE1 = {
     "seeks_endorsement": "yes",
     "join_sio": "yes",
 }
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "q.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
-
-
-def scheduler_for(db: Database) -> Scheduler:
-    """A scheduler with the questionnaire jobs registered, never started."""
-    scheduler = Scheduler(db, lambda: NOW)
-    for kind in (service.REPORT_JOB, service.PUBLISH_JOB, service.DEADLINE_JOB):
-        scheduler.register(kind, lambda job, ctx: None)  # type: ignore[arg-type, return-value]
-    return scheduler
 
 
 async def race_and_candidate(db: Database):
@@ -64,7 +46,7 @@ async def race_and_candidate(db: Database):
             office="Council District 3",
             office_kind=OfficeKind.LEGISLATIVE,
             ballot_line=BallotLine.NONPARTISAN,
-            general_date=date(2027, 11, 2),
+            general_date=ELECTION,
         ),
     )
     candidate = await races.add_candidate(
@@ -78,7 +60,7 @@ async def race_and_candidate(db: Database):
     return race, candidate
 
 
-async def sent(db: Database):
+async def sent(db: Database, scheduler: Scheduler):
     race, candidate = await race_and_candidate(db)
     await red_lines.add(
         db,
@@ -90,7 +72,7 @@ async def sent(db: Database):
     )
     filled = await service.send(
         db,
-        scheduler_for(db),
+        scheduler,
         race=race,
         candidate=candidate,
         respondent_id=CANDIDATE,
@@ -102,8 +84,10 @@ async def sent(db: Database):
     return race, candidate, filled
 
 
-async def test_send_prefills_from_the_register_and_moves_the_candidate(db: Database) -> None:
-    race, candidate, filled = await sent(db)
+async def test_send_prefills_from_the_register_and_moves_the_candidate(
+    db: Database, scheduler: Scheduler
+) -> None:
+    race, candidate, filled = await sent(db, scheduler)
     assert filled.value("office_kind") == "legislative"
     assert filled.value("ballot_line") == "nonpartisan"
     assert len(filled.form.pages) == 4 and filled.form.pages[-1][0].red_line == "yes"
@@ -111,8 +95,10 @@ async def test_send_prefills_from_the_register_and_moves_the_candidate(db: Datab
     assert after.status is CandidateStatus.QUESTIONNAIRE_SENT
 
 
-async def test_a_page_is_stored_as_typed_even_when_invalid(db: Database) -> None:
-    _, _, filled = await sent(db)
+async def test_a_page_is_stored_as_typed_even_when_invalid(
+    db: Database, scheduler: Scheduler
+) -> None:
+    _, _, filled = await sent(db, scheduler)
     problems = await service.save_page(
         db,
         sheet_id=filled.sheet.id,
@@ -128,9 +114,10 @@ async def test_a_page_is_stored_as_typed_even_when_invalid(db: Database) -> None
     assert again.answers["dsa_member"].valid
 
 
-async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> None:
-    scheduler = scheduler_for(db)
-    _, candidate, filled = await sent(db)
+async def test_only_the_respondent_may_fill_and_submit_locks(
+    db: Database, scheduler: Scheduler
+) -> None:
+    _, candidate, filled = await sent(db, scheduler)
     with pytest.raises(service.NotYours):
         await service.save_page(
             db, sheet_id=filled.sheet.id, user_id=999, page=1, typed=PAGE1, now=NOW
@@ -174,9 +161,11 @@ async def test_only_the_respondent_may_fill_and_submit_locks(db: Database) -> No
     assert reopened.sheet.status is SheetStatus.OPEN
 
 
-async def test_the_published_post_is_kept_only_while_published(db: Database) -> None:
+async def test_the_published_post_is_kept_only_while_published(
+    db: Database, scheduler: Scheduler
+) -> None:
     """Where the publish job posted, for the vote announcement's link (migration 0009)."""
-    _, candidate, filled = await sent(db)
+    _, candidate, filled = await sent(db, scheduler)
     sheet_id = filled.sheet.id
     assert not await posts.record_post(
         db, guild_id=GUILD, sheet_id=sheet_id, channel_id=5, message_id=6
@@ -200,9 +189,9 @@ async def test_the_published_post_is_kept_only_while_published(db: Database) -> 
 
 
 async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch, scheduler: Scheduler
 ) -> None:
-    _, _, first = await sent(db)
+    _, _, first = await sent(db, scheduler)
     changed = service.default_template_text().replace(
         "Your fundraising plan", "How will you raise money?"
     )
@@ -217,7 +206,7 @@ async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
             office="Mayor",
             office_kind=OfficeKind.EXECUTIVE,
             ballot_line=BallotLine.NONPARTISAN,
-            general_date=date(2027, 11, 2),
+            general_date=ELECTION,
         ),
     )
     candidate2 = await races.add_candidate(
@@ -230,7 +219,7 @@ async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
     )
     second = await service.send(
         db,
-        scheduler_for(db),
+        scheduler,
         race=race2,
         candidate=candidate2,
         respondent_id=COMMITTEE,
@@ -244,8 +233,10 @@ async def test_a_changed_template_is_a_new_version_and_old_answers_keep_theirs(
     assert again.form.question("fundraising").label == "Your fundraising plan"  # type: ignore[union-attr]
 
 
-async def test_red_lines_and_assessment_drive_the_report(db: Database) -> None:
-    race, candidate, filled = await sent(db)
+async def test_red_lines_and_assessment_drive_the_report(
+    db: Database, scheduler: Scheduler
+) -> None:
+    race, candidate, filled = await sent(db, scheduler)
     red = filled.form.pages[-1][0]
     await service.save_page(
         db,
@@ -283,21 +274,22 @@ async def test_red_line_limits_and_removal(db: Database) -> None:
     assert await red_lines.current(db, GUILD) == []
 
 
-async def test_a_candidate_with_a_questionnaire_cannot_vanish(db: Database) -> None:
-    _, candidate, _ = await sent(db)
+async def test_a_candidate_with_a_questionnaire_cannot_vanish(
+    db: Database, scheduler: Scheduler
+) -> None:
+    _, candidate, _ = await sent(db, scheduler)
     async with db.transaction() as conn:
         with pytest.raises(sqlite3.IntegrityError):
             await conn.execute("DELETE FROM candidates WHERE id = ?", (candidate.id,))
 
 
-async def test_viable_path_reads_the_capacity_ledger(db: Database) -> None:
+async def test_viable_path_reads_the_capacity_ledger(db: Database, scheduler: Scheduler) -> None:
     """Cadre: "a win number low enough that the chapter can plausibly directly contact
     enough voters to win": unknown until the chapter entered capacity and the race's
     figures, then the ledger's verdict."""
     from bot.domain.capacity import ChapterCapacity, RaceFigures
     from bot.domain.chapters import ChapterConfig
     from bot.domain.classify import Status
-    from bot.scheduler import JobOutcome, Scheduler
     from bot.services import capacity, chapters
 
     config = ChapterConfig(GUILD, (5,), 6, None, 10, 11, 12, 13, "UTC", NOW, COMMITTEE)
@@ -307,12 +299,6 @@ async def test_viable_path_reads_the_capacity_ledger(db: Database) -> None:
     before = await service.report(db, race=race, candidate=candidate, now=NOW)
     [unknown] = [c for c in before.checks[0].criteria if c.label == within]
     assert unknown.status is Status.UNKNOWN and "/capacity race" in unknown.source
-    scheduler = Scheduler(db, lambda: NOW)
-
-    async def noop(job, ctx):  # type: ignore[no-untyped-def]
-        return JobOutcome.done()
-
-    scheduler.register(capacity.PACE_JOB, noop)
     await capacity.set_chapter(
         db,
         scheduler,

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.domain.races import (
     BallotLine,
     CandidateDraft,
@@ -45,14 +42,6 @@ COUNCIL = RaceDraft(
     general_date=date(2027, 11, 2),
     seats=3,
 )
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "races.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def add(db: Database, draft: RaceDraft = AD36, guild: int = GUILD):

@@ -5,12 +5,11 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.scheduler import Job, JobContext, JobOutcome, Scheduler
 from bot.store import jobs
 from tests.clock import T0
@@ -59,14 +58,6 @@ class Recorder:
             return JobOutcome.done("already posted before the restart")
         self.channel.posts.append(f"vote closed{' (late)' if ctx.late else ''} [{job.marker}]")
         return JobOutcome.done("posted")
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 @pytest_asyncio.fixture

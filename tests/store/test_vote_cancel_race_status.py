@@ -20,13 +20,11 @@ from bot.services import vote_admin, vote_create
 from bot.services import votes as service
 from bot.store import audit
 from bot.store import votes as vote_store
-from tests.store.test_votes_service import (  # noqa: F401  (db, scheduler are fixtures)
+from tests.store.test_votes_service import (
+    CANDIDATES,
     GUILD,
     NOW,
-    db,
-    make_race,
     request,
-    scheduler,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -63,8 +61,8 @@ async def set_status(database, race, status):
     "before",
     [RaceStatus.EXPLORING, RaceStatus.NOT_ENDORSED, RaceStatus.WITHDRAWN, RaceStatus.ENDORSED],
 )
-async def test_cancel_restores_the_status_before_the_vote(db, scheduler, before):  # noqa: F811
-    race = await make_race(db)
+async def test_cancel_restores_the_status_before_the_vote(db, scheduler, before, make_race):
+    race = await make_race(*CANDIDATES)
     await set_status(db, race, before)
     vote = await create(db, scheduler, race)
     assert vote.race_status_before == before.value
@@ -80,8 +78,10 @@ async def test_cancel_restores_the_status_before_the_vote(db, scheduler, before)
     assert f"restored to {before.value}" in last.detail and f"vote {vote.id}" in last.detail
 
 
-async def test_cancel_after_an_earlier_vote_not_endorsed_is_not_endorsed_again(db, scheduler):  # noqa: F811
-    race = await make_race(db)
+async def test_cancel_after_an_earlier_vote_not_endorsed_is_not_endorsed_again(
+    db, scheduler, make_race
+):
+    race = await make_race(*CANDIDATES)
     first = await service.open_vote(db, (await create(db, scheduler, race)).id, [1, 2], now=NOW)
     await service.close_vote(db, first.id, now=first.closes_at, late=False)  # no ballots
     assert await status_of(db, race) is RaceStatus.NOT_ENDORSED
@@ -93,8 +93,8 @@ async def test_cancel_after_an_earlier_vote_not_endorsed_is_not_endorsed_again(d
     assert await status_of(db, race) is RaceStatus.NOT_ENDORSED
 
 
-async def test_cancel_leaves_a_status_set_by_hand_while_the_vote_ran(db, scheduler):  # noqa: F811
-    race = await make_race(db)
+async def test_cancel_leaves_a_status_set_by_hand_while_the_vote_ran(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     vote = await create(db, scheduler, race)
     await race_service.edit_race(
         db,
@@ -113,8 +113,8 @@ async def test_cancel_leaves_a_status_set_by_hand_while_the_vote_ran(db, schedul
     assert len(await race_trail(db, race)) == entries  # nothing moved, nothing logged
 
 
-async def test_cancel_keeps_the_race_open_while_another_vote_on_it_runs(db, scheduler):  # noqa: F811
-    race = await make_race(db)
+async def test_cancel_keeps_the_race_open_while_another_vote_on_it_runs(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     await set_status(db, race, RaceStatus.NOT_ENDORSED)
     first = await create(db, scheduler, race)
     second = await create(db, scheduler, race)  # the race was open already: it inherits

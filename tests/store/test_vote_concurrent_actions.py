@@ -17,22 +17,20 @@ from bot.services import ballots, vote_admin
 from bot.services import races as race_service
 from bot.services import votes as service
 from bot.store import votes as store
-from tests.store.test_votes_service import (  # noqa: F401  (fixtures)
+from tests.store.test_votes_service import (
+    CANDIDATES,
     GUILD,
     NOW,
     TZ,
     ballot,
-    db,
-    make_race,
     open_vote,
-    scheduler,
 )
 
 pytestmark = pytest.mark.asyncio
 
 
-async def test_a_purge_between_the_freeze_and_the_count_is_refused(db, scheduler):  # noqa: F811
-    race = await make_race(db)
+async def test_a_purge_between_the_freeze_and_the_count_is_refused(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     vote = await open_vote(db, scheduler, race, [1, 2, 3, 4, 5], quorum="50%", threshold="50%")
     for member in range(1, 6):
         await ballot(db, vote, member, [0])
@@ -53,8 +51,8 @@ async def test_a_purge_between_the_freeze_and_the_count_is_refused(db, scheduler
     assert purged.purged_at is not None
 
 
-async def test_an_extend_read_before_an_early_close_does_not_reopen_it(db, scheduler):  # noqa: F811
-    race = await make_race(db)
+async def test_an_extend_read_before_an_early_close_does_not_reopen_it(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     seen = await open_vote(db, scheduler, race, [1, 2])
     later = NOW + timedelta(hours=1)
     await service.request_close(db, scheduler, seen, actor_id=7, now=later)
@@ -71,8 +69,8 @@ async def test_an_extend_read_before_an_early_close_does_not_reopen_it(db, sched
     assert "vote.extend" not in actions
 
 
-async def test_a_cancel_read_before_an_early_close_is_refused(db, scheduler):  # noqa: F811
-    race = await make_race(db)
+async def test_a_cancel_read_before_an_early_close_is_refused(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     seen = await open_vote(db, scheduler, race, [1, 2])
     await ballot(db, seen, 1, [0])
     later = NOW + timedelta(hours=1)

@@ -10,19 +10,19 @@ import pytest
 from bot.domain.votes import encode_ranking
 from bot.store import vote_admin as admin_store
 from bot.store import votes as store
-from tests.store.test_votes_store import GUILD, NOW, db, make_vote, put_ballot  # noqa: F401
+from tests.store.test_votes_store import GUILD, NOW, make_vote, put_ballot
 
 pytestmark = pytest.mark.asyncio
 
 
-async def opened(db):  # noqa: F811
+async def opened(db):
     vote = await make_vote(db)
     async with db.transaction() as conn:
         await store.open_vote(conn, vote, [1, 2, 3], now=NOW)
     return await store.get_vote(db, GUILD, vote.id)
 
 
-async def test_paper_ballots_group_by_ranking_and_merge_at_the_close(db):  # noqa: F811
+async def test_paper_ballots_group_by_ranking_and_merge_at_the_close(db):
     vote = await opened(db)
     async with db.transaction() as conn:
         await put_ballot(conn, vote, 1, encode_ranking([1, 0]))
@@ -38,7 +38,7 @@ async def test_paper_ballots_group_by_ranking_and_merge_at_the_close(db):  # noq
     assert await store.final_ballots(db, vote.id) == [("0", 1), ("10", 3)]
 
 
-async def test_cancel_discards_ballots_and_key_and_reads_back_cancelled(db):  # noqa: F811
+async def test_cancel_discards_ballots_and_key_and_reads_back_cancelled(db):
     vote = await opened(db)
     async with db.transaction() as conn:
         await put_ballot(conn, vote, 1, encode_ranking([0]))
@@ -56,7 +56,7 @@ async def test_cancel_discards_ballots_and_key_and_reads_back_cancelled(db):  # 
         assert not await admin_store.purge(conn, vote.id, actor_id=7, now=NOW)
 
 
-async def test_purge_keeps_the_result(db):  # noqa: F811
+async def test_purge_keeps_the_result(db):
     vote = await opened(db)
     async with db.transaction() as conn:
         await put_ballot(conn, vote, 1, encode_ranking([0]))
@@ -70,7 +70,7 @@ async def test_purge_keeps_the_result(db):  # noqa: F811
     assert await store.final_ballots(db, vote.id) == []
 
 
-async def test_retention_per_guild(db):  # noqa: F811
+async def test_retention_per_guild(db):
     assert await admin_store.retention_days(db, GUILD) is None
     async with db.transaction() as conn:
         await admin_store.set_retention_days(conn, GUILD, 30, actor_id=1, now=NOW)

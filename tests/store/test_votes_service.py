@@ -4,70 +4,32 @@ refusals, and a recount of the frozen BLT that matches the stored result."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.db import Database, migrate
-from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, RaceDraft, RaceStatus
+from bot.domain.races import RaceStatus
 from bot.domain.tally.count import count_vote
 from bot.domain.tally.io.blt import read_blt
 from bot.domain.tally.report import result_to_json
 from bot.domain.votes import Draft
 from bot.errors import InvalidInput
-from bot.scheduler import Scheduler
 from bot.services import ballots, vote_create
 from bot.services import races as race_service
 from bot.services import votes as service
 from bot.store import jobs
+from tests.clock import T0
 
 pytestmark = pytest.mark.asyncio
 
-NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
+NOW = T0  # the conftest's `now`
 GUILD = 10
 ROLE = 5
 TZ = "America/New_York"
 
 
-@pytest_asyncio.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "votes.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-def scheduler(db):
-    sched = Scheduler(db, lambda: NOW)
-
-    async def nothing(job, ctx):
-        return None
-
-    sched.register(service.OPEN_JOB, nothing)
-    sched.register(service.CLOSE_JOB, nothing)
-    return sched
-
-
-async def make_race(db, names=("Ada", "Bo", "Cy")):
-    race = await race_service.add_race(
-        db,
-        guild_id=GUILD,
-        actor_id=1,
-        draft=RaceDraft(
-            "City Council D3", OfficeKind.LEGISLATIVE, BallotLine.GENERAL, date(2027, 11, 2)
-        ),
-        now=NOW,
-        tz=TZ,
-    )
-    for name in names:
-        await race_service.add_candidate(
-            db, guild_id=GUILD, race_id=race.id, actor_id=1, draft=CandidateDraft(name), now=NOW
-        )
-    return race
+CANDIDATES = ("Ada", "Bo", "Cy")
 
 
 def request(race, **overrides):
@@ -104,8 +66,8 @@ async def ballot(db, vote, member, ranking, when=NOW):
     )
 
 
-async def test_plan_adds_new_candidates_and_no_endorsement(db):
-    race = await make_race(db)
+async def test_plan_adds_new_candidates_and_no_endorsement(db, make_race):
+    race = await make_race(*CANDIDATES)
     plan = await vote_create.plan(db, request(race, extra_candidates=("Di", "ada", "")), now=NOW)
     assert plan.options == ("Ada", "Bo", "Cy", "Di", "No endorsement")
     assert plan.new_candidates == ("Di",)
@@ -117,14 +79,14 @@ async def test_plan_adds_new_candidates_and_no_endorsement(db):
     "overrides",
     [{"closes": "yesterday"}, {"threshold": "120%"}, {"quorum": "x"}, {"eligible_role_ids": ()}],
 )
-async def test_plan_refuses_bad_rules(db, overrides):
-    race = await make_race(db)
+async def test_plan_refuses_bad_rules(db, overrides, make_race):
+    race = await make_race(*CANDIDATES)
     with pytest.raises(InvalidInput):
         await vote_create.plan(db, request(race, **overrides), now=NOW)
 
 
-async def test_create_schedules_open_and_close_and_marks_the_race(db, scheduler):
-    race = await make_race(db)
+async def test_create_schedules_open_and_close_and_marks_the_race(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     plan = await vote_create.plan(db, request(race, extra_candidates=("Di",)), now=NOW)
     vote = await vote_create.create(db, scheduler, plan, now=NOW)
     due = {j.kind: j.due_at for j in await jobs.unfinished(db)}
@@ -135,8 +97,8 @@ async def test_create_schedules_open_and_close_and_marks_the_race(db, scheduler)
     assert [e.action for e in trail] == ["vote.create"]
 
 
-async def test_ballots_replace_and_refusals_record_nothing(db, scheduler):
-    race = await make_race(db)
+async def test_ballots_replace_and_refusals_record_nothing(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     vote = await open_vote(db, scheduler, race, [1, 2, 3])
     assert (await ballot(db, vote, 1, [0, 1])).replaced is False
     assert (await ballot(db, vote, 1, [2])).replaced is True
@@ -158,8 +120,8 @@ async def test_ballots_replace_and_refusals_record_nothing(db, scheduler):
     assert await service.turnout(db, vote) == (1, 3)
 
 
-async def test_close_counts_and_a_recount_of_the_blt_matches(db, scheduler):
-    race = await make_race(db)
+async def test_close_counts_and_a_recount_of_the_blt_matches(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     roll = list(range(1, 11))
     vote = await open_vote(db, scheduler, race, roll, threshold="60%", quorum="50%")
     # Ada 5 firsts, Bo 3 (-> Ada), Cy 1 (-> Bo), abstention 1.
@@ -184,8 +146,8 @@ async def test_close_counts_and_a_recount_of_the_blt_matches(db, scheduler):
     assert again.vote.result == counted.vote.result and not again.vote.closed_late
 
 
-async def test_threshold_missed_and_quorum_missed(db, scheduler):
-    race = await make_race(db)
+async def test_threshold_missed_and_quorum_missed(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     vote = await open_vote(db, scheduler, race, list(range(1, 11)), threshold="2/3", quorum="0")
     # Ada wins the runoff but only 3 of 5 rank her above No endorsement.
     for member, ranking in zip(range(1, 6), [[0], [0], [0, 3], [3, 0], [3, 0]], strict=True):
@@ -194,7 +156,7 @@ async def test_threshold_missed_and_quorum_missed(db, scheduler):
     assert counted.winner == "Ada" and counted.endorsed is None
     assert counted.result.endorsement is not None and not counted.result.endorsement.met
 
-    race2 = await make_race(db, names=("Eve", "Fay"))
+    race2 = await make_race("Eve", "Fay")
     vote2 = await open_vote(db, scheduler, race2, list(range(1, 11)), quorum="50%")
     for member in range(1, 5):
         await ballot(db, vote2, member, [0])
@@ -204,8 +166,8 @@ async def test_threshold_missed_and_quorum_missed(db, scheduler):
     assert status is RaceStatus.NOT_ENDORSED
 
 
-async def test_early_close_stops_ballots_at_once(db, scheduler):
-    race = await make_race(db)
+async def test_early_close_stops_ballots_at_once(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     vote = await open_vote(db, scheduler, race, [1, 2])
     await service.request_close(db, scheduler, vote, actor_id=7, now=NOW + timedelta(hours=1))
     with pytest.raises(ballots.BallotRefused, match="closed"):
@@ -218,8 +180,8 @@ async def test_early_close_stops_ballots_at_once(db, scheduler):
         await service.request_close(db, scheduler, counted.vote, actor_id=7, now=NOW)
 
 
-async def test_ballot_box_commits_a_batch_and_refuses_only_the_bad_ballot(db, scheduler):
-    race = await make_race(db)
+async def test_ballot_box_commits_a_batch_and_refuses_only_the_bad_ballot(db, scheduler, make_race):
+    race = await make_race(*CANDIDATES)
     roll = list(range(1, 41))
     vote = await open_vote(db, scheduler, race, roll)
     box = ballots.BallotBox(db)

@@ -5,39 +5,24 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.domain.vote_types import NewVote, Vote, VoteOption
 from bot.domain.votes import encode_ranking, layout_of
 from bot.store import votes as store
 from bot.store.scrub import scrub
+from tests.clock import ELECTION, T0
 
 pytestmark = pytest.mark.asyncio
 
-NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
+NOW = T0
 GUILD = 10
 NAMES = ("Ada", "Bo", "Cy", "No endorsement")
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "votes.sqlite3")
-    await migrate(database)
-    async with database.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO races (id, guild_id, office, office_kind, ballot_line, general_date,"
-            " created_at, updated_at) VALUES (1, ?, 'Council D3', 'legislative', 'general',"
-            " '2027-11-02', ?, ?)",
-            (GUILD, NOW.isoformat(), NOW.isoformat()),
-        )
-    yield database
-    await database.close()
 
 
 async def put_ballot(conn, vote: Vote, member_id: int, ranking: str) -> bool | None:
@@ -66,6 +51,13 @@ async def make_vote(db: Database) -> Vote:
         created_by=1,
     )
     async with db.transaction() as conn:
+        # The race, written as a row: this file checks the votes store, not the race service.
+        await conn.execute(
+            "INSERT OR IGNORE INTO races (id, guild_id, office, office_kind, ballot_line,"
+            " general_date, created_at, updated_at)"
+            " VALUES (1, ?, 'Council D3', 'legislative', 'general', ?, ?, ?)",
+            (GUILD, ELECTION.isoformat(), NOW.isoformat(), NOW.isoformat()),
+        )
         vote_id = await store.insert_vote(conn, new, now=NOW)
     vote = await store.get_vote(db, GUILD, vote_id)
     assert vote is not None

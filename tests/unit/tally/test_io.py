@@ -104,7 +104,9 @@ def test_blt_droop_options_nick_withdrawn_tie() -> None:
 
 def test_every_reference_blt_reads() -> None:
     folder = reference_dir()
-    for path in sorted(folder.glob("*.blt")):
+    paths = sorted(folder.glob("*.blt"))
+    assert paths, f"no .blt files in {folder}: nothing was read"
+    for path in paths:
         p = read_blt(path.read_text())
         assert p.ballots, path.name
 
