@@ -14,20 +14,13 @@ import pytest_asyncio
 
 from bot.db import Database, migrate
 from bot.domain.questionnaire_sheet import Reach
+from bot.scheduler import Scheduler
 from bot.services import questionnaires as service
 from bot.store import jobs
 from bot.store import questionnaires as store
 from bot.store import votes as vote_store
 from tests.store.test_guild_keys_migration import migrations_up_to
-from tests.store.test_questionnaires import (  # noqa: F401
-    CANDIDATE,
-    COMMITTEE,
-    GUILD,
-    NOW,
-    db,
-    scheduler_for,
-    sent,
-)
+from tests.store.test_questionnaires import CANDIDATE, COMMITTEE, GUILD, NOW, sent
 
 pytestmark = pytest.mark.asyncio
 
@@ -118,14 +111,14 @@ async def test_a_row_names_only_a_job_of_its_own_chapter(upgraded, sql: str) -> 
 
 
 async def test_a_questionnaire_names_its_jobs_and_a_resend_retires_the_old_deadline(
-    db: Database,  # noqa: F811
+    db: Database, scheduler: Scheduler
 ) -> None:
-    race, candidate, filled = await sent(db)
+    race, candidate, filled = await sent(db, scheduler)
     first = filled.sheet.deadline_job_id
     assert first is not None and (await jobs.get(db, first)).kind == service.DEADLINE_JOB
     again = await service.send(
         db,
-        scheduler_for(db),
+        scheduler,
         race=race,
         candidate=candidate,
         respondent_id=CANDIDATE,

@@ -13,7 +13,7 @@ from bot.domain.timeparse import TimeInputError, zone
 from bot.store import vote_admin
 from bot.store import votes as store
 from bot.store.rows import day, day_text, instant, instant_text
-from tests.store.test_votes_store import GUILD, NOW, db, make_vote  # noqa: F401
+from tests.store.test_votes_store import GUILD, NOW, make_vote
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,7 +43,7 @@ async def test_zone_takes_a_name_or_a_zone_and_words_an_unknown_name() -> None:
         zone("Nowhere/Special")
 
 
-async def test_a_close_spelled_the_old_way_can_still_be_extended_and_cancelled(db) -> None:  # noqa: F811
+async def test_a_close_spelled_the_old_way_can_still_be_extended_and_cancelled(db) -> None:
     vote = await make_vote(db)
     legacy = vote.closes_at.astimezone(UTC).isoformat()  # no microseconds: the old spelling
     assert legacy != instant_text(vote.closes_at)
