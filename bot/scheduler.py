@@ -8,15 +8,17 @@ Running a job:
 1. claim: `pending` -> `running` in its own committed transaction, only if the row is
    still pending and due, so two firings (timer, sweep, `run_due`) cannot both run it;
 2. call the handler with a `JobContext` (how late, whether this is a recovery);
-3. settle: `done` / `missed` as the handler says, `failed` (with the error) if it raised,
+3. settle: `done` / `missed` as the handler says, `failed` (with the error) if it raised
+   or gave up (`JobOutcome.failed`: a post Discord will never take, the committee told),
    or back to `pending` at a later time when the handler asks for a retry
-   (`JobOutcome.retry`: a post Discord refused, a clean-up another program blocks); the
-   row keeps its id, so its marker, and counts its attempts in `ctx.attempt`.
+   (`JobOutcome.retry` with `backoff`: a post Discord refused, a clean-up another program
+   blocks); the row keeps its id, so its marker, and counts its attempts in `ctx.attempt`.
 
-A handler that posts to Discord puts `job.marker` (`"job:{id}"`) in the post (footer or
-nonce). If the process dies after the post but before step 3, the row is still `running`
-at the next start-up; the handler is then called with `ctx.recovering=True` and must look
-for its marker in the channel's recent messages before posting again.
+A handler that posts to Discord does it through `cogs/_posting.post_once`: the post
+carries `job.marker` (`"job:{id}"`, footer or last line). If the process dies after the
+post but before step 3, the row is still `running` at the next start-up; the handler is
+then called with `ctx.recovering=True` and looks for its marker in the channel's recent
+messages before posting again (as a retry does: Discord may have posted and lost its answer).
 
 Call `start()` after every feature has registered its handlers (end of `setup_hook`):
 it settles rows of unknown kinds as `failed`, re-runs recovered `running` rows, and arms
@@ -68,9 +70,10 @@ ARM_HORIZON = timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class JobOutcome:
-    """What a handler reports; build it with `JobOutcome.done(...)` or `.missed(...)`."""
+    """What a handler reports; build it with `JobOutcome.done(...)`, `.missed(...)`,
+    `.failed(...)` or `.retry(...)`."""
 
-    state: Literal["done", "missed", "retry"]
+    state: Literal["done", "missed", "failed", "retry"]
     note: str | None = None
     retry_at: datetime | None = None
 
@@ -81,6 +84,11 @@ class JobOutcome:
     @classmethod
     def missed(cls, note: str | None = None) -> JobOutcome:
         return cls("missed", note)
+
+    @classmethod
+    def failed(cls, note: str) -> JobOutcome:
+        """Given up for good (settled `failed`), e.g. Discord denies the bot the channel."""
+        return cls("failed", note)
 
     @classmethod
     def retry(cls, at: datetime, note: str) -> JobOutcome:
@@ -458,6 +466,8 @@ class Scheduler:
             return "retry"
         if outcome.state == "missed":
             log.warning("job %d (%s) missed: %s", job.id, job.kind, outcome.note)
+        elif outcome.state == "failed":
+            log.error("job %d (%s) gave up: %s", job.id, job.kind, outcome.note)
         await self._settle(job, outcome.state, outcome.note)
         return outcome.state
 

@@ -5,8 +5,8 @@
   committee channel, once per vote: a marker `capacity:vote:{id}` in that post is looked
   for before posting. A warning never blocks a vote.
 - "capacity.pace" runs Monday 10:00 chapter time through the scheduler: it posts the races
-  behind plan to the committee channel with the job's marker in the footer (a recovered run
-  looks for it first), having first scheduled the next Monday's run.
+  behind plan to the committee channel through `cogs/_posting.post_once` (marker in the
+  footer, retried until Discord takes it), having first scheduled the next Monday's run.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import capacity as service
 from bot.services import chapters as chapter_service
 from cogs._markers import find_marker
+from cogs._posting import post_once
 from cogs.capacity import _render
 from cogs.votes.notes import VoteNote
 
@@ -102,16 +103,19 @@ class CapacityWarnings:
         return await self._post_pace(job, ctx, config.timezone, config.review_channel_id)
 
     async def _post_pace(self, job: Job, ctx: JobContext, tz: str, channel_id: int) -> JobOutcome:
-        if ctx.past_grace:
+        async def too_late() -> JobOutcome:
             return JobOutcome.missed(f"{ctx.lateness} late; next week's run replaces it")
+
         checks = await service.pace_checks(self.bot.db, job.guild_id, tz=tz, now=ctx.now)
         behind = [(item, check) for item, check in checks if check.behind]
         if not behind:
             return JobOutcome.done("no race behind plan")
-        channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise RuntimeError(f"committee channel {channel_id} is gone")
-        found = await self._find(channel, job.marker) if ctx.recovering else None
-        if found is None:
-            await channel.send(embed=_render.pace_embed(behind, job.marker))
-        return JobOutcome.done(f"{len(behind)} race(s) behind plan")
+        embed = _render.pace_embed(behind, job.marker)
+        return await post_once(
+            self.bot, job, ctx,
+            channel_id=channel_id,
+            what="this week's canvass pace warning",
+            send=lambda channel: channel.send(embed=embed),
+            note=f"{len(behind)} race(s) behind plan",
+            too_late=too_late,
+        )  # fmt: skip

@@ -1,9 +1,9 @@
 """The plan's scheduler handlers: a reminder before each milestone, and one summary of the
 reminders missed while the bot was down.
 
-Both follow bot/scheduler.py's contract: the job is claimed before anything is posted, the
-post ends with the job's marker (and carries it as the message nonce), and a job recovered
-after a crash looks for its marker in the reminders channel before posting again.
+Both post through `cogs/_posting.post_once` (bot/scheduler.py's contract): the post ends with
+the job's marker, a job recovered after a crash or retried after a Discord error looks for
+it in the reminders channel before posting again, and a refused post is retried.
 A reminder found past its grace window (6 h) is not posted on its own: it is recorded as
 missed and listed in the chapter's one summary, posted `summary_delay` later, so a bot that
 was down for days posts one message, not a flood.
@@ -23,13 +23,14 @@ from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import chapters as chapter_service
 from bot.services import plans as service
 from bot.services.plans import ReminderNote
-from cogs._markers import find_marker
+from cogs._posting import post_once
 from cogs.plans import _render
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
 
 log = logging.getLogger("endorsebot.plans")
+NO_PINGS = discord.AllowedMentions.none()
 
 
 @runtime_checkable
@@ -57,10 +58,8 @@ class PlanReminders:
 
     async def run_reminder(self, job: Job, ctx: JobContext) -> JobOutcome:
         config = await chapter_service.require(self.bot.db, job.guild_id)
-        channel = self._channel(config.reminders_channel_id)
-        if ctx.recovering and await self._find_marker(channel, job.marker) is not None:
-            return JobOutcome.done("posted before the restart")
-        if ctx.past_grace:
+
+        async def too_late() -> JobOutcome:
             await service.record_missed(
                 self.bot.db,
                 self.bot.scheduler,
@@ -70,6 +69,7 @@ class PlanReminders:
                 delay=self.summary_delay,
             )
             return JobOutcome.missed("too late to post; listed in the missed-reminders summary")
+
         note = await service.reminder_note(
             self.bot.db, job.id, guild_id=job.guild_id, today=local_today(ctx.now, config.timezone)
         )
@@ -78,27 +78,30 @@ class PlanReminders:
         text = _render.reminder_text(
             note, tz=config.timezone, progress=await self._progress(note), marker=job.marker
         )
-        await channel.send(text, nonce=job.marker, allowed_mentions=discord.AllowedMentions.none())
-        log.info("plan reminder %s posted in guild %s", job.id, job.guild_id)
-        return JobOutcome.done("posted" + (" (late)" if ctx.late else ""))
+        return await post_once(
+            self.bot, job, ctx,
+            channel_id=config.reminders_channel_id,
+            what=f"the plan reminder for {note.milestone.name}",
+            send=lambda channel: channel.send(text, allowed_mentions=NO_PINGS),
+            note="posted" + (" (late)" if ctx.late else ""),
+            too_late=too_late,
+        )  # fmt: skip
 
     async def run_summary(self, job: Job, ctx: JobContext) -> JobOutcome:
         config = await chapter_service.require(self.bot.db, job.guild_id)
-        channel = self._channel(config.reminders_channel_id)
-        if ctx.recovering and await self._find_marker(channel, job.marker) is not None:
-            return JobOutcome.done("posted before the restart")
         missed = await service.gather_missed(
             self.bot.db, job.id, job.guild_id, now=ctx.now, grace=DEFAULT_GRACE
         )
         if not missed:
             return JobOutcome.done("nothing was missed")
-        await channel.send(
-            _render.summary_text(missed, marker=job.marker),
-            nonce=job.marker,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-        log.info("missed-reminders summary %s posted in guild %s", job.id, job.guild_id)
-        return JobOutcome.done(f"{len(missed)} missed reminders listed")
+        text = _render.summary_text(missed, marker=job.marker)
+        return await post_once(
+            self.bot, job, ctx,
+            channel_id=config.reminders_channel_id,
+            what="the summary of missed plan reminders",
+            send=lambda channel: channel.send(text, allowed_mentions=NO_PINGS),
+            note=f"{len(missed)} missed reminders listed",
+        )  # fmt: skip
 
     async def _progress(self, note: ReminderNote) -> str | None:
         lines = []
@@ -115,14 +118,3 @@ class PlanReminders:
             if line:
                 lines.append(line)
         return "\n".join(lines) or None
-
-    def _channel(self, channel_id: int) -> discord.TextChannel:
-        channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise RuntimeError(f"reminders channel {channel_id} is gone")
-        return channel
-
-    async def _find_marker(
-        self, channel: discord.TextChannel, marker: str
-    ) -> discord.Message | None:
-        return await find_marker(channel, marker, author_id=self.bot.user.id)  # type: ignore[union-attr]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
@@ -21,12 +20,12 @@ from bot.discord_errors import report
 from bot.domain.questionnaire_sheet import Filled, SheetStatus
 from bot.domain.races import Candidate, Race
 from bot.domain.vote_types import Vote
-from bot.scheduler import Job, JobContext, JobOutcome, backoff
+from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import chapters as chapter_service
 from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
 from bot.services import races as race_service
-from cogs._markers import find_marker
+from cogs._posting import post_once
 from cogs.questionnaires import _render, _views
 from cogs.races.sections import RaceSection, RaceViewer
 from cogs.votes.notes import VoteNote, redraw_notes
@@ -187,8 +186,18 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         """Post a submitted questionnaire's report to the committee's review channel."""
         filled = await service.filled(self.bot.db, job.guild_id, int(job.payload["sheet_id"]))
         config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
-        embeds, file = await self.report_parts(filled, marker=job.marker)
-        outcome = await self._post_once(job, ctx, config.review_channel_id, embeds, file)
+        _, candidate = await self._subject(filled)
+
+        async def send(channel: discord.abc.Messageable) -> discord.Message:
+            embeds, file = await self.report_parts(filled, marker=job.marker)
+            return await channel.send(embeds=embeds, file=file)
+
+        outcome = await post_once(
+            self.bot, job, ctx,
+            channel_id=config.review_channel_id,
+            what=f"the questionnaire report of {candidate.name}",
+            send=send,
+        )  # fmt: skip
         faults.crash_point("questionnaire:after_report")
         return outcome
 
@@ -198,7 +207,6 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         config = await chapter_service.require(self.bot.db, filled.sheet.guild_id)
         race, candidate = await self._subject(filled)
         embed = _render.summary(filled, race, candidate, None, marker=job.marker)
-        file = _render.answers_file(filled, race, candidate)
 
         async def posted(message: discord.Message) -> None:
             # Recorded before the redraw, so the announcements link to this post.
@@ -210,9 +218,15 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
                 message_id=message.id,
             )
 
-        outcome = await self._post_once(
-            job, ctx, config.votes_channel_id, [embed], file, posted=posted
-        )
+        outcome = await post_once(
+            self.bot, job, ctx,
+            channel_id=config.votes_channel_id,
+            what=f"the published questionnaire of {candidate.name}",
+            send=lambda channel: channel.send(
+                embed=embed, file=_render.answers_file(filled, race, candidate)
+            ),
+            posted=posted,
+        )  # fmt: skip
         await self.refresh_votes(race)
         return outcome
 
@@ -223,47 +237,17 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         sheet = filled.sheet
         if sheet.status is not SheetStatus.OPEN:
             return JobOutcome.done("submitted in time")
-        if sheet.deadline != job.due_at:
+        if sheet.deadline_job_id != job.id:  # not `due_at`: a retry moves that
             return JobOutcome.done("the deadline moved")
         config = await chapter_service.require(self.bot.db, sheet.guild_id)
         race, candidate = await self._subject(filled)
         embed = _render.overdue(filled, race, candidate, marker=job.marker)
-        return await self._post_once(job, ctx, config.review_channel_id, [embed], None)
-
-    async def _post_once(
-        self,
-        job: Job,
-        ctx: JobContext,
-        channel_id: int,
-        embeds: list[discord.Embed],
-        file: discord.File | None,
-        *,
-        posted: Callable[[discord.Message], Awaitable[None]] | None = None,
-    ) -> JobOutcome:
-        """Send once: the job's marker is in the first embed's footer, looked for first when
-        the job is recovered; a post Discord refuses is retried later. `posted` is told of
-        the post, the one sent or the earlier one found by the marker."""
-        channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise RuntimeError(f"channel {channel_id} is gone")
-        assert self.bot.user is not None
-        if ctx.recovering:
-            found = await find_marker(channel, job.marker, author_id=self.bot.user.id)
-            if found is not None:
-                if posted is not None:
-                    await posted(found)
-                return JobOutcome.done("already posted")
-        try:
-            if file is None:
-                message = await channel.send(embeds=embeds)
-            else:
-                message = await channel.send(embeds=embeds, file=file)
-        except discord.HTTPException as error:
-            wait = backoff(ctx.attempt, first=timedelta(minutes=1), cap=timedelta(hours=1))
-            return JobOutcome.retry(ctx.now + wait, f"Discord refused the post ({error.status})")
-        if posted is not None:
-            await posted(message)
-        return JobOutcome.done()
+        return await post_once(
+            self.bot, job, ctx,
+            channel_id=config.review_channel_id,
+            what=f"the notice that {candidate.name}'s questionnaire is overdue",
+            send=lambda channel: channel.send(embed=embed),
+        )  # fmt: skip
 
     async def capacity_warning(self, guild_id: int, race_id: int) -> str | None:
         """The capacity feature's warning for a decision on the race, if it is loaded and

@@ -159,7 +159,7 @@ async def test_a_candidate_answers_by_dm_and_the_committee_gets_the_report(chapt
     fallback = await chapter.bot.get_cog("Questionnaires").vote_links(vote)
     assert "**Rosa Ortiz** before you vote: `/questionnaire read race:" in fallback
     await chapter.restart()
-    assert await settled_publish_job(chapter) == ("done", "already posted")
+    assert await settled_publish_job(chapter) == ("done", "posted before the restart")
     [row] = await chapter.db.fetchall("SELECT post_channel_id, post_message_id FROM questionnaires")
     assert (row[0], row[1]) == (int(chapter.votes.id), int(post["id"]))
     assert [p["id"] for p in posts()] == [post["id"]]

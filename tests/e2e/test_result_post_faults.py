@@ -32,8 +32,10 @@ def posts_marked(world, marker: str) -> list[dict]:
 
 async def refused_twice(world):
     vote = await open_vote_with_a_ballot(world)
-    world.fake.server_error("POST", POSTS, times=2)  # the embed, then the plain fallback
+    world.fake.server_error("POST", POSTS, times=2)  # the first try, and its retry
     world.clock.advance(timedelta(hours=2))
+    assert await world.bot.scheduler.run_due() == {vote.close_job_id: "retry"}
+    world.clock.advance(timedelta(minutes=1))  # the scheduler's backoff: 30 s first
     assert await world.bot.scheduler.run_due() == {vote.close_job_id: "retry"}
     assert posts_marked(world, f"job:{vote.close_job_id}") == []
     job = await jobs.get(world.db, vote.close_job_id)

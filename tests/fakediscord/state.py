@@ -284,6 +284,12 @@ class Guild:
         self.fake.dispatch("CHANNEL_CREATE", ch.wire())
         return ch
 
+    def delete_channel(self, channel: Channel) -> None:
+        """Someone deletes the channel in Discord's client (the bot is told, as by REST)."""
+        self.channels.remove(channel)
+        del self.fake.channels[channel.id]
+        self.fake.dispatch("CHANNEL_DELETE", channel.wire())
+
     def add_member(
         self,
         name: str,
