@@ -3,8 +3,9 @@
 Issue 23: each scheduler handler that posts does it through `cogs/_posting.post_once`. For
 each one: Discord answering 503 three times delays the post and it goes out once; a "ghost"
 503 (the post made, the answer lost) gives one post, not two; a channel the bot may not use
-(403) or that was deleted ends the job with one notice in the committee's review channel,
-or, when the review channel itself is gone, a job state that says nobody could be told.
+(403) ends the job with one notice in the committee's review channel. A deleted channel does
+the same or, when it is the review channel itself, leaves a job state saying nobody could be
+told; a dropped connection and a rate limit discord.py gives up on are retried like a 503.
 """
 
 from __future__ import annotations
@@ -236,7 +237,12 @@ CASES = [
     *((kind, fault) for kind in SCENARIOS for fault in ("503x3", "ghost 503", "403")),
     ("plan.reminder", "deleted"),
     ("capacity.pace", "deleted"),
+    # The network and rate limits reach every handler through the same `post_once`.
+    ("plan.reminder", "network"),
+    ("questionnaire.report", "network ghost"),
+    ("plan.reminder", "429x5"),
 ]
+DELAYED = {"503x3": 3, "ghost 503": 0, "network": 1, "network ghost": 0, "429x5": 1}  # retries
 
 
 @pytest.mark.parametrize(("kind", "fault"), CASES)
@@ -248,6 +254,10 @@ async def test_a_timer_post_is_delayed_by_discord_never_lost_or_doubled(chapter,
         world.fake.server_error("POST", posts, times=3)
     elif fault == "ghost 503":
         world.fake.server_error("POST", posts, ghost=True)
+    elif fault.startswith("network"):
+        world.fake.drop_connection("POST", posts, ghost=fault.endswith("ghost"))
+    elif fault == "429x5":  # discord.py waits out 4 and gives up on the fifth
+        world.fake.rate_limit("POST", posts, retry_after=0.01, times=5)
     elif fault == "403":
         shut_out(world, channel)
     else:
@@ -256,10 +266,10 @@ async def test_a_timer_post_is_delayed_by_discord_never_lost_or_doubled(chapter,
     assert job.kind == kind
     await world.fake.settle()
 
-    if fault.startswith("503") or fault.startswith("ghost"):
+    if fault in DELAYED:
         assert len(marked(channel, job.marker)) == 1
         assert job.state == "done", job.outcome
-        assert job.payload.get("attempt", 0) == (3 if fault == "503x3" else 0)
+        assert job.payload.get("attempt", 0) == DELAYED[fault]
         assert notices(world) == []
     elif fault == "deleted" and channel is world.review:
         assert job.state == "failed"

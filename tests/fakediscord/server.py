@@ -272,6 +272,21 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
             raise ValueError("server_error takes a 5xx status")
         self._server_errors.append([method.upper(), re.compile(path_regex), status, times, ghost])
 
+    def drop_connection(
+        self, method: str, path_regex: str, *, times: int = 1, ghost: bool = False
+    ) -> None:
+        """Close the connection of the next ``times`` matching REST calls without an answer (a
+        network failure: discord.py raises aiohttp's ``ServerDisconnectedError``). ``ghost``:
+        the request takes effect first, as with ``server_error``."""
+        self._server_errors.append([method.upper(), re.compile(path_regex), None, times, ghost])
+
+    def _fail(self, request: web.Request, rule: list) -> web.Response:
+        if rule[2] is None:
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=204)  # never sent: the connection is gone
+        raise DiscordError(rule[2], 0, "Service Unavailable")
+
     def _take_server_error(self, method: str, path: str) -> list | None:
         for rule in self._server_errors:
             if rule[0] == method and rule[1].search(path) and rule[3] > 0:
@@ -499,7 +514,7 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
                 return limited
             failing = self._take_server_error(request.method, path)
             if failing is not None and not failing[4]:
-                raise DiscordError(failing[2], 0, "Service Unavailable")
+                return self._fail(request, failing)
             for method, pattern, handler, auth in self._routes:
                 m = pattern.match(path)
                 if m is None or method != request.method:
@@ -510,7 +525,7 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin):
                 result = await handler(request, payload, files, *m.groups())
                 await self._hold_answer(request.method, path)
                 if failing is not None:  # a ghost: done, but the answer is an error
-                    raise DiscordError(failing[2], 0, "Service Unavailable")
+                    return self._fail(request, failing)
                 if isinstance(result, web.StreamResponse):
                     return result
                 if result is None:
