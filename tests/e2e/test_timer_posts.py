@@ -10,7 +10,6 @@ told; a dropped connection and a rate limit discord.py gives up on are retried l
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -28,6 +27,7 @@ from tests.e2e.questionnaire_helpers import race_with
 from tests.e2e.test_capacity_pace import setup_behind_plan
 from tests.fakediscord import message_text
 from tests.fakediscord.state import Channel, Perm, overwrite
+from tests.jobs import wait_for_job
 
 pytestmark = pytest.mark.asyncio
 
@@ -36,16 +36,14 @@ Fire = Callable[[], Awaitable[int]]  # makes the job due; its id
 
 async def settled(world, job_id: int) -> jobs.Job:
     """Run the job (and its retries, moving the clock by the backoff) until it settles."""
-    for _ in range(300):
+
+    async def nudge() -> None:
         job = await jobs.get(world.db, job_id)
-        assert job is not None
-        if job.state in ("done", "missed", "failed"):
-            return job
-        if job.state == "pending" and job.due_at > world.clock():
+        if job is not None and job.state == "pending" and job.due_at > world.clock():
             world.clock.advance(job.due_at - world.clock() + timedelta(seconds=1))
         await world.bot.scheduler.run_due()
-        await asyncio.sleep(0.01)  # a job its own timer claimed finishes meanwhile
-    raise AssertionError(f"job {job_id} never settled: {job}")
+
+    return await wait_for_job(world.db, job_id, nudge=nudge)
 
 
 def move_due(world, job_id: int) -> Fire:
