@@ -338,17 +338,24 @@ def _decide(
         )
     for check in checks:
         if check.met:
-            return check.category, f"Meets every {check.category.label.lower()} criterion."
+            return check.category, f"Meets every {in_sentence(check.category.label)} criterion."
     open_ = [c for c in checks if not c.failed]
     if open_:
-        missing = ", ".join(c.label.lower() for c in open_[0].unknown)
+        missing = ", ".join(in_sentence(c.label) for c in open_[0].unknown)
         return Category.UNDECIDED, (
-            f"Could be a {open_[0].category.label.lower()} once these are known: {missing}."
+            f"Could be a {in_sentence(open_[0].category.label)} once these are known: {missing}."
         )
     failed = [c for c in checks if c.category is not Category.INCUMBENT]
-    reasons = dict.fromkeys(c.label.lower() for check in failed for c in check.failed)
+    reasons = dict.fromkeys(in_sentence(c.label) for check in failed for c in check.failed)
     return Category.NEITHER, (
         "Meets neither the cadre nor the class-struggle criteria; not met: "
         + "; ".join(reasons)
         + "."
     )
+
+
+def in_sentence(label: str) -> str:
+    """A criterion's label inside a sentence: lower case, but an acronym stays one ("DSA
+    member" -> "DSA member", "Accountable: commits to the SIO structure" -> "accountable:
+    commits to the SIO structure")."""
+    return " ".join(w if sum(ch.isupper() for ch in w) > 1 else w.lower() for w in label.split(" "))

@@ -231,10 +231,24 @@ def accepting(state: str, closes_at: datetime, now: datetime) -> None:
 
 
 def share_text(value: Fraction) -> str:
+    """A rule's share as the chapter writes it: "2/3" for thirds, sixths, sevenths and ninths
+    (no exact percent), else "60%"."""
     percent = float(value * 100)
     if value.denominator in (3, 6, 7, 9):
         return f"{value.numerator}/{value.denominator}"
     return f"{percent:.4g}%"
+
+
+def percent_text(value: Fraction) -> str:
+    """A measured share, always as a percent to one decimal at most: "70%", "66.7%",
+    "85.4%". Results are compared with each other, so they share one form."""
+    return f"{float(value * 100):.1f}".removesuffix(".0") + "%"
+
+
+def threshold_text(value: Fraction) -> str:
+    """A threshold as written, with its percent when written as a fraction: "2/3 (66.7%)"."""
+    written = share_text(value)
+    return written if written.endswith("%") else f"{written} ({percent_text(value)})"
 
 
 def ordinal(n: int) -> str:

@@ -23,6 +23,17 @@ def _leaves(command: app_commands.Command | app_commands.Group):
         yield command
 
 
+def how_to_vote(votes_channel_id: int) -> str:
+    """How a member casts a ballot: there is no command for it, so /help must say."""
+    return (
+        f"An endorsement vote is announced in <#{votes_channel_id}>. Press **Vote** under it, "
+        "pick your candidates in order of preference (first choice first; rank as many as you "
+        "like, or *No endorsement*), then **Submit ballot**. A yes/no vote asks yes, no or "
+        "abstain for each candidate. Your ballot is secret, and you can vote again until the "
+        "close: only your last ballot counts."
+    )
+
+
 class HelpCog(commands.Cog):
     help_section = "Getting help"
 
@@ -63,6 +74,8 @@ class HelpCog(commands.Cog):
             embed.description = (
                 "This server is not set up yet: someone with Manage Server runs `/setup chapter`."
             )
+        if member_ok and config is not None:
+            embed.add_field(name="How to vote", value=how_to_vote(config.votes_channel_id))
         for section, lines in sections.items():
             embed.add_field(name=section, value="\n".join(lines)[:1024], inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -179,9 +179,9 @@ class PlansCog(commands.Cog, name="Plans"):
             tz=config.timezone,
             now=self.bot.clock(),
         )
-        every = ", ".join(str(d) for d in view.plan.reminder_days)
+        every = _render.days_before(view.plan.reminder_days)
         await interaction.response.send_message(
-            f"The plan for **{race.label}** now reminds {every} days before each milestone "
+            f"The plan for **{race.label}** now reminds {every} each milestone "
             f"at {view.plan.reminder_time:%H:%M} chapter time; its reminders are rescheduled.",
             ephemeral=True,
         )

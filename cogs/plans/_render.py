@@ -25,6 +25,13 @@ _ICONS = {
 }
 
 
+
+def days_before(days: Sequence[int]) -> str:
+    """ "1 day before", "7 days before", "14, 7 and 1 days before"."""
+    listed = [str(d) for d in days]
+    joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    return f"{joined} day{'' if list(days) == [1] else 's'} before"
+
 def day(d: date, tz: str) -> str:
     """A calendar day in each member's client (noon local: the same day anywhere near)."""
     return timestamp(election_day_noon(d, tz), "D")
@@ -65,9 +72,9 @@ def plan_embed(view: PlanView, *, today: date, tz: str, chart: str | None) -> di
             "**Compressed**: made less than two years before the election, so the default "
             "offsets are scaled to the time left, in the same order and proportions."
         )
-    days = ", ".join(str(d) for d in plan.reminder_days)
     head.append(
-        f"Reminders {days} days before each milestone at {plan.reminder_time:%H:%M} "
+        f"Reminders {days_before(plan.reminder_days)} each milestone at "
+        f"{plan.reminder_time:%H:%M} "
         "chapter time, in the reminders channel."
     )
     lines = [milestone_line(m, today=today, tz=tz) for m in view.milestones]

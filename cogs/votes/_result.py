@@ -164,7 +164,8 @@ def _verdict_several(counted: Counted, quorum: str) -> str:
     if vote.method == VoteMethod.YES_NO:
         rule = "all who pass" if vote.several_pass == "all" else "only the highest shares"
         lines.append(
-            f"Yes/no, threshold {rules.share_text(vote.threshold)} of yes + no ({rule} endorsed):"
+            f"Yes/no, threshold {rules.threshold_text(vote.threshold)} of yes + no "
+            f"({rule} endorsed):"
         )
         lines.extend(yes_no_lines(counted))
     else:
@@ -189,7 +190,9 @@ def yes_no_lines(counted: Counted) -> list[str]:
     lines = []
     for name, c in counted.result.extra["yes_no"].items():
         share = (
-            "no yes or no answers" if c["share"] is None else rules.share_text(Fraction(c["share"]))
+            "no yes or no answers"
+            if c["share"] is None
+            else rules.percent_text(Fraction(c["share"]))
         )
         mark = "passes" if c["met"] else "does not pass"
         lines.append(

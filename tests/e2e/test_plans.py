@@ -207,7 +207,7 @@ async def test_changing_when_a_plan_reminds_reschedules_its_reminders(chapter) -
     reply = await world.organiser.slash(
         "plan reminders", race=str(race.id), days="14, 2", time="09:30"
     )
-    assert "now reminds 14, 2 days before each milestone at 09:30" in reply.text
+    assert "now reminds 14 and 2 days before each milestone at 09:30" in reply.text
     reminders = await pending_reminders(world, council.id)
     assert [(local(j.due_at).date(), local(j.due_at).time()) for j in reminders] == [
         (on - timedelta(days=14), time(9, 30)),
@@ -215,6 +215,8 @@ async def test_changing_when_a_plan_reminds_reschedules_its_reminders(chapter) -
     ]
     everything = await jobs.for_guild(world.db, race.guild_id, plan_service.REMINDER_JOB)
     assert {local(j.due_at).time() for j in everything if j.state == "pending"} == {time(9, 30)}
+    one = await world.organiser.slash("plan reminders", race=str(race.id), days="1", time="09:30")
+    assert "now reminds 1 day before each milestone" in one.text  # not "1 days"
 
 
 async def test_the_race_page_points_the_committee_to_a_plan_it_lacks(chapter) -> None:

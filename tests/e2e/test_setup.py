@@ -132,3 +132,6 @@ async def test_help_lists_what_this_member_may_use(chapter) -> None:
     assert "/setup chapter" not in member_help.text
     assert "/setup chapter" in committee_help.text
     assert "/help" in member_help.text
+    # Voting has no command of its own: /help tells a member where and how.
+    assert "How to vote" in member_help.text and "Press **Vote**" in member_help.text
+    assert f"<#{chapter.votes.id}>" in member_help.text

@@ -151,8 +151,8 @@ async def test_yes_no_highest_share_only_when_several_pass(chapter):
     asked = await world.organiser.slash("vote close", vote=str(vote.id))
     await world.organiser.click(asked, f"vote:close:{vote.id}")
     text = message_text(await wait_yes_no_result(world, vote.id))
-    assert "**Bo Chen**: 2 yes, 1 no, 0 abstain: 2/3, passes" in text
-    assert "The chapter endorses Ada Ruiz." in text  # 100% beats 2/3: one seat
+    assert "**Bo Chen**: 2 yes, 1 no, 0 abstain: 66.7%, passes" in text
+    assert "The chapter endorses Ada Ruiz." in text  # 100% beats 66.7%: one seat
 
 
 async def test_yes_no_paper_ballots_count_with_online(chapter):
@@ -176,5 +176,5 @@ async def test_yes_no_paper_ballots_count_with_online(chapter):
     await world.organiser.click(asked, f"vote:close:{vote.id}")
     text = message_text(await wait_yes_no_result(world, vote.id))
     assert "3 ballots (1 online + 2 paper)" in text
-    assert "**Ada Ruiz**: 1 yes, 2 no, 0 abstain: 1/3, does not pass" in text
+    assert "**Ada Ruiz**: 1 yes, 2 no, 0 abstain: 33.3%, does not pass" in text
     assert "**Bo Chen**: 2 yes, 0 no, 1 abstain: 100%, passes" in text

@@ -253,7 +253,7 @@ def test_office_kind_falls_back_to_the_register_when_not_answered() -> None:
 def test_neither_reason_lists_what_is_not_met() -> None:
     report = classify(facts(answers(dsa_member="no")))
     assert report.category is Category.NEITHER
-    assert "dsa member" in report.reason
+    assert "DSA member" in report.reason
 
 
 def test_the_report_shows_each_half_of_a_viable_path() -> None:
