@@ -9,13 +9,15 @@ apart ("first") from the median and worst of the next `--runs`. CPU is the proce
 time, so a busy machine shows in wall - CPU.
 Target: under 0.5 s wall for 60 options.
 
-`--examples DIR` also writes a PNG of each kind for 8 options (the README's examples,
-quantized to 256 colours there to keep the repository small).
+`--examples DIR` also writes a PNG of each kind for 8 options, quantized to 256 colours to
+keep the repository small; the README shows chart-instant-runoff.png and chart-stv.png from
+docs/img/, copied from such a run.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -29,7 +31,10 @@ _started = time.perf_counter()
 from bot.charts.votes import result_png  # noqa: E402  (matplotlib loads here, timed)
 
 IMPORT_S = time.perf_counter() - _started
+from PIL import Image  # noqa: E402
+
 from bot.domain.tally.profile import TallyResult  # noqa: E402
+from bot.domain.tally.words import drawn_ties  # noqa: E402
 from tests.unit.charts.elections import count, yes_no  # noqa: E402
 
 THRESHOLD = Fraction(2, 3)
@@ -66,7 +71,11 @@ def _verdict(result: TallyResult) -> str:
     if result.method == "yes-no":
         endorsed = list(result.winners)
     tail = f"the chapter endorses {', '.join(endorsed)}." if endorsed else "no endorsement."
-    return f"{head}; {tail}"
+    drawn = sorted({t.round for t in drawn_ties(result)})
+    lot = f" A tie in round {drawn[0]} was drawn by lot." if len(drawn) == 1 else (
+        f" Ties in rounds {', '.join(map(str, drawn))} were drawn by lot." if drawn else ""
+    )  # fmt: skip
+    return f"{head}; {tail}{lot}"
 
 
 def main() -> None:
@@ -95,8 +104,9 @@ def main() -> None:
         for kind, result in elections(8, seed=2).items():
             name = kind.split(",")[0].replace(" ", "-").replace("/", "-").lower()
             path = args.examples / f"chart-{name}.png"
-            path.write_bytes(result_png(result, title="City Council District 3 (2027)",
-                                        verdict=_verdict(result), threshold=THRESHOLD))  # fmt: skip
+            png = result_png(result, title="City Council District 3 (2027)",
+                             verdict=_verdict(result), threshold=THRESHOLD)  # fmt: skip
+            Image.open(io.BytesIO(png)).quantize(256).save(path, optimize=True)
             print(f"wrote {path}")
 
 
