@@ -288,10 +288,13 @@ def end_label(axes: Axes, value: float, row: float, text: str, *, boxed: bool = 
     """
     shift = ScaledTranslation(10 / DPI, 0, axes.figure.dpi_scale_trans)
     box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1} if boxed else None
-    return axes.text(
+    label = axes.text(
         value, row, text, va="center", fontsize=pt(SMALL_PX), transform=axes.transData + shift,
         bbox=box,
     )  # fmt: skip
+    # Inside the plot (`room_for_labels` made the room): the layout need not measure it.
+    label.set_in_layout(False)
+    return label
 
 
 def segments(
