@@ -232,11 +232,14 @@ def style_axes(axes: Axes) -> None:
     axes.yaxis.label.set_fontsize(pt(TEXT_PX))
 
 
-def name_axis(axes: Axes, names: Sequence[str], colours: Sequence[str]) -> None:
+def name_axis(
+    axes: Axes, names: Sequence[str], colours: Sequence[str], *, clip: bool = True
+) -> None:
     """One row per name, top to bottom, each name clipped and keyed by a square of its colour.
 
     The square is the series' key: a segment in that colour anywhere in the chart belongs to
-    that name, so no legend is needed however many names there are.
+    that name, so no legend is needed however many names there are. `clip=False` takes names
+    already cut (`clip_names`), for a caller that adds to them, like a number.
     """
     # Texts, not tick labels: a tick is five artists, and 60 of them cost more than the chart.
     rows = range(len(names))
@@ -244,7 +247,7 @@ def name_axis(axes: Axes, names: Sequence[str], colours: Sequence[str]) -> None:
     axes.set_ylim(len(names) - 0.5, -0.5)
     key = blended_transform_factory(axes.transAxes, axes.transData)
     scale = axes.figure.dpi_scale_trans
-    for row, name in zip(rows, clip_names(names), strict=True):
+    for row, name in zip(rows, clip_names(names) if clip else names, strict=True):
         axes.text(
             0, row, name, ha="right", va="center", fontsize=pt(TEXT_PX),
             transform=key + ScaledTranslation(-SWATCH_PX * 1.8 / DPI, 0, scale),

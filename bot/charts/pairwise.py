@@ -16,8 +16,10 @@ from matplotlib.figure import Figure
 
 from bot.charts.endorsement import Verdict, split_for_panel, threshold_panel
 from bot.charts.figure import (
+    NAME_CHARS,
     SMALL_PX,
     TEXT_PX,
+    clip_names,
     name_axis,
     new_chart,
     png_bytes,
@@ -57,7 +59,10 @@ def pairwise_figure(
     style_axes(axes)
     axes.imshow(share, cmap=COLOUR_SCALE, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     palette = dict(zip(names, colours(n), strict=True))
-    name_axis(axes, [f"{i}. {name}" for i, name in enumerate(names, 1)], list(palette.values()))
+    # Cut first, then numbered: the number must not make two cut names look different.
+    cut = clip_names(names, NAME_CHARS - len(f"{n}. "))
+    numbered = [f"{i}. {name}" for i, name in enumerate(cut, 1)]
+    name_axis(axes, numbered, list(palette.values()), clip=False)
     step = 1 if n <= CELL_NUMBERS_UP_TO else 5
     ticks = [i for i in range(n) if i == 0 or (i + 1) % step == 0]
     axes.set_xticks(ticks, [str(i + 1) for i in ticks])

@@ -4,6 +4,7 @@ its brackets and its neighbours in place; a missing font is said once at start."
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from fractions import Fraction
 
@@ -72,3 +73,20 @@ def test_nothing_is_warned_when_the_fonts_are_there(monkeypatch, caplog) -> None
     with caplog.at_level(logging.WARNING):
         assert fonts.warn_missing(logging.getLogger("endorsebot.test")) is False
     assert caplog.records == []
+
+
+def test_the_head_to_head_chart_numbers_names_without_turning_them_round() -> None:
+    from bot.charts.pairwise import pairwise_figure
+
+    long = "Alexandria Maria Ocasio-Cortez-Featherstonehaugh"
+    names = (ARABIC, f"{long} Jr", f"{long} Sr", "No endorsement")
+    ballots = [((0,), (1,)), ((1,), (2,)), ((2,), (0,)), ((3,),)]
+    profile = Profile(names, tuple(RankedBallot(b, 2) for b in ballots))
+    result = count_vote(profile, "schulze", None, None, seed="s")
+    drawn = [t.get_text() for t in pairwise_figure(result, title="t", verdict="v").axes[0].texts]
+    rows = [t for t in drawn if t[:1].isdigit() and ". " in t]
+    (arabic,) = [t for t in rows if ARABIC in t]
+    assert re.match(r"\d\. \u2068", arabic)  # isolated after its number: the number leads
+    cut = sorted(t.split(". ", 1)[1] for t in rows if "Alexandria" in t)
+    assert cut[0].endswith("Jr") and cut[1].endswith("Sr")  # cut, yet told apart
+    assert all(len(t) <= 22 for t in rows if "Alexandria" in t)
