@@ -1,4 +1,4 @@
--- The cadre race plan (DOMAIN.md section 4): one plan per race, its milestones counted back
+-- The cadre race plan (docs/domain.md section 4): one plan per race, its milestones counted back
 -- from the race's decisive election, and which scheduled job posts which reminder.
 -- Dates (`starts`, `election`, `on_day`, ...) are ISO calendar days in the chapter's timezone.
 

@@ -1,4 +1,4 @@
--- Candidate questionnaires (DOMAIN.md section 1): versioned templates, the chapter's red
+-- Candidate questionnaires (docs/domain.md section 1): versioned templates, the chapter's red
 -- lines, one questionnaire per candidate with its answers, and the committee's assessment
 -- of what a candidate cannot answer. Answers are private to the candidate and the
 -- committee until `published_at` is set.

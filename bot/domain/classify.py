@@ -2,7 +2,7 @@
 
 Pure: answers (the questionnaire), the race register's facts and the committee's assessment
 go in; a `CriteriaReport` comes out listing every criterion as met / not met / unknown with
-the answer or input it came from. The rules are those of the seed strategy (DOMAIN.md
+the answer or input it came from. The rules are those of the seed strategy (docs/domain.md
 section 1), in this order:
 
 1. Red lines: crossing any red line means "do not endorse", whatever else holds.

@@ -1,4 +1,4 @@
-"""The classification against the strategy's rules (DOMAIN.md section 1; the seed's "Class
+"""The classification against the strategy's rules (docs/domain.md section 1; the seed's "Class
 Struggle Elections", "Cadre Elections", "Ballot Line" and "Chapter Strategy" sections).
 
 Each case's id quotes the rule it checks.
