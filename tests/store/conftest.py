@@ -19,7 +19,7 @@ import pytest_asyncio
 from bot.db import Database, migrate
 from bot.domain.races import BallotLine, CandidateDraft, OfficeKind, Race, RaceDraft
 from bot.scheduler import Job, JobContext, JobOutcome, Scheduler
-from bot.services import capacity, plans, questionnaires, vote_cleanup, votes
+from bot.services import capacity, officials, plans, questionnaires, vote_cleanup, votes
 from bot.services import races as race_service
 from tests.clock import ELECTION, T0
 
@@ -38,6 +38,7 @@ JOB_KINDS = (
     questionnaires.REPORT_JOB,
     questionnaires.PUBLISH_JOB,
     questionnaires.DEADLINE_JOB,
+    officials.NOTICE_JOB,
 )
 
 MakeRace = Callable[..., Awaitable[Race]]
