@@ -34,3 +34,8 @@ class InvalidInput(UserError):
 
 class NotFound(UserError):
     """The thing the member named does not exist in this chapter."""
+
+
+class ChangedMeanwhile(UserError):
+    """Another member changed what this command depends on between its read and its write:
+    nothing was changed, and the message says what the other member did."""

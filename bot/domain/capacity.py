@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.races import Race, local_today
@@ -245,6 +246,21 @@ def validate_chapter(capacity: ChapterCapacity) -> ChapterCapacity:
     _rate("The show rate", capacity.show_rate)
     _count("Doors per shift", capacity.doors_per_shift, 1, DOORS_PER_SHIFT_MAX)
     return capacity
+
+
+def merge_figures(
+    stored: RaceFigures | None, given: Mapping[str, Any], *, reset_rates: bool = False
+) -> RaceFigures:
+    """A race's figures after a change that gave only `given` (field name -> value): every
+    field the member left out keeps its `stored` value (defaults for a race with none).
+    `reset_rates` first puts the door model and its rates back to the defaults."""
+    base = stored or RaceFigures()
+    if reset_rates:
+        base = replace(
+            base, model=DoorModel.EMPIRICAL, doors_per_vote=None, contact_rate=None,
+            support_rate=None, passes=None,
+        )  # fmt: skip
+    return replace(base, **given)
 
 
 def validate_figures(figures: RaceFigures) -> RaceFigures:

@@ -98,6 +98,28 @@ class Milestone:
         return MilestoneStatus.UPCOMING
 
 
+class MilestoneField(StrEnum):
+    """What one command changes in a milestone: each is written on its own, so two members
+    changing different fields at once both keep their change."""
+
+    NAME = "name"
+    DATES = "dates"
+    DONE = "done"
+
+
+def changed_since(seen: Milestone, current: Milestone) -> frozenset[MilestoneField]:
+    """The fields of a milestone that differ between what a member read (`seen`) and what is
+    stored now (`current`): what another member changed in between."""
+    changed = set()
+    if seen.name != current.name:
+        changed.add(MilestoneField.NAME)
+    if (seen.on, seen.until) != (current.on, current.until):
+        changed.add(MilestoneField.DATES)
+    if seen.done_on != current.done_on:
+        changed.add(MilestoneField.DONE)
+    return frozenset(changed)
+
+
 @dataclass(frozen=True, slots=True)
 class PlanDraft:
     starts: date

@@ -13,9 +13,11 @@ first sets its capacity; each run schedules the next (see `schedule_next_pace`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import dataclasses
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -30,6 +32,7 @@ from bot.domain.capacity import (
     RaceFigures,
     estimate,
     measured_pace,
+    merge_figures,
     next_pace_run,
     pace_check,
     pace_window,
@@ -142,15 +145,43 @@ async def set_race(
     tz: str,
     now: datetime,
 ) -> DoorsEstimate:
-    """Store a race's figures; the doors they come to. Refused for a race whose election is
-    past or unset, or figures the model can't use."""
+    """Store a race's figures as given, replacing all of them; the doors they come to.
+    Refused for a race whose election is past or unset, or figures the model can't use."""
+    return await change_race(
+        db, guild_id=guild_id, race=race, actor_id=actor_id,
+        given=_fields(figures), replace_all=True, tz=tz, now=now,
+    )  # fmt: skip
+
+
+async def change_race(
+    db: Database,
+    *,
+    guild_id: int,
+    race: Race,
+    actor_id: int,
+    given: Mapping[str, Any],
+    reset_rates: bool = False,
+    replace_all: bool = False,
+    tz: str,
+    now: datetime,
+) -> DoorsEstimate:
+    """Change only the race figures in `given` (field name -> value); the doors they come to.
+
+    The stored figures are read, merged and written in one transaction, so two committee
+    members setting different figures of one race at once both keep theirs. Refused (and
+    nothing stored) for a race whose election is past or unset, or figures the model can't
+    use."""
     try:
         require_election(race, local_today(now, tz))
-        figures = validate_figures(figures)
     except CapacityInputError as error:
         raise _invalid(error) from None
-    found = estimate(figures)
     async with db.transaction() as conn:
+        stored = None if replace_all else (await store.race_figures(conn, guild_id)).get(race.id)
+        try:
+            figures = validate_figures(merge_figures(stored, given, reset_rates=reset_rates))
+        except CapacityInputError as error:
+            raise _invalid(error) from None
+        found = estimate(figures)
         await store.save_figures(conn, guild_id, race.id, figures, actor_id=actor_id, now=now)
         await audit.record(
             conn,
@@ -162,6 +193,10 @@ async def set_race(
             at=now,
         )
     return found
+
+
+def _fields(figures: RaceFigures) -> dict[str, Any]:
+    return {f.name: getattr(figures, f.name) for f in dataclasses.fields(figures)}
 
 
 async def log_shift(

@@ -81,7 +81,7 @@ class NoPlan(NotFound):
         )
 
 
-def _checked(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+def checked(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """`call(...)`, with the domain's `PlanInputError` shown to the member as `InvalidInput`."""
     try:
         return call(*args, **kwargs)
@@ -146,7 +146,7 @@ async def create(
     """Build the race's default plan back from its decisive election and schedule its
     reminders. Refused when the race already has a plan or its election has passed."""
     race = await race_service.get_race(db, guild_id, race_id)
-    draft = _checked(rules.build_default, race.decisive_date, today=local_today(now, tz))
+    draft = checked(rules.build_default, race.decisive_date, today=local_today(now, tz))
     draft = replace(
         draft,
         reminder_days=tuple(reminder_days or draft.reminder_days),
@@ -166,9 +166,9 @@ async def create(
             )
             milestone = await store.get_milestone(conn, guild_id, mid)
             assert milestone is not None
-            await _schedule(conn, scheduler, plan, milestone, tz, now)
+            await schedule_reminders(conn, scheduler, plan, milestone, tz, now)
         detail = "compressed" if draft.compressed else "default timeline"
-        await _audit(conn, plan, actor_id, "plan.create", detail, now)
+        await audit_plan(conn, plan, actor_id, "plan.create", detail, now)
     return await view(db, guild_id, race_id)
 
 
@@ -187,11 +187,12 @@ async def add_milestone(
 ) -> Milestone:
     """Add a milestone of the committee's own, with its reminders."""
     current = await view(db, guild_id, race_id)
-    name = _checked(rules.check_name, name)
-    _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
-    if len(current.milestones) >= rules.MILESTONES_MAX:
-        raise InvalidInput(f"A plan can have at most {rules.MILESTONES_MAX} milestones.")
+    name = checked(rules.check_name, name)
+    checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
     async with db.transaction() as conn:
+        # Counted inside the transaction: two members adding at once can't pass the cap.
+        if len(await store.milestones(conn, guild_id, current.plan.id)) >= rules.MILESTONES_MAX:
+            raise InvalidInput(f"A plan can have at most {rules.MILESTONES_MAX} milestones.")
         mid = await store.insert_milestone(
             conn,
             guild_id=guild_id,
@@ -201,44 +202,9 @@ async def add_milestone(
         )
         milestone = await store.get_milestone(conn, guild_id, mid)
         assert milestone is not None
-        await _schedule(conn, scheduler, current.plan, milestone, tz, now)
-        await _audit(conn, current.plan, actor_id, "plan.milestone.add", f"{name}: {on}", now)
+        await schedule_reminders(conn, scheduler, current.plan, milestone, tz, now)
+        await audit_plan(conn, current.plan, actor_id, "plan.milestone.add", f"{name}: {on}", now)
     return milestone
-
-
-async def move_milestone(
-    db: Database,
-    scheduler: Scheduler,
-    *,
-    guild_id: int,
-    race_id: int,
-    actor_id: int,
-    milestone: Milestone,
-    on: date,
-    until: date | None,
-    tz: str,
-    now: datetime,
-) -> Milestone:
-    """Give the milestone new dates; its pending reminders are replaced by ones for them."""
-    current = await view(db, guild_id, race_id)
-    _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
-    if until is None and milestone.until is not None:
-        until = on + (milestone.until - (milestone.on or milestone.until))
-        _checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
-    moved = replace(milestone, on=on, until=until)
-    async with db.transaction() as conn:
-        await store.update_milestone(conn, guild_id, moved, now=now)
-        await _cancel(conn, scheduler, guild_id, milestone.id, "milestone moved")
-        await _schedule(conn, scheduler, current.plan, moved, tz, now)
-        await _audit(
-            conn,
-            current.plan,
-            actor_id,
-            "plan.milestone.move",
-            f"{milestone.name}: {milestone.on} -> {on}",
-            now,
-        )
-    return moved
 
 
 async def set_reminders(
@@ -254,93 +220,30 @@ async def set_reminders(
     now: datetime,
 ) -> PlanView:
     """Change when the plan reminds (days before each milestone, chapter time); every
-    pending reminder is replaced by ones at the new times, in one transaction."""
+    pending reminder is replaced by ones at the new times, in one transaction. What the
+    member left out (days or time) keeps its stored value, and the milestones are read
+    inside the transaction, so a move, done or removal made meanwhile is kept."""
     current = await view(db, guild_id, race_id)
-    plan = replace(
-        current.plan,
-        reminder_days=tuple(days or current.plan.reminder_days),
-        reminder_time=at or current.plan.reminder_time,
-    )
     async with db.transaction() as conn:
+        stored = await store.get_plan(conn, guild_id, current.plan.id)
+        if stored is None:
+            raise NoPlan(current.race)
+        plan = replace(
+            current.plan,
+            reminder_days=tuple(days or stored.reminder_days),
+            reminder_time=at or stored.reminder_time,
+        )
         await store.set_reminders(conn, plan, plan.reminder_days, plan.reminder_time, now=now)
-        for milestone in current.milestones:
-            await _cancel(conn, scheduler, guild_id, milestone.id, "reminder times changed")
-            await _schedule(conn, scheduler, plan, milestone, tz, now)
+        for milestone in await store.milestones(conn, guild_id, plan.id):
+            reason = "reminder times changed"
+            await cancel_reminders(conn, scheduler, guild_id, milestone.id, reason)
+            await schedule_reminders(conn, scheduler, plan, milestone, tz, now)
         detail = f"{','.join(map(str, plan.reminder_days))} days at {plan.reminder_time:%H:%M}"
-        await _audit(conn, plan, actor_id, "plan.reminders", detail, now)
+        await audit_plan(conn, plan, actor_id, "plan.reminders", detail, now)
     return await view(db, guild_id, race_id)
 
 
-async def rename_milestone(
-    db: Database,
-    *,
-    guild_id: int,
-    race_id: int,
-    actor_id: int,
-    milestone: Milestone,
-    name: str,
-    now: datetime,
-) -> Milestone:
-    """Rename the milestone; its reminders use the new name when they post."""
-    current = await view(db, guild_id, race_id)
-    renamed = replace(milestone, name=_checked(rules.check_name, name))
-    async with db.transaction() as conn:
-        await store.update_milestone(conn, guild_id, renamed, now=now)
-        await _audit(
-            conn,
-            current.plan,
-            actor_id,
-            "plan.milestone.rename",
-            f"{milestone.name} -> {renamed.name}",
-            now,
-        )
-    return renamed
-
-
-async def mark_done(
-    db: Database,
-    scheduler: Scheduler,
-    *,
-    guild_id: int,
-    race_id: int,
-    actor_id: int,
-    milestone: Milestone,
-    done_on: date,
-    tz: str,
-    now: datetime,
-) -> Milestone:
-    """Record the milestone achieved on `done_on` (a past day is fine); no more reminders."""
-    current = await view(db, guild_id, race_id)
-    _checked(rules.check_done_date, done_on, today=local_today(now, tz))
-    done = replace(milestone, done_on=done_on)
-    async with db.transaction() as conn:
-        await store.update_milestone(conn, guild_id, done, now=now)
-        await _cancel(conn, scheduler, guild_id, milestone.id, "milestone done")
-        await _audit(
-            conn, current.plan, actor_id, "plan.milestone.done", f"{milestone.name}: {done_on}", now
-        )
-    return done
-
-
-async def remove_milestone(
-    db: Database,
-    scheduler: Scheduler,
-    *,
-    guild_id: int,
-    race_id: int,
-    actor_id: int,
-    milestone: Milestone,
-    now: datetime,
-) -> None:
-    """Remove the milestone and its pending reminders."""
-    current = await view(db, guild_id, race_id)
-    async with db.transaction() as conn:
-        await _cancel(conn, scheduler, guild_id, milestone.id, "milestone removed")
-        await store.delete_milestone(conn, guild_id, milestone.id)
-        await _audit(conn, current.plan, actor_id, "plan.milestone.remove", milestone.name, now)
-
-
-async def _schedule(
+async def schedule_reminders(
     conn: aiosqlite.Connection,
     scheduler: Scheduler,
     plan: Plan,
@@ -365,7 +268,7 @@ async def _schedule(
         )
 
 
-async def _cancel(
+async def cancel_reminders(
     conn: aiosqlite.Connection, scheduler: Scheduler, guild_id: int, milestone_id: int, reason: str
 ) -> None:
     for link in await store.reminders_of(conn, guild_id, milestone_id):
@@ -373,7 +276,7 @@ async def _cancel(
             await scheduler.cancel(link.job_id, reason=reason, conn=conn)
 
 
-async def _audit(
+async def audit_plan(
     conn: aiosqlite.Connection, plan: Plan, actor_id: int, action: str, detail: str, at: datetime
 ) -> None:
     await audit.record(

@@ -1,10 +1,11 @@
-"""What refuses a candidate's questionnaire action: not theirs, locked, or incomplete.
+"""What refuses a questionnaire action: not theirs, locked, incomplete, or a candidate gone.
 Raised by `bot.services.questionnaires` (which re-exports them) and worded here."""
 
 from __future__ import annotations
 
 from bot.domain.questionnaire_sheet import SheetStatus
-from bot.errors import UserError
+from bot.domain.races import Candidate
+from bot.errors import NotFound, UserError
 
 
 class NotYours(UserError):
@@ -32,3 +33,14 @@ class Incomplete(UserError):
         self.missing = missing
         listed = "; ".join(f"“{m}”" for m in missing[:5])
         super().__init__(f"Not submitted: still to answer {listed}.")
+
+
+class CandidateGone(NotFound):
+    """Another member removed the candidate after this member picked them."""
+
+    def __init__(self, candidate: Candidate) -> None:
+        self.candidate = candidate
+        super().__init__(
+            f"**{candidate.name}** is no longer a candidate in this race: another member "
+            "removed them just now, so nothing was changed."
+        )

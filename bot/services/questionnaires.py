@@ -32,7 +32,7 @@ from bot.domain.races import Candidate, CandidateStatus, Race
 from bot.errors import InvalidInput, NotFound
 from bot.scheduler import Scheduler
 from bot.services import candidate_facts, capacity
-from bot.services.questionnaire_errors import Incomplete, NotYours, SheetLocked
+from bot.services.questionnaire_errors import CandidateGone, Incomplete, NotYours, SheetLocked
 from bot.store import audit
 from bot.store import questionnaires as store
 from bot.store import races as race_store
@@ -91,6 +91,8 @@ async def send(
     if deadline is not None and deadline <= now:
         raise InvalidInput("The deadline must be in the future.")
     async with db.transaction() as conn:
+        if await race_store.get_candidate(conn, race.guild_id, candidate.id) is None:
+            raise CandidateGone(candidate)
         current = await store.sheet_for_candidate(conn, race.guild_id, candidate.id)
         if current is not None and current.status is not SheetStatus.OPEN:
             raise SheetLocked(current.status)
@@ -172,13 +174,12 @@ async def _prefill(
 async def _move_candidate(
     conn: aiosqlite.Connection, candidate: Candidate, status: CandidateStatus, now: datetime
 ) -> None:
-    await race_store.update_candidate(
-        conn,
-        guild_id=candidate.guild_id,
-        candidate_id=candidate.id,
-        draft=replace(candidate.draft(), status=status),
-        now=now,
+    """Only the status: `candidate` may be stale, and an edit made meanwhile must stay."""
+    moved = await race_store.set_candidate_status(
+        conn, guild_id=candidate.guild_id, candidate_id=candidate.id, status=status, now=now
     )
+    if not moved:
+        raise CandidateGone(candidate)
 
 
 async def set_reach(db: Database, guild_id: int, sheet_id: int, reach: Reach) -> None:
@@ -417,6 +418,9 @@ async def assess(
     if not changes:
         raise InvalidInput("Say what the committee judges: fill in at least one option.")
     async with db.transaction() as conn:
+        if await race_store.get_candidate(conn, guild_id, candidate.id) is None:
+            raise CandidateGone(candidate)
+        # Merged inside the transaction: two members judging different criteria keep both.
         current = await store.assessment(conn, guild_id, candidate.id)
         updated = replace(current, **changes)
         await store.save_assessment(

@@ -49,6 +49,12 @@ async def remove(
     """Stop asking a red line; questionnaires already sent keep it."""
     async with db.transaction() as conn:
         if not await store.remove_red_line(conn, guild_id=guild_id, line_id=line_id, now=now):
+            if await store.red_line_was_removed(conn, guild_id=guild_id, line_id=line_id):
+                # e.g. two committee members removing it at once: the first one did
+                raise NotFound(
+                    f"Red line {line_id} is already removed: questionnaires sent from now on "
+                    "don't ask it, and nothing was changed."
+                )
             raise NotFound("No such red line in this chapter (see `/questionnaire redline list`).")
         await audit.record(
             conn,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import aiosqlite
 
@@ -163,22 +163,41 @@ async def get_milestone(source: Source, guild_id: int, milestone_id: int) -> Mil
     return _milestone(rows[0]) if rows else None
 
 
-async def update_milestone(
-    conn: aiosqlite.Connection, guild_id: int, milestone: Milestone, *, now: datetime
+async def set_milestone_dates(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    milestone_id: int,
+    on: date | None,
+    until: date | None,
+    *,
+    now: datetime,
 ) -> None:
-    """Write the milestone's name, dates and done day as given."""
+    """Write the milestone's dates and nothing else (a rename or a done day made meanwhile
+    by another member stays)."""
     await conn.execute(
-        "UPDATE plan_milestones SET name = ?, on_day = ?, until_day = ?, done_on = ?,"
-        " updated_at = ? WHERE guild_id = ? AND id = ?",
-        (
-            milestone.name,
-            day_text(milestone.on),
-            day_text(milestone.until),
-            day_text(milestone.done_on),
-            instant_text(now),
-            guild_id,
-            milestone.id,
-        ),
+        "UPDATE plan_milestones SET on_day = ?, until_day = ?, updated_at = ?"
+        " WHERE guild_id = ? AND id = ?",
+        (day_text(on), day_text(until), instant_text(now), guild_id, milestone_id),
+    )
+
+
+async def set_milestone_name(
+    conn: aiosqlite.Connection, guild_id: int, milestone_id: int, name: str, *, now: datetime
+) -> None:
+    """Write the milestone's name and nothing else."""
+    await conn.execute(
+        "UPDATE plan_milestones SET name = ?, updated_at = ? WHERE guild_id = ? AND id = ?",
+        (name, instant_text(now), guild_id, milestone_id),
+    )
+
+
+async def set_milestone_done(
+    conn: aiosqlite.Connection, guild_id: int, milestone_id: int, done_on: date, *, now: datetime
+) -> None:
+    """Write the day the milestone was achieved and nothing else."""
+    await conn.execute(
+        "UPDATE plan_milestones SET done_on = ?, updated_at = ? WHERE guild_id = ? AND id = ?",
+        (day_text(done_on), instant_text(now), guild_id, milestone_id),
     )
 
 

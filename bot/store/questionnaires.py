@@ -98,6 +98,15 @@ async def remove_red_line(
         return cur.rowcount == 1
 
 
+async def red_line_was_removed(conn: aiosqlite.Connection, *, guild_id: int, line_id: int) -> bool:
+    """Whether the chapter has red line `line_id` and it is already removed."""
+    async with conn.execute(
+        "SELECT 1 FROM red_lines WHERE guild_id = ? AND id = ? AND removed_at IS NOT NULL",
+        (guild_id, line_id),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
 # ----------------------------------------------------------------------------- sheets
 
 _SHEET = (

@@ -214,6 +214,23 @@ async def update_candidate(
     )
 
 
+async def set_candidate_status(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    candidate_id: int,
+    status: CandidateStatus,
+    now: datetime,
+) -> bool:
+    """Write the candidate's status and nothing else (an edit made meanwhile stays);
+    False when the candidate is gone."""
+    async with conn.execute(
+        "UPDATE candidates SET status = ?, updated_at = ? WHERE guild_id = ? AND id = ?",
+        (status.value, instant_text(now), guild_id, candidate_id),
+    ) as cur:
+        return cur.rowcount == 1
+
+
 async def delete_candidate(conn: aiosqlite.Connection, *, guild_id: int, candidate_id: int) -> None:
     """Raises `sqlite3.IntegrityError` when a vote or answer still refers to the candidate."""
     await conn.execute(

@@ -21,7 +21,6 @@ from bot.domain.capacity import (
     CapacityInputError,
     ChapterCapacity,
     DoorModel,
-    RaceFigures,
     WinRule,
     estimate,
     parse_rate,
@@ -140,12 +139,6 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
     ) -> None:
         config = await chapter_of(interaction)
         chosen = race
-        previous = await service.race_figures(self.bot.db, config.guild_id, chosen.id)
-        if previous is not None and reset_rates:
-            previous = dataclasses.replace(
-                previous, model=DoorModel.EMPIRICAL, doors_per_vote=None, contact_rate=None,
-                support_rate=None, passes=None,
-            )  # fmt: skip
         changes: dict[str, Any] = {
             "win_rule": WinRule(win_rule) if win_rule else None,
             "winning_share": _rate(winning_share),
@@ -166,10 +159,9 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
                 given |= {"turnout": None, "past_turnouts": parse_turnouts(past_turnouts)}
             except CapacityInputError as error:
                 raise InvalidInput(str(error)) from None
-        figures = dataclasses.replace(previous or RaceFigures(), **given)
-        found = await service.set_race(
+        found = await service.change_race(
             self.bot.db, guild_id=config.guild_id, race=chosen, actor_id=interaction.user.id,
-            figures=figures, tz=config.timezone, now=self.bot.clock(),
+            given=given, reset_rates=reset_rates, tz=config.timezone, now=self.bot.clock(),
         )  # fmt: skip
         lines = "\n".join(_render.estimate_lines(found))
         await interaction.response.send_message(

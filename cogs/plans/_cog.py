@@ -17,10 +17,11 @@ from discord.ext import commands
 from bot.domain import plans as rules
 from bot.domain.chapters import ChapterConfig
 from bot.domain.plan_calendar import plan_ics
-from bot.domain.plans import Milestone, MilestoneStatus, PlanInputError
+from bot.domain.plans import Milestone, MilestoneField, MilestoneStatus, PlanInputError
 from bot.domain.races import Race, local_today, parse_election_date
 from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
+from bot.services import plan_milestones
 from bot.services import plans as service
 from bot.services.plans import PlanView
 from cogs._common import chapter_of, committee_only, may_autocomplete, require_member
@@ -295,7 +296,7 @@ class PlansCog(commands.Cog, name="Plans"):
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone)
         now = self.bot.clock()
-        moved = await service.move_milestone(
+        moved = await plan_milestones.move_milestone(
             self.bot.db,
             self.bot.scheduler,
             guild_id=config.guild_id,
@@ -307,7 +308,8 @@ class PlansCog(commands.Cog, name="Plans"):
             tz=config.timezone,
             now=now,
         )
-        await self._done(interaction, f"Moved **{moved.name}**", moved, config)
+        note = _render.meanwhile(chosen, moved, MilestoneField.DATES, tz=config.timezone)
+        await self._done(interaction, f"Moved **{moved.name}**", moved, config, note)
 
     @committee_only("change race plans")
     @milestone.command(name="rename", description="Rename a milestone")
@@ -316,7 +318,7 @@ class PlansCog(commands.Cog, name="Plans"):
         self, interaction: discord.Interaction, race: RaceOption, milestone: str, name: str
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone)
-        renamed = await service.rename_milestone(
+        renamed = await plan_milestones.rename_milestone(
             self.bot.db,
             guild_id=config.guild_id,
             race_id=view.race.id,
@@ -325,7 +327,8 @@ class PlansCog(commands.Cog, name="Plans"):
             name=name,
             now=self.bot.clock(),
         )
-        await self._done(interaction, f"Renamed to **{renamed.name}**", renamed, config)
+        note = _render.meanwhile(chosen, renamed, MilestoneField.NAME, tz=config.timezone)
+        await self._done(interaction, f"Renamed to **{renamed.name}**", renamed, config, note)
 
     @committee_only("change race plans")
     @milestone.command(name="done", description="Record a milestone achieved; no more reminders")
@@ -341,7 +344,7 @@ class PlansCog(commands.Cog, name="Plans"):
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone)
         now = self.bot.clock()
-        done = await service.mark_done(
+        done = await plan_milestones.mark_done(
             self.bot.db,
             self.bot.scheduler,
             guild_id=config.guild_id,
@@ -352,7 +355,8 @@ class PlansCog(commands.Cog, name="Plans"):
             tz=config.timezone,
             now=now,
         )
-        await self._done(interaction, f"Marked **{done.name}** done", done, config)
+        note = _render.meanwhile(chosen, done, MilestoneField.DONE, tz=config.timezone)
+        await self._done(interaction, f"Marked **{done.name}** done", done, config, note)
 
     @committee_only("change race plans")
     @milestone.command(name="remove", description="Remove a milestone and its reminders")
@@ -361,7 +365,7 @@ class PlansCog(commands.Cog, name="Plans"):
         self, interaction: discord.Interaction, race: RaceOption, milestone: str
     ) -> None:
         config, view, chosen = await self._target(interaction, race, milestone)
-        await service.remove_milestone(
+        removed = await plan_milestones.remove_milestone(
             self.bot.db,
             self.bot.scheduler,
             guild_id=config.guild_id,
@@ -371,16 +375,27 @@ class PlansCog(commands.Cog, name="Plans"):
             now=self.bot.clock(),
         )
         await interaction.response.send_message(
-            f"Removed **{chosen.name}** and its reminders from the plan for {view.race.label}.",
+            f"Removed **{removed.name}** and its reminders from the plan for {view.race.label}."
+            + (
+                f" (It was called “{chosen.name}” when you picked it.)"
+                if removed.name != chosen.name
+                else ""
+            ),
             ephemeral=True,
         )
 
     async def _done(
-        self, interaction: discord.Interaction, what: str, m: Milestone, config: ChapterConfig
+        self,
+        interaction: discord.Interaction,
+        what: str,
+        m: Milestone,
+        config: ChapterConfig,
+        note: str | None = None,
     ) -> None:
         today = local_today(self.bot.clock(), config.timezone)
         line = _render.milestone_line(m, today=today, tz=config.timezone)
-        await interaction.response.send_message(f"{what}.\n{line}", ephemeral=True)
+        extra = f"\n{note}" if note else ""
+        await interaction.response.send_message(f"{what}.\n{line}{extra}", ephemeral=True)
 
     # --- autocomplete ---------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from datetime import date
 import discord
 
 from bot.domain.plan_reminders import headline
-from bot.domain.plans import Milestone, MilestoneStatus
+from bot.domain.plans import Milestone, MilestoneField, MilestoneStatus, changed_since
 from bot.domain.races import election_day_end, election_day_noon
 from bot.services.plans import MissedReminder, PlanView, ReminderNote
 from cogs._text import clip, timestamp
@@ -56,6 +56,25 @@ def milestone_line(m: Milestone, *, today: date, tz: str) -> str:
     if status is MilestoneStatus.DUE:
         return f"{icon} **{m.name}** — due now: {span}"
     return f"{icon} {m.name} — {span} ({countdown(m.on, tz)})"
+
+
+def meanwhile(seen: Milestone, now: Milestone, own: MilestoneField, *, tz: str) -> str | None:
+    """What another member changed in the milestone between this member's read and their
+    own change (which kept it): a line for the reply, or None."""
+    changed = changed_since(seen, now) - {own}
+    parts = []
+    if MilestoneField.NAME in changed:
+        parts.append(f"renamed it from “{seen.name}”")
+    if MilestoneField.DATES in changed:
+        span = (
+            day(now.on, tz) + (f" to {day(now.until, tz)}" if now.until else "") if now.on else None
+        )
+        parts.append(f"moved it to {span}" if span else "cleared its date")
+    if MilestoneField.DONE in changed and now.done_on is not None:
+        parts.append(f"marked it done {day(now.done_on, tz)}, so it sends no more reminders")
+    if not parts:
+        return None
+    return "Meanwhile another member " + ", and ".join(parts) + "; that change stays too."
 
 
 def plan_embed(view: PlanView, *, today: date, tz: str, chart: str | None) -> discord.Embed:

@@ -259,3 +259,41 @@ async def test_a_candidate_short_of_a_cadre_profile_gives_no_priority(db, schedu
         (other.id, Priority.OTHER, 0),
         (cadre.id, Priority.OTHER, 1_500),
     ]
+
+
+async def test_two_members_changing_different_figures_at_once_keep_both(db, make_race):
+    """`/capacity race` read the figures, merged and wrote them in two transactions: two
+    committee members setting different figures at once lost one. Now both stay."""
+    import asyncio
+
+    target = await race(make_race, "Council D1", 10)
+    await figures(db, target, 10_000, contact_rate=0.4)
+
+    async def change(reset_rates=False, **given):
+        return await service.change_race(
+            db, guild_id=GUILD, race=target, actor_id=ACTOR, given=given,
+            reset_rates=reset_rates, tz=NY, now=NOW,
+        )  # fmt: skip
+
+    await asyncio.gather(change(turnout=12_000), change(margin=-3.0), change(base_votes=500))
+    stored = await service.race_figures(db, GUILD, target.id)
+    assert stored is not None
+    assert (stored.turnout, stored.margin, stored.base_votes) == (12_000, -3.0, 500)
+    assert stored.contact_rate == 0.4  # set before, and given by nobody since
+
+    await change(reset_rates=True)  # the rates go back to defaults; the rest stays
+    stored = await service.race_figures(db, GUILD, target.id)
+    assert stored is not None
+    assert (stored.turnout, stored.margin, stored.contact_rate) == (12_000, -3.0, None)
+
+
+async def test_a_refused_change_keeps_the_stored_figures(db, make_race):
+    target = await race(make_race, "Council D1", 10)
+    await figures(db, target, 10_000)
+    with pytest.raises(InvalidInput, match="fewer than the expected turnout"):
+        await service.change_race(
+            db, guild_id=GUILD, race=target, actor_id=ACTOR, given={"base_votes": 20_000},
+            tz=NY, now=NOW,
+        )  # fmt: skip
+    stored = await service.race_figures(db, GUILD, target.id)
+    assert stored is not None and stored.base_votes == 0 and stored.turnout == 10_000

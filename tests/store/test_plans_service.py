@@ -10,6 +10,7 @@ from bot.db import Database
 from bot.domain.races import BallotLine
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
+from bot.services import plan_milestones
 from bot.services import plans as service
 from bot.services import races as race_service
 from bot.store import jobs
@@ -74,7 +75,7 @@ async def test_moving_done_and_remove_keep_reminders_in_step(
     announcement = next(m for m in made.milestones if m.key == "announcement")
     before = {j.id for j in await pending(db)}
     kw = {"guild_id": GUILD, "race_id": made.race.id, "actor_id": 1}
-    moved = await service.move_milestone(
+    moved = await plan_milestones.move_milestone(
         db,
         scheduler,
         **kw,
@@ -94,13 +95,13 @@ async def test_moving_done_and_remove_keep_reminders_in_step(
     ]
     assert all(j.payload["milestone_id"] == moved.id for j in new)
 
-    await service.mark_done(
+    await plan_milestones.mark_done(
         db, scheduler, **kw, milestone=moved, done_on=date(2026, 5, 1), tz=NY, now=NOW
     )
     assert not [j for j in await pending(db) if j.payload["milestone_id"] == moved.id]
 
     sio = next(m for m in made.milestones if m.key == "sio")
-    await service.remove_milestone(db, scheduler, **kw, milestone=sio, now=NOW)
+    await plan_milestones.remove_milestone(db, scheduler, **kw, milestone=sio, now=NOW)
     assert not [j for j in await pending(db) if j.payload["milestone_id"] == sio.id]
     assert len(await pending(db)) == len(before) - 6
     shown = await service.view(db, GUILD, made.race.id)
@@ -114,7 +115,7 @@ async def test_a_refused_date_changes_nothing(
     gotv = next(m for m in made.milestones if m.key == "gotv")
     before = await pending(db)
     with pytest.raises(InvalidInput, match="after the election"):
-        await service.move_milestone(
+        await plan_milestones.move_milestone(
             db, scheduler, guild_id=GUILD, race_id=made.race.id, actor_id=1, milestone=gotv,
             on=date(2028, 7, 1), until=None, tz=NY, now=NOW,
         )  # fmt: skip
@@ -165,8 +166,33 @@ async def test_a_plan_follows_its_race_when_the_election_moves(
     )  # fmt: skip
     shown = await service.view(db, GUILD, made.race.id)
     assert shown.plan.election == later and shown.made_for == date(2028, 6, 27)
-    moved = await service.move_milestone(
+    moved = await plan_milestones.move_milestone(
         db, scheduler, guild_id=GUILD, race_id=made.race.id, actor_id=1,
         milestone=election_day, on=later, until=None, tz=NY, now=NOW,
     )  # fmt: skip
     assert moved.on == later  # not refused as "after the election"
+
+
+async def test_new_reminder_times_while_a_milestone_is_removed_and_another_done(
+    db: Database, scheduler: Scheduler, make_race: MakeRace
+) -> None:
+    """`/plan reminders` read the milestones before its transaction: a milestone removed
+    meanwhile failed it (foreign key), and one marked done got its reminders back."""
+    import asyncio
+
+    made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
+    sio = next(m for m in made.milestones if m.key == "sio")
+    gotv = next(m for m in made.milestones if m.key == "gotv")
+    kw = {"guild_id": GUILD, "race_id": made.race.id, "actor_id": 1}
+    await asyncio.gather(
+        plan_milestones.remove_milestone(db, scheduler, **kw, milestone=sio, now=NOW),
+        plan_milestones.mark_done(
+            db, scheduler, **kw, milestone=gotv, done_on=NOW.date(), tz=NY, now=NOW
+        ),
+        service.set_reminders(db, scheduler, **kw, days=[14, 2], at=None, tz=NY, now=NOW),
+    )
+    reminded = {j.payload["milestone_id"] for j in await pending(db)}
+    assert sio.id not in reminded and gotv.id not in reminded
+    shown = await service.view(db, GUILD, made.race.id)
+    assert shown.plan.reminder_days == (14, 2)
+    assert sio.id not in [m.id for m in shown.milestones]
