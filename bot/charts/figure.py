@@ -57,6 +57,9 @@ def use_fallback_fonts() -> list[str]:
             font_manager.fontManager.addfont(str(path))
             families.append(font.family)
     rcParams["font.family"] = [fonts.PRIMARY]
+    # At these sizes unhinted glyphs read the same, and skipping the autohinter draws a
+    # 60-name chart about 12% faster (benchmarks/charts.py).
+    rcParams["text.hinting"] = "no_hinting"
     # The fallbacks have no bold face: matplotlib says so once per text style, at WARNING.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return families
