@@ -53,6 +53,8 @@ from bot.store import capacity as store
 from bot.store import chapters as chapter_store
 
 PACE_JOB = "capacity.pace"
+# The committee's copy of a vote's capacity warning, posted when the announcement is drawn.
+VOTE_WARNING_JOB = "capacity.vote_warning"
 AUDIT_SUBJECT = "capacity"
 
 
@@ -366,3 +368,20 @@ async def pace_checks(
 async def canvass_log(db: Database, guild_id: int) -> list[CanvassShift]:
     """Every logged shift of the chapter, oldest first (for the export)."""
     return await store.shifts(db, guild_id)
+
+
+async def copy_vote_warning(
+    db: Database, scheduler: Scheduler, *, guild_id: int, vote_id: int, title: str,
+    warning: str, now: datetime,
+) -> bool:  # fmt: skip
+    """Schedule the committee's copy of vote `vote_id`'s capacity warning, once per vote (a
+    job, so Discord refusing the post delays it; the text is the announcement's); False if
+    it was scheduled before."""
+    async with db.transaction() as conn:
+        if await jobs.exists_for(conn, guild_id, VOTE_WARNING_JOB, "vote_id", vote_id):
+            return False
+        await scheduler.schedule(
+            conn, guild_id=guild_id, kind=VOTE_WARNING_JOB, due_at=now,
+            payload={"vote_id": vote_id, "title": title, "warning": warning},
+        )  # fmt: skip
+    return True

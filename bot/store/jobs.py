@@ -215,3 +215,17 @@ async def pending_of_kind(conn: aiosqlite.Connection, guild_id: int, kind: str) 
         (guild_id, kind),
     )
     return [_job(r) for r in rows]
+
+
+async def exists_for(
+    conn: aiosqlite.Connection, guild_id: int, kind: str, key: str, value: int
+) -> bool:
+    """Whether the chapter has a job of `kind`, in any state, whose payload's `key` is
+    `value`: for a feature that makes one job per thing (one warning copy per vote)."""
+    row = await fetch_one(
+        conn,
+        "SELECT 1 FROM scheduled_jobs WHERE guild_id = ? AND kind = ?"
+        " AND json_extract(payload, '$.' || ?) = ?",
+        (guild_id, kind, key, value),
+    )
+    return row is not None

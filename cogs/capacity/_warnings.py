@@ -2,11 +2,13 @@
 
 - A vote's announcement asks the loaded cogs for their `vote_notes` (cogs/votes/notes.py) each
   time it is drawn; the first time (the announcement itself) the same warning goes to the
-  committee channel, once per vote: a marker `capacity:vote:{id}` in that post is looked
-  for before posting. A warning never blocks a vote.
+  committee channel, once per vote, as a "capacity.vote_warning" job. A warning never blocks
+  a vote.
 - "capacity.pace" runs Monday 10:00 chapter time through the scheduler: it posts the races
-  behind plan to the committee channel through `cogs/_posting.post_once` (marker in the
-  footer, retried until Discord takes it), having first scheduled the next Monday's run.
+  behind plan to the committee channel, having first scheduled the next Monday's run.
+
+Both post through `cogs/_posting.post_once` (the job's marker in the footer, retried until
+Discord takes it).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from bot.domain.vote_types import Vote
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import capacity as service
 from bot.services import chapters as chapter_service
-from cogs._markers import find_marker
 from cogs._posting import post_once
 from cogs.capacity import _render
 from cogs.votes.notes import VoteNote
@@ -35,18 +36,16 @@ log = logging.getLogger("endorsebot.capacity")
 PACE_GRACE = timedelta(days=6)
 
 
-def vote_marker(vote_id: int) -> str:
-    return f"capacity:vote:{vote_id}"
-
-
 class CapacityWarnings:
     bot: EndorseBot
 
     async def cog_load(self) -> None:
         self.bot.scheduler.register(service.PACE_JOB, self.run_pace, grace=PACE_GRACE)
+        self.bot.scheduler.register(service.VOTE_WARNING_JOB, self.run_vote_warning)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister(service.PACE_JOB)
+        self.bot.scheduler.unregister(service.VOTE_WARNING_JOB)
 
     async def race_warning(self, guild_id: int, race_id: int) -> str | None:
         """The capacity warning for a decision on `race_id` (a vote, a questionnaire sent),
@@ -67,29 +66,29 @@ class CapacityWarnings:
         if not warning:
             return []
         if vote.message_id is None:
-            config = await chapter_service.find(self.bot.db, vote.guild_id)
-            if config is not None:
-                await self._tell_committee(config.review_channel_id, vote, warning)
+            await service.copy_vote_warning(
+                self.bot.db, self.bot.scheduler, guild_id=vote.guild_id, vote_id=vote.id,
+                title=vote.title, warning=warning, now=self.bot.clock(),
+            )  # fmt: skip
         return [VoteNote("⚠️ Capacity", warning, order=50)]
 
-    async def _tell_committee(self, channel_id: int, vote: Vote, warning: str) -> None:
-        channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            log.warning("committee channel %s is gone; capacity warning not posted", channel_id)
-            return
-        marker = vote_marker(vote.id)
-        if await self._find(channel, marker) is not None:
-            return
+    async def run_vote_warning(self, job: Job, ctx: JobContext) -> JobOutcome:
+        config = await chapter_service.find(self.bot.db, job.guild_id)
+        if config is None:
+            return JobOutcome.done("the chapter is not set up")
+        vote_id = job.payload["vote_id"]
         embed = discord.Embed(
-            title=f"Capacity warning: vote #{vote.id}, {vote.title}"[:256],
-            description=warning,
+            title=f"Capacity warning: vote #{vote_id}, {job.payload['title']}"[:256],
+            description=job.payload["warning"],
             colour=_render.COLOUR,
         )
-        embed.set_footer(text=marker)
-        await channel.send(embed=embed)
-
-    async def _find(self, channel: discord.TextChannel, marker: str) -> discord.Message | None:
-        return await find_marker(channel, marker, author_id=self.bot.user.id)  # type: ignore[union-attr]
+        embed.set_footer(text=job.marker)
+        return await post_once(
+            self.bot, job, ctx,
+            channel_id=config.review_channel_id,
+            what=f"the capacity warning for vote #{vote_id}",
+            send=lambda channel: channel.send(embed=embed),
+        )  # fmt: skip
 
     async def run_pace(self, job: Job, ctx: JobContext) -> JobOutcome:
         config = await chapter_service.find(self.bot.db, job.guild_id)

@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.questionnaire_sheet import Reach
+from bot.services import capacity as capacity_service
 from bot.services import plans as plan_service
 from bot.services import questionnaires as questionnaire_service
 from bot.services import races as race_service
@@ -24,6 +25,7 @@ from bot.services import vote_create
 from bot.store import jobs
 from tests.e2e.plans_helpers import add_race, pending_reminders
 from tests.e2e.questionnaire_helpers import race_with
+from tests.e2e.test_capacity import set_figures
 from tests.e2e.test_capacity_pace import setup_behind_plan
 from tests.fakediscord import message_text
 from tests.fakediscord.state import Channel, Perm, overwrite
@@ -65,8 +67,9 @@ def advance_to(world, job_id: int) -> Fire:
 
 
 async def job_of_kind(world, kind: str) -> int:
-    [job] = [j for j in await jobs.unfinished(world.db) if j.kind == kind]
-    return job.id
+    """The one job of `kind`, whatever its state (its own timer may have run it already)."""
+    [row] = await world.db.fetchall("SELECT id FROM scheduled_jobs WHERE kind = ?", (kind,))
+    return row["id"]
 
 
 # --- one scenario per handler: (the channel it posts in, what makes its job due) ---------------
@@ -187,6 +190,23 @@ async def capacity_pace(world) -> tuple[Channel, Fire]:
     return world.review, advance_to(world, job.id)
 
 
+async def capacity_vote_warning(world) -> tuple[Channel, Fire]:
+    """A vote on a race needing far more doors than the chapter knocks: the announcement
+    carries the warning, and the committee gets its copy from a job of its own."""
+    reply = await world.organiser.slash("capacity chapter", signups=20, shifts=1)
+    assert reply.ephemeral, reply.text
+    vote = await a_vote(world, opens="in 1h")
+    await set_figures(world, await race_service.get_race(world.db, vote.guild_id, vote.race_id),
+                      turnout=40000)  # fmt: skip
+
+    async def fire() -> int:
+        await advance_to(world, vote.open_job_id)()
+        assert (await settled(world, vote.open_job_id)).state == "done"
+        return await job_of_kind(world, capacity_service.VOTE_WARNING_JOB)
+
+    return world.review, fire
+
+
 SCENARIOS = {
     "vote.open": vote_open,
     "vote.close": vote_close,
@@ -196,6 +216,7 @@ SCENARIOS = {
     "plan.reminder": plan_reminder,
     "plan.missed_reminders": plan_summary,
     "capacity.pace": capacity_pace,
+    "capacity.vote_warning": capacity_vote_warning,
 }
 
 
