@@ -35,6 +35,7 @@ JOB_KINDS = (
     plans.REMINDER_JOB,
     plans.SUMMARY_JOB,
     capacity.PACE_JOB,
+    capacity.VOTE_WARNING_JOB,
     questionnaires.REPORT_JOB,
     questionnaires.PUBLISH_JOB,
     questionnaires.DEADLINE_JOB,

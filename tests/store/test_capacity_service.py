@@ -297,3 +297,14 @@ async def test_a_refused_change_keeps_the_stored_figures(db, make_race):
         )  # fmt: skip
     stored = await service.race_figures(db, GUILD, target.id)
     assert stored is not None and stored.base_votes == 0 and stored.turnout == 10_000
+
+
+async def test_a_votes_warning_is_copied_to_the_committee_once(db: Database, scheduler) -> None:
+    """The announcement is drawn again when its post is retried: one copy job per vote."""
+    copy = dict(guild_id=GUILD, title="Mayor (2027)", warning="Needs 60,003 doors", now=NOW)
+    assert await service.copy_vote_warning(db, scheduler, vote_id=7, **copy)
+    assert not await service.copy_vote_warning(db, scheduler, vote_id=7, **copy)
+    assert await service.copy_vote_warning(db, scheduler, vote_id=8, **copy)
+    made = [j for j in await jobs.unfinished(db) if j.kind == service.VOTE_WARNING_JOB]
+    assert [j.payload["vote_id"] for j in made] == [7, 8]
+    assert made[0].payload["warning"] == "Needs 60,003 doors"
