@@ -50,8 +50,13 @@ class Demand:
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One counted race, in priority order: what the capacity chart draws as a row."""
+
     demand: Demand
     over: int  # doors of this race beyond capacity; 0 when it fits
+    # The election day on which the doors due by then (the races ahead of this one and
+    # this one) most exceed what can be knocked by then; None when it fits.
+    short_on: date | None = None
 
     @property
     def fits(self) -> bool:
@@ -80,7 +85,18 @@ class Ledger:
 
     @property
     def over(self) -> int:
-        return sum(line.over for line in self.lines)
+        """Doors needed beyond what can be knocked by the last election: `demand - capacity`
+        when positive. Not the sum of each line's `over`: two races over capacity are each
+        measured against the same free doors, and those would be counted twice."""
+        return max(self.demand - self.capacity, 0)
+
+    @property
+    def shortfall(self) -> tuple[int, date | None]:
+        """Date by date: the largest excess, on any election day, of the doors of every
+        counted race decided by then over the doors the chapter can knock by then, and
+        that day; (0, None) when everything fits in time. At least `over`: an early
+        election can be short while the total fits."""
+        return _shortfall([line.demand for line in self.lines], self.per_week, self.today)
 
     def capacity_by(self, day: date) -> int:
         """Doors the chapter can knock from today until `day`."""
@@ -109,18 +125,22 @@ def build(demands: Iterable[Demand], *, per_week: float, today: date) -> Ledger:
     admitted: list[Demand] = []
     lines: list[Line] = []
     for demand in counted:
-        over = min(demand.doors, _shortfall([*admitted, demand], per_week, today))
+        short, day = _shortfall([*admitted, demand], per_week, today)
+        over = min(demand.doors, short)
         if over == 0:
             admitted.append(demand)
-        lines.append(Line(demand, over))
+        lines.append(Line(demand, over, day if over else None))
     return Ledger(per_week=per_week, today=today, lines=tuple(lines), renewable=renewable)
 
 
-def _shortfall(demands: Sequence[Demand], per_week: float, today: date) -> int:
+def _shortfall(demands: Sequence[Demand], per_week: float, today: date) -> tuple[int, date | None]:
     """The largest excess, over every election day, of the doors due by that day over the
-    doors the chapter can knock by then; 0 when every race fits."""
-    worst = 0
+    doors the chapter can knock by then, and the (first) day it happens; (0, None) when
+    every race fits."""
+    worst, worst_day = 0, None
     for day in sorted({d.decisive for d in demands}):
         due = sum(d.doors for d in demands if d.decisive <= day)
-        worst = max(worst, due - capacity_until(per_week, today, day))
-    return worst
+        excess = due - capacity_until(per_week, today, day)
+        if excess > worst:
+            worst, worst_day = excess, day
+    return worst, worst_day

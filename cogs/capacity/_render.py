@@ -7,6 +7,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
@@ -89,16 +90,34 @@ def race_line(item: RaceEstimate, line: Line | None) -> str:
 
 
 def verdict(view: CapacityView) -> str:
+    """The ledger in one sentence whose numbers add up: over by X means Y needed less Z
+    that can be knocked. When an early election is short even though the total fits (or is
+    short by more than the total), that is said too, in words."""
     ledger = view.ledger
     if not ledger.lines:
         return "No endorsed race with figures is ahead: nothing counted yet."
     head = (
         f"{ledger.demand:,} doors needed; {ledger.capacity:,} can be knocked by "
-        f"{ledger.horizon.isoformat() if ledger.horizon else '-'} at {ledger.per_week:,.0f} a week"
+        f"{_day(ledger.horizon)} at {ledger.per_week:,.0f} a week"
     )
-    if ledger.over:
+    short, day = ledger.shortfall
+    in_time = (
+        f"by {_day(day)}, the races decided by then need {short:,} more doors than the "
+        "chapter can knock by then"
+    )
+    if short == 0:
+        return f"Fits: {head}."
+    if ledger.over == short:
         return f"Over capacity by {ledger.over:,} doors: {head}."
-    return f"Fits: {head}."
+    if ledger.over:
+        return (
+            f"Over capacity by {ledger.over:,} doors: {head}. Date by date it is worse: {in_time}."
+        )
+    return f"Fits in total but not in time: {head}; but {in_time}."
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "-"
 
 
 def ledger_embed(view: CapacityView) -> discord.Embed:
@@ -175,28 +194,41 @@ def _with_jurisdiction(race: Race) -> str:
 
 def vote_warning(view: CapacityView, race_id: int) -> str | None:
     """The announcement's warning when the race does not fit, with the numbers and the
-    priority order; None when it fits or is not counted."""
+    priority order; None when it fits or is not counted. The numbers are those of the day
+    the race falls short: the races ahead of it decided by then, against the doors the
+    chapter can knock by then (a later race's doors are not set against an earlier
+    election)."""
     line = view.ledger.line_for(race_id)
     if line is None or line.fits:
         return None
     item = view.races[race_id]
-    ahead = _ahead(view, race_id)
+    day = line.short_on or item.race.decisive_date
+    ahead = [o for o in _ahead(view, race_id) if o.demand.decisive <= day]
     used = sum(other.demand.doors for other in ahead)
-    available = view.ledger.capacity_by(item.race.decisive_date)
+    available = view.ledger.capacity_by(day)
     order = " · ".join(
         f"{i}. {view.races[o.demand.race_id].race.label} {o.demand.doors:,}"
         for i, o in enumerate(ahead, start=1)
     )
     text = (
         f"This race needs **{item.remaining:,} doors** (win number "
-        f"{item.estimate.win_number:,}). The chapter can knock {available:,} by "
-        f"{item.race.decisive_date.isoformat()} ({view.ledger.per_week:,.0f} a week)"
+        f"{item.estimate.win_number:,}) by {item.race.decisive_date.isoformat()}. "
     )
+    per_week = f"{view.ledger.per_week:,.0f} a week"
+    if day != item.race.decisive_date:
+        text += (
+            f"The doors of every race decided by {day.isoformat()} are due by then, and the "
+            f"chapter can knock {available:,} by then ({per_week})"
+        )
+    else:
+        text += f"The chapter can knock {available:,} by then ({per_week})"
     if ahead:
         text += f"; {used:,} go to races ahead of it in priority: {order}"
     text += (
-        f". **{line.over:,} doors over capacity.** This warning does not block the vote: "
-        "members decide."
+        f". **{line.over:,} doors over capacity** ({used + item.remaining:,} needed − "
+        f"{available:,}). Counted beside the endorsed races only: `/capacity show` also "
+        "counts the other races under consideration, so its figure can differ. This warning "
+        "does not block the vote: members decide."
     )
     return clip(text, FIELD_MAX)
 
