@@ -118,6 +118,8 @@ class RaceFigures:
     passes: int | None = None
     renewable: bool = False
     margin: float | None = None  # expected margin, percentage points (priority among equals)
+    # "very likely to win ... without the needed doors" (a safe incumbent): not counted
+    likely_win: bool = False
 
     @property
     def expected_turnout(self) -> int:

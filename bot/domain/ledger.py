@@ -7,7 +7,10 @@ expected margin) if the races admitted so far, itself included, can all be knock
 their own elections: for every election day, the doors of the races decided by then must fit
 in the chapter's doors until then. A race that does not fit is marked with the doors over.
 Races the committee flags as "mass / renewable capacity" are listed apart and not counted:
-what the chapter puts into them can come back to it.
+what the chapter puts into them can come back to it. So are races the committee flags as
+"very likely to win ... without the needed doors" (a safe incumbent): the strategy endorses
+them outside the count ("only endorsing candidates who can fit within this number or are
+very likely to win or mobilize large numbers of people without the needed doors").
 """
 
 from __future__ import annotations
@@ -45,7 +48,12 @@ class Demand:
     priority: Priority = Priority.OTHER
     margin: float | None = None  # expected margin in points; higher first, unknown last
     renewable: bool = False
+    likely_win: bool = False  # very likely to win without the needed doors
     considered: bool = False  # the race a decision is being made on
+
+    @property
+    def counted(self) -> bool:
+        return not (self.renewable or self.likely_win)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,7 @@ class Ledger:
     today: date
     lines: tuple[Line, ...]  # counted races, in priority order
     renewable: tuple[Demand, ...]  # listed apart, not counted
+    likely_wins: tuple[Demand, ...] = ()  # listed apart, not counted
 
     @property
     def demand(self) -> int:
@@ -120,8 +129,12 @@ def priority_key(demand: Demand) -> tuple[int, int, float, int, int]:
 
 def build(demands: Iterable[Demand], *, per_week: float, today: date) -> Ledger:
     """The ledger of `demands` against `per_week` doors a week from `today`."""
-    counted = sorted((d for d in demands if not d.renewable), key=priority_key)
+    demands = list(demands)
+    counted = sorted((d for d in demands if d.counted), key=priority_key)
     renewable = tuple(sorted((d for d in demands if d.renewable), key=priority_key))
+    likely = tuple(
+        sorted((d for d in demands if d.likely_win and not d.renewable), key=priority_key)
+    )
     admitted: list[Demand] = []
     lines: list[Line] = []
     for demand in counted:
@@ -130,7 +143,9 @@ def build(demands: Iterable[Demand], *, per_week: float, today: date) -> Ledger:
         if over == 0:
             admitted.append(demand)
         lines.append(Line(demand, over, day if over else None))
-    return Ledger(per_week=per_week, today=today, lines=tuple(lines), renewable=renewable)
+    return Ledger(
+        per_week=per_week, today=today, lines=tuple(lines), renewable=renewable, likely_wins=likely
+    )
 
 
 def _shortfall(demands: Sequence[Demand], per_week: float, today: date) -> tuple[int, date | None]:

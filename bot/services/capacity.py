@@ -297,7 +297,16 @@ async def _demand(db: Database, item: RaceEstimate, considered: bool) -> Demand:
         priority=await candidate_facts.race_priority(db, item.race),
         margin=item.figures.margin,
         renewable=item.figures.renewable,
+        likely_win=item.figures.likely_win,
         considered=considered,
+    )
+
+
+async def under_consideration(db: Database, guild_id: int) -> tuple[int, ...]:
+    """Races a decision is still to be made on: being explored, or put to a vote."""
+    considered = (RaceStatus.EXPLORING, RaceStatus.ENDORSEMENT_OPEN)
+    return tuple(
+        r.id for r in await race_service.list_races(db, guild_id) if r.status in considered
     )
 
 
@@ -312,7 +321,7 @@ async def race_fits(db: Database, guild_id: int, race_id: int, *, now: datetime)
     if found is None or race_id not in found.races:
         return None
     line = found.ledger.line_for(race_id)
-    return True if line is None else line.fits  # a renewable race is not counted
+    return True if line is None else line.fits  # a renewable or likely win is not counted
 
 
 # ---------------------------------------------------------------------------- pace job

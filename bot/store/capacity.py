@@ -88,6 +88,7 @@ def _figures(row: sqlite3.Row) -> RaceFigures:
         passes=row["passes"],
         renewable=bool(row["renewable"]),
         margin=row["margin"],
+        likely_win=bool(row["likely_win"]),
     )
 
 
@@ -119,14 +120,15 @@ async def save_figures(
         figures.passes,
         int(figures.renewable),
         figures.margin,
+        int(figures.likely_win),
         instant_text(now),
         actor_id,
     )
     await conn.execute(
         "INSERT OR REPLACE INTO race_capacity (guild_id, race_id, turnout, past_turnouts,"
         " win_rule, winning_share, base_votes, model, doors_per_vote, contact_rate,"
-        " support_rate, passes, renewable, margin, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " support_rate, passes, renewable, margin, likely_win, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (guild_id, race_id, *values),
     )
 

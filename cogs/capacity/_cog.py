@@ -32,6 +32,7 @@ from bot.errors import InvalidInput, UserError
 from bot.services import capacity as service
 from bot.services import races as race_service
 from cogs._common import chapter_of, committee_only, require_committee, require_member
+from cogs._text import clip
 from cogs.capacity import _render
 from cogs.capacity._warnings import CapacityWarnings
 from cogs.races.options import RaceOption
@@ -116,6 +117,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         support_rate="Funnel: share of answered doors who back the candidate",
         passes="Funnel: passes through the universe (default 1)",
         renewable="A mass campaign whose capacity is renewable: listed apart, not counted",
+        likely_win="Very likely to win without the needed doors (a safe incumbent): not counted",
         margin="Expected margin in points (+5, -3): orders races of equal priority",
         reset_rates="Back to the defaults: doors per vote, contact rate, passes; no support rate",
     )
@@ -134,6 +136,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         support_rate: str | None = None,
         passes: int | None = None,
         renewable: bool | None = None,
+        likely_win: bool | None = None,
         margin: float | None = None,
         reset_rates: bool = False,
     ) -> None:
@@ -149,6 +152,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
             "support_rate": _rate(support_rate),
             "passes": passes,
             "renewable": renewable,
+            "likely_win": likely_win,
             "margin": margin,
         }
         given = {k: v for k, v in changes.items() if v is not None}
@@ -163,17 +167,33 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
             self.bot.db, guild_id=config.guild_id, race=chosen, actor_id=interaction.user.id,
             given=given, reset_rates=reset_rates, tz=config.timezone, now=self.bot.clock(),
         )  # fmt: skip
-        lines = "\n".join(_render.estimate_lines(found))
+        lines = _render.estimate_lines(found)
+        view = await service.view(
+            self.bot.db, config.guild_id, tz=config.timezone, now=self.bot.clock(),
+            considering=(chosen.id,),
+        )  # fmt: skip
+        if view is None:
+            lines.append("Set the chapter's capacity (`/capacity chapter`) to see if it fits.")
+        elif chosen.id in view.races:
+            lines.append(_render.fit_line(view, chosen.id))
+        text = "\n".join(lines)
         await interaction.response.send_message(
-            f"Figures saved for **{chosen.label}**.\n{lines}", ephemeral=True
+            clip(f"Figures saved for **{chosen.label}**.\n{text}", 2000), ephemeral=True
         )
 
     @capacity.command(name="show", description="The ledger: doors the chapter can knock vs needed")
-    async def show_command(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(
+        exploring="Also count the races still being explored, not only those put to a vote"
+    )
+    async def show_command(self, interaction: discord.Interaction, exploring: bool = False) -> None:
         config = await require_member(interaction, "see the capacity ledger")
-        view = await service.view(
-            self.bot.db, config.guild_id, tz=config.timezone, now=self.bot.clock()
+        considering = (
+            await service.under_consideration(self.bot.db, config.guild_id) if exploring else None
         )
+        view = await service.view(
+            self.bot.db, config.guild_id, tz=config.timezone, now=self.bot.clock(),
+            considering=considering,
+        )  # fmt: skip
         if view is None:
             raise UserError(
                 "The chapter has not set its capacity yet: the committee runs `/capacity chapter`."

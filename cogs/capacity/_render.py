@@ -82,11 +82,19 @@ def race_line(item: RaceEstimate, line: Line | None) -> str:
     if item.knocked:
         parts.append(f"{item.knocked:,} knocked")
     parts.append(f"{item.weeks_left:.0f} weeks left")
-    if line is not None:
+    if line is None:
+        parts.append(_not_counted(item))
+    else:
         if line.demand.priority is not Priority.OTHER:
             parts.append(line.demand.priority.label)
         parts.append("fits" if line.fits else f"⚠️ **{line.over:,} over capacity**")
     return " · ".join(parts)
+
+
+def _not_counted(item: RaceEstimate) -> str:
+    if item.figures.renewable:
+        return "mass / renewable capacity: not counted"
+    return "very likely to win without the needed doors: not counted"
 
 
 def verdict(view: CapacityView) -> str:
@@ -122,7 +130,14 @@ def _day(day: date | None) -> str:
 
 def ledger_embed(view: CapacityView) -> discord.Embed:
     embed = discord.Embed(title="Capacity ledger", colour=COLOUR)
-    embed.description = clip(f"{verdict(view)}\n\n{pace_line(view)}", 4096)
+    together = ""
+    if sum(line.demand.considered for line in view.ledger.lines) > 1:
+        together = (
+            "\n\nThe races under consideration are counted together here, in priority order; "
+            "a vote warning counts its race beside the endorsed races alone, so its figure "
+            "can differ."
+        )
+    embed.description = clip(f"{verdict(view)}{together}\n\n{pace_line(view)}", 4096)
     for rank, line in enumerate(view.ledger.lines[:LEDGER_FIELDS_MAX], start=1):
         item = view.races[line.demand.race_id]
         mark = " (under consideration)" if line.demand.considered else ""
@@ -134,15 +149,13 @@ def ledger_embed(view: CapacityView) -> discord.Embed:
     hidden = len(view.ledger.lines) - LEDGER_FIELDS_MAX
     if hidden > 0:
         embed.add_field(name="More races", value=f"…and {hidden} more (see `/capacity export`)")
-    if view.ledger.renewable:
-        names = [
-            f"{view.races[d.race_id].race.label}: {d.doors:,} doors" for d in view.ledger.renewable
-        ]
-        embed.add_field(
-            name="Mass / renewable capacity (not counted)",
-            value=clip("\n".join(names), FIELD_MAX),
-            inline=False,
-        )
+    for name, apart in (
+        ("Mass / renewable capacity (not counted)", view.ledger.renewable),
+        ("Very likely to win without the needed doors (not counted)", view.ledger.likely_wins),
+    ):
+        if apart:
+            names = [f"{view.races[d.race_id].race.label}: {d.doors:,} doors" for d in apart]
+            embed.add_field(name=name, value=clip("\n".join(names), FIELD_MAX), inline=False)
     if view.unestimated:
         names = [r.label for r in view.unestimated]
         embed.add_field(
@@ -192,12 +205,11 @@ def _with_jurisdiction(race: Race) -> str:
     return f"{race.office}, {race.jurisdiction} ({race.decisive_date.year})"
 
 
-def vote_warning(view: CapacityView, race_id: int) -> str | None:
-    """The announcement's warning when the race does not fit, with the numbers and the
-    priority order; None when it fits or is not counted. The numbers are those of the day
-    the race falls short: the races ahead of it decided by then, against the doors the
-    chapter can knock by then (a later race's doors are not set against an earlier
-    election)."""
+def shortfall(view: CapacityView, race_id: int) -> str | None:
+    """Why the race does not fit, with numbers that add up; None when it fits or is not
+    counted. The numbers are those of the day the race falls short: the races ahead of it
+    decided by then, against the doors the chapter can knock by then (a later race's doors
+    are not set against an earlier election)."""
     line = view.ledger.line_for(race_id)
     if line is None or line.fits:
         return None
@@ -224,13 +236,44 @@ def vote_warning(view: CapacityView, race_id: int) -> str | None:
         text += f"The chapter can knock {available:,} by then ({per_week})"
     if ahead:
         text += f"; {used:,} go to races ahead of it in priority: {order}"
-    text += (
-        f". **{line.over:,} doors over capacity** ({used + item.remaining:,} needed − "
-        f"{available:,}). Counted beside the endorsed races only: `/capacity show` also "
-        "counts the other races under consideration, so its figure can differ. This warning "
-        "does not block the vote: members decide."
+    return (
+        f"{text}. **{line.over:,} doors over capacity** ({used + item.remaining:,} needed − "
+        f"{available:,})."
     )
-    return clip(text, FIELD_MAX)
+
+
+def vote_warning(view: CapacityView, race_id: int) -> str | None:
+    """The announcement's warning when the race does not fit (`shortfall`); None when it
+    fits or is not counted."""
+    text = shortfall(view, race_id)
+    if text is None:
+        return None
+    return clip(
+        f"{text} Counted beside the endorsed races only: `/capacity show` also counts the "
+        "other races under consideration, so its figure can differ. This warning does not "
+        "block the vote: members decide.",
+        FIELD_MAX,
+    )
+
+
+def fit_line(view: CapacityView, race_id: int) -> str:
+    """Whether the race fits beside the chapter's endorsed races, with the numbers: what
+    the committee asks while it decides whether to take the race up."""
+    item = view.races[race_id]
+    line = view.ledger.line_for(race_id)
+    if line is None:
+        return f"Beside the endorsed races: {_not_counted(item)}."
+    over = shortfall(view, race_id)
+    if over is not None:
+        return f"Beside the endorsed races it does not fit. {over}"
+    day = item.race.decisive_date
+    due = sum(o.demand.doors for o in view.ledger.lines if o.fits and o.demand.decisive <= day)
+    rank = view.ledger.lines.index(line) + 1
+    return (
+        f"Beside the endorsed races it fits: {rank}. of {len(view.ledger.lines)} in "
+        f"priority; the races decided by {day.isoformat()}, this one included, need "
+        f"{due:,} of the {view.ledger.capacity_by(day):,} doors the chapter can knock by then."
+    )
 
 
 def _ahead(view: CapacityView, race_id: int) -> list[Line]:
@@ -278,14 +321,18 @@ def ledger_csv(view: CapacityView) -> bytes:
         writer.writerow(
             [
                 _cell(item.race.label), item.race.decisive_date.isoformat(),
-                item.race.status.value, "no" if item.figures.renewable else "yes",
-                line.demand.priority.name.lower() if line else "renewable",
+                item.race.status.value, "yes" if line else "no",
+                line.demand.priority.name.lower() if line else _apart(item),
                 item.estimate.expected_turnout, item.estimate.win_number,
                 item.estimate.model.value, item.estimate.doors, item.knocked, item.remaining,
                 line.over if line else 0,
             ]
         )  # fmt: skip
     return out.getvalue().encode()
+
+
+def _apart(item: RaceEstimate) -> str:
+    return "renewable" if item.figures.renewable else "likely_win"
 
 
 def canvass_csv(shifts, labels: dict[int, str]) -> bytes:

@@ -254,3 +254,31 @@ def test_the_pace_job_runs_monday_ten_chapter_time():
     at_ten = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
     assert next_pace_run(at_ten, "America/New_York") == datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
     assert next_pace_run(at_ten, "Europe/Berlin") == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+
+
+def test_very_likely_wins_are_listed_apart_from_renewable_races_and_not_counted():
+    """"only endorsing candidates who can fit within this number or are very likely to win
+    or mobilize large numbers of people without the needed doors" (seed, "Chapter
+    Strategy"): a safe incumbent is its own flag, apart from a mass campaign."""
+    found = ledger.build(
+        [demand(1, 9_000), demand(2, 50_000, likely_win=True), demand(3, 10**6, renewable=True)],
+        per_week=1_000,
+        today=TODAY,
+    )
+    assert [line.demand.race_id for line in found.lines] == [1]
+    assert [d.race_id for d in found.likely_wins] == [2]
+    assert [d.race_id for d in found.renewable] == [3]
+    assert found.demand == 9_000 and found.over == 0
+
+
+def test_the_headline_counts_free_doors_once():
+    """Two races over capacity are each measured against the same free doors: the ledger's
+    `over` is doors needed less doors that can be knocked, not the sum of the lines."""
+    found = ledger.build(
+        [demand(1, 6_000, priority=Priority.INCUMBENT), demand(2, 8_000), demand(3, 9_000)],
+        per_week=1_000,
+        today=TODAY,
+    )
+    assert [line.over for line in found.lines] == [0, 4_000, 5_000]
+    assert found.over == found.demand - found.capacity == 13_000
+    assert found.shortfall == (13_000, found.horizon)
