@@ -12,7 +12,8 @@ on; the service turns it into `bot.errors.InvalidInput`.
   ((win number - base votes) / (contact rate x support rate) x passes).
 - Chapter capacity a week = sign-ups x show rate x shifts per canvasser x doors per shift;
   over a race, times the weeks until its decisive election in the chapter's timezone.
-  Once shifts are logged, the pace measured over the last weeks replaces the estimate.
+  Once shifts are logged in enough of the last weeks (`pace_min_weeks` of `pace_weeks`),
+  the pace measured over them replaces the estimate; until then the estimate stands.
 """
 
 from __future__ import annotations
@@ -236,6 +237,22 @@ def measured_pace(
     if not inside:
         return None
     return sum(inside) / weeks
+
+
+def weeks_logged(
+    shifts: Iterable[tuple[date, int]],
+    today: date,
+    weeks: int = int(DEFAULTS["pace_weeks"].value),
+) -> int:
+    """How many of the last `weeks` weeks (7-day spans ending `today`) have logged doors."""
+    first, last = pace_window(today, weeks)
+    return len({(last - day).days // 7 for day, doors in shifts if first <= day <= last and doors})
+
+
+def uses_measured(logged_weeks: int) -> bool:
+    """Whether the measured pace rests on enough weeks of logs to replace the estimate
+    (`pace_min_weeks` of the `pace_weeks`); before that the ledger keeps the estimate."""
+    return logged_weeks >= DEFAULTS["pace_min_weeks"].value
 
 
 # ------------------------------------------------------------------------------ validation

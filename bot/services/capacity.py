@@ -37,9 +37,11 @@ from bot.domain.capacity import (
     pace_check,
     pace_window,
     require_election,
+    uses_measured,
     validate_chapter,
     validate_figures,
     validate_shift,
+    weeks_logged,
     weeks_until,
 )
 from bot.domain.ledger import Demand, Ledger
@@ -81,10 +83,16 @@ class CapacityView:
     races: dict[int, RaceEstimate]  # every race in the ledger, renewable ones included
     unestimated: tuple[Race, ...]  # endorsed races with no figures yet
     timezone: str
+    measured_weeks: int = 0  # weeks of the pace window with logged shifts
 
     @property
     def estimated_per_week(self) -> float:
         return self.chapter.doors_per_week
+
+    @property
+    def uses_measured(self) -> bool:
+        """The ledger counts the measured pace (enough weeks of logs), not the estimate."""
+        return self.measured_per_week is not None and uses_measured(self.measured_weeks)
 
 
 def _invalid(error: CapacityInputError) -> InvalidInput:
@@ -261,6 +269,7 @@ async def view(
     knocked = await store.doors_by_race(db, guild_id)
     shifts = await store.shifts(db, guild_id, since=pace_window(today)[0])
     measured = measured_pace(((s.day, s.doors) for s in shifts), today)
+    logged = weeks_logged(((s.day, s.doors) for s in shifts), today)
     races: dict[int, RaceEstimate] = {}
     demands: list[Demand] = []
     unestimated: list[Race] = []
@@ -283,9 +292,9 @@ async def view(
         )
         races[race.id] = item
         demands.append(await _demand(db, item, considered))
-    per_week = measured if measured is not None else chapter.doors_per_week
-    ledger = ledger_rules.build(demands, per_week=per_week, today=today)
-    return CapacityView(chapter, measured, ledger, races, tuple(unestimated), tz)
+    per_week = measured if measured is not None and uses_measured(logged) else None
+    ledger = ledger_rules.build(demands, per_week=per_week or chapter.doors_per_week, today=today)
+    return CapacityView(chapter, measured, ledger, races, tuple(unestimated), tz, logged)
 
 
 async def _demand(db: Database, item: RaceEstimate, considered: bool) -> Demand:

@@ -25,6 +25,7 @@ COLOUR = discord.Colour.dark_orange()
 FIELD_MAX = 1024
 LEDGER_FIELDS_MAX = 15
 PACE_WEEKS = int(DEFAULTS["pace_weeks"].value)
+PACE_MIN_WEEKS = int(DEFAULTS["pace_min_weeks"].value)
 
 
 def pct(rate: float) -> str:
@@ -43,12 +44,18 @@ def chapter_line(chapter: ChapterCapacity) -> str:
 def pace_line(view: CapacityView) -> str:
     """The estimate, the measured pace when there is one, and which the ledger uses."""
     line = f"Estimate: {chapter_line(view.chapter)}"
-    if view.measured_per_week is not None:
-        line += (
-            f"\nMeasured: **{view.measured_per_week:,.0f} doors a week** over the last "
-            f"{PACE_WEEKS} weeks of logged shifts (the ledger uses this)"
-        )
-    return line
+    if view.measured_per_week is None:
+        return line + " (the ledger uses this: no shifts logged in the last weeks)"
+    measured = (
+        f"\nMeasured: **{view.measured_per_week:,.0f} doors a week** over the last "
+        f"{PACE_WEEKS} weeks, with shifts logged in {view.measured_weeks} of them"
+    )
+    if view.uses_measured:
+        return f"{line}{measured} (the ledger uses this)"
+    return (
+        f"{line} (the ledger uses this){measured}: too few weeks to replace the estimate "
+        f"until {PACE_MIN_WEEKS} of the {PACE_WEEKS} weeks have logs"
+    )
 
 
 def estimate_lines(found: DoorsEstimate) -> list[str]:

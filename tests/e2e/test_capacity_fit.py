@@ -64,3 +64,18 @@ async def test_the_committee_sees_fit_while_it_decides(chapter) -> None:
     # Counted together, the two explored races share the 2,500 doors left: 2,000 over in all.
     assert "Over capacity by 2,000 doors: 10,500 doors needed; 8,500 can be knocked" in text
     assert "counted together here, in priority order" in text
+
+
+async def test_one_logged_shift_leaves_the_estimate_in_place_and_says_so(chapter) -> None:
+    world, org = chapter, chapter.organiser
+    await org.slash("capacity chapter", signups=34, shifts=1, doors_per_shift=50)  # 850 a week
+    endorsed = await add_race(world, "Council D1", RaceStatus.ENDORSED)
+    await org.slash("capacity race", race=str(endorsed.id), turnout=3998)  # 6,000 doors
+    logged = await world.alice.slash("canvass log", doors=450)
+    assert logged.ephemeral and "Logged 450 doors" in logged.text, logged.text
+    shown = await world.alice.slash("capacity show")
+    text = shown.text
+    assert "Fits: 6,000 doors needed; 8,500 can be knocked" in text, text
+    assert "**850 doors a week** (the ledger uses this)" in text
+    assert "Measured: **112 doors a week** over the last 4 weeks, with shifts logged in 1" in text
+    assert "too few weeks to replace the estimate until 3 of the 4 weeks have logs" in text

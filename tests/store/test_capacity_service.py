@@ -121,17 +121,32 @@ async def test_measured_pace_replaces_the_estimate_and_logged_doors_count(db, sc
     await set_chapter(db, scheduler)
     target = await race(make_race, "Council D1", 10)
     await figures(db, target, 1_000)
-    for day in (date(2026, 2, 7), date(2026, 2, 21)):
+    for day in (date(2026, 2, 7), date(2026, 2, 21), date(2026, 2, 28)):
         await service.log_shift(
             db, guild_id=GUILD, member_id=ACTOR, doors=400, race=target,
             day=day, canvassers=1, tz=NY, now=NOW,
         )  # fmt: skip
     found = await service.view(db, GUILD, tz=NY, now=NOW)
-    assert found.estimated_per_week == 270 and found.measured_per_week == 200
-    assert found.ledger.per_week == 200
-    assert found.races[target.id].remaining == 1_503 - 800
+    assert found.estimated_per_week == 270 and found.measured_per_week == 300
+    assert found.measured_weeks == 3 and found.uses_measured and found.ledger.per_week == 300
+    assert found.races[target.id].remaining == 1_503 - 1_200
     [(item, pace)] = await service.pace_checks(db, GUILD, tz=NY, now=NOW)
-    assert pace.remaining == 703 and pace.needed_per_week == 71 and not pace.behind
+    assert pace.remaining == 303 and pace.needed_per_week == 31 and not pace.behind
+
+
+async def test_one_logged_shift_does_not_replace_the_estimate(db, scheduler, make_race):
+    """Issue 24: one 450-door shift, averaged over four weeks, read as 112 doors a week and
+    halved capacity. The estimate stands until 3 of the 4 weeks have logs."""
+    await set_chapter(db, scheduler)
+    target = await race(make_race, "Council D1", 10)
+    await figures(db, target, 1_000)
+    await service.log_shift(
+        db, guild_id=GUILD, member_id=ACTOR, doors=450, race=None,
+        day=date(2026, 2, 28), canvassers=1, tz=NY, now=NOW,
+    )  # fmt: skip
+    found = await service.view(db, GUILD, tz=NY, now=NOW)
+    assert found.measured_per_week == 112.5 and found.measured_weeks == 1
+    assert not found.uses_measured and found.ledger.per_week == 270
 
 
 async def test_shifts_in_the_future_or_too_big_are_refused(db, make_race):

@@ -24,9 +24,11 @@ from bot.domain.capacity import (
     parse_rate,
     parse_turnouts,
     require_election,
+    uses_measured,
     validate_chapter,
     validate_figures,
     validate_shift,
+    weeks_logged,
     weeks_until,
     win_number,
 )
@@ -282,3 +284,12 @@ def test_the_headline_counts_free_doors_once():
     assert [line.over for line in found.lines] == [0, 4_000, 5_000]
     assert found.over == found.demand - found.capacity == 13_000
     assert found.shortfall == (13_000, found.horizon)
+
+
+def test_the_measured_pace_counts_only_once_enough_weeks_have_logs():
+    today = date(2026, 3, 29)
+    one_week = [(date(2026, 3, 28), 450), (date(2026, 3, 27), 100)]
+    assert weeks_logged(one_week, today) == 1 and not uses_measured(1)
+    spread = [(date(2026, 3, 2), 10), (date(2026, 3, 9), 10), (date(2026, 3, 29), 10)]
+    assert weeks_logged(spread, today) == 3 and uses_measured(3)
+    assert weeks_logged([(date(2026, 3, 1), 10)], today) == 0  # before the window
