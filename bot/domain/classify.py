@@ -5,7 +5,8 @@ go in; a `CriteriaReport` comes out listing every criterion as met / not met / u
 the answer or input it came from. The rules are those of the seed strategy (docs/domain.md
 section 1), in this order:
 
-1. Red lines: crossing any red line means "do not endorse", whatever else holds.
+1. Red lines: crossing any red line means "do not endorse", whatever else holds; while one
+   is unanswered (adopted after the questionnaire went out) no category is proposed clean.
 2. Independents in partisan races are generally not endorsed ("Ballot Line"); a
    non-partisan race is not an "independent race".
 3. Cadre: DSA member and open socialist, rooted in the chapter's internal life,
@@ -322,12 +323,15 @@ def classify(facts: Facts) -> CriteriaReport:
     """The proposed category with a one-line reason, and every criterion with its source."""
     checks = (cadre_check(facts), incumbent_check(facts), class_struggle_check(facts))
     crossed, unanswered = red_lines_crossed(facts)
-    category, reason = _decide(facts, checks, crossed)
+    category, reason = _decide(facts, checks, crossed, unanswered)
     return CriteriaReport(category, reason, checks, crossed, unanswered)
 
 
 def _decide(
-    facts: Facts, checks: Sequence[CategoryCheck], crossed: Sequence[RedLine]
+    facts: Facts,
+    checks: Sequence[CategoryCheck],
+    crossed: Sequence[RedLine],
+    unanswered: Sequence[RedLine],
 ) -> tuple[Category, str]:
     if crossed:
         names = "; ".join(f"“{line.question}”" for line in crossed)
@@ -337,6 +341,15 @@ def _decide(
             "Runs as an independent in a partisan race: such candidates are generally not endorsed."
         )
     for check in checks:
+        if check.met and unanswered:
+            # "should not cross any of the organization's red lines at the time of their
+            # campaign": a red line not answered yet (adopted after the questionnaire went
+            # out) leaves no clean verdict.
+            names = "; ".join(f"“{line.question}”" for line in unanswered)
+            return Category.UNDECIDED, (
+                f"Meets every {check.category.label.lower()} criterion, but a red line is not "
+                f"answered yet: {names}."
+            )
         if check.met:
             return check.category, f"Meets every {in_sentence(check.category.label)} criterion."
     open_ = [c for c in checks if not c.failed]

@@ -1,6 +1,11 @@
 """The chapter's red lines: positions it decided are non-negotiable, each a yes/no question
 with the answer a candidate must give. Every questionnaire sent asks the current ones; a
-questionnaire keeps the red lines it asked even after one is removed."""
+questionnaire keeps the red lines it asked even after one is removed.
+
+A red line adopted later reaches the questionnaires still open or submitted as an added
+question: candidates "should not cross any of the organization's red lines at the time of
+their campaign" (seed, "Class Struggle Elections"), not only those adopted before they were
+asked. Until it is answered the criteria report proposes no clean category."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import datetime
 
 from bot.db import Database
 from bot.domain.questionnaire import RedLine, TemplateError, check_red_line_text
+from bot.domain.questionnaire_sheet import SheetStatus
 from bot.errors import InvalidInput, NotFound
 from bot.store import audit
 from bot.store import questionnaires as store
@@ -21,7 +27,8 @@ async def current(db: Database, guild_id: int) -> list[RedLine]:
 async def add(
     db: Database, *, guild_id: int, question: str, required: bool, actor_id: int, now: datetime
 ) -> RedLine:
-    """Add a non-negotiable position: a yes/no question and the answer it requires."""
+    """Add a non-negotiable position: a yes/no question and the answer it requires. It is
+    asked by every questionnaire sent from now on, and added to those open or submitted."""
     try:
         text = check_red_line_text(question)
     except TemplateError as exc:
@@ -31,13 +38,19 @@ async def add(
         line_id = await store.insert_red_line(
             conn, guild_id=guild_id, question=text, required=answer, actor_id=actor_id, now=now
         )
+        reached = await store.ask_red_line(
+            conn,
+            guild_id,
+            RedLine(line_id, text, answer),
+            (SheetStatus.OPEN, SheetStatus.SUBMITTED),
+        )
         await audit.record(
             conn,
             guild_id=guild_id,
             actor_id=actor_id,
             action="redline.add",
             subject="red_lines",
-            detail=f"{line_id}",
+            detail=f"{line_id}; added to {reached} questionnaire(s) already out",
             at=now,
         )
     return RedLine(line_id, text, answer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -377,3 +377,26 @@ async def save_assessment(
         " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         (guild_id, candidate_id, *values, actor_id, instant_text(now)),
     )
+
+
+async def ask_red_line(
+    conn: aiosqlite.Connection, guild_id: int, line: RedLine, statuses: Iterable[SheetStatus]
+) -> int:
+    """Add `line` to the red lines asked by the guild's questionnaires in `statuses` (a red
+    line adopted after they were sent); how many it reached."""
+    wanted = {s.value for s in statuses}
+    async with conn.execute(
+        "SELECT id, status, red_lines FROM questionnaires WHERE guild_id = ?", (guild_id,)
+    ) as cur:
+        rows = [r for r in await cur.fetchall() if r["status"] in wanted]
+    reached = 0
+    for row in rows:
+        asked = json.loads(row["red_lines"])
+        if any(d["id"] == line.id for d in asked):
+            continue
+        asked.append({"id": line.id, "question": line.question, "required": line.required})
+        await conn.execute(
+            "UPDATE questionnaires SET red_lines = ? WHERE id = ?", (json.dumps(asked), row["id"])
+        )
+        reached += 1
+    return reached

@@ -292,7 +292,8 @@ class QuestionnaireCommands(commands.Cog):
         )
         await interaction.response.send_message(
             f"Red line {line.id} added: “{line.question}” (required answer: {line.required}). "
-            "Every questionnaire sent from now on asks it.",
+            "Every questionnaire sent from now on asks it, and it is added to those still open "
+            "or submitted (reopen a submitted one so the candidate can answer it).",
             ephemeral=True,
         )
 

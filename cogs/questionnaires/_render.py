@@ -159,7 +159,14 @@ def criteria(
     lines = [
         f"❌ “{line.question}” (required: {line.required})" for line in report.red_lines_crossed
     ]
-    lines += [f"❔ “{line.question}” not answered" for line in report.red_lines_unanswered]
+    lines += [
+        f"❔ “{line.question}” not asked yet: no answer" for line in report.red_lines_unanswered
+    ]
+    if report.red_lines_unanswered:
+        lines.append(
+            "A red line adopted after the questionnaire went out is added to it: the candidate "
+            "answers it on the red-line page (reopen a submitted questionnaire first)."
+        )
     embed.add_field(
         name="Red lines", value=clip("\n".join(lines) or "None crossed.", FIELD_MAX), inline=False
     )

@@ -320,3 +320,19 @@ async def test_viable_path_reads_the_capacity_ledger(db: Database, scheduler: Sc
     after = await service.report(db, race=race, candidate=candidate, now=NOW)
     [fit] = [c for c in after.checks[0].criteria if c.label == within]
     assert fit.status is Status.NOT_MET and "capacity ledger" in fit.source
+
+
+async def test_a_red_line_adopted_later_reaches_an_open_questionnaire(
+    db: Database, scheduler: Scheduler
+) -> None:
+    """"should not cross any of the organization's red lines at the time of their campaign"
+    (seed): a red line adopted after the send is added to the open questionnaire's form."""
+    race, candidate, filled = await sent(db, scheduler)
+    assert len(filled.sheet.red_lines) == 1
+    later = await red_lines.add(
+        db, guild_id=GUILD, question="Rent control?", required=True, actor_id=1, now=NOW
+    )
+    again = await service.filled(db, GUILD, filled.sheet.id)
+    assert [line.id for line in again.sheet.red_lines] == [filled.sheet.red_lines[0].id, later.id]
+    assert any(q.key == later.key for q in again.form.pages[-1])
+    assert "Rent control?" in again.missing()

@@ -152,6 +152,12 @@ CASES = [
         id="neither: long-shot agitational runs (no viable path, not a prominent race)",
     ),
     pytest.param(
+        facts(answers(**{NO_GENOCIDE.key: None})),
+        Category.UNDECIDED,
+        id="red lines: 'should not cross any of the organization's red lines at the time of "
+        "their campaign': one not answered yet (adopted later) leaves no clean verdict",
+    ),
+    pytest.param(
         facts(answers(**{NO_GENOCIDE.key: "no"})),
         Category.DO_NOT_ENDORSE,
         id="red lines: crossing any red line means do not endorse, whatever else holds",
@@ -241,6 +247,10 @@ def test_an_unanswered_red_line_is_listed_not_crossed() -> None:
     report = classify(facts(answers(**{NO_GENOCIDE.key: None})))
     assert report.red_lines_crossed == ()
     assert report.red_lines_unanswered == (NO_GENOCIDE,)
+    assert report.reason == (
+        "Meets every cadre candidate criterion, but a red line is not answered yet: "
+        f"“{NO_GENOCIDE.question}”."
+    )
 
 
 def test_office_kind_falls_back_to_the_register_when_not_answered() -> None:
