@@ -5,15 +5,18 @@ date). The default steps live in `cadre_timeline.toml` beside this module, each 
 source of its offset. Dates are calendar days in the chapter's timezone.
 
 A plan made two years or more before the election uses the default offsets. A plan made
-later is *compressed*: every offset scales by (days left / days the full plan spans), so the
-order and the proportions hold and nothing lands before today.
+later is *compressed*: the month-scale steps ("N months") scale into the time left before
+the day-scale ones, keeping their order and proportions, while the day-scale steps ("N
+days": get-out-the-vote is the last two weeks) keep their length. A day-scale step that no
+longer fits starts on the plan's first day, and `cut_short` says so instead of shrinking it
+silently. Nothing lands before today.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -177,11 +180,16 @@ def offset_days(text: str, election: date) -> int:
     return (election - months_before(election, amount)).days
 
 
+def _day_scale(offset: str) -> bool:
+    return offset.endswith("days")
+
+
 def build_default(election: date, *, today: date, steps: Sequence[Step] | None = None) -> PlanDraft:
     """The default plan for a race decided on `election`, made on `today`.
 
-    Compressed (offsets scaled between today and the election) when today is later than
-    the earliest default step; every dated milestone then falls on or after today.
+    Compressed when today is later than the earliest default step: the month-scale steps
+    are scaled into the days left before the longest day-scale step (GOTV), which keeps
+    its length; every dated milestone falls on or after today.
     """
     if election <= today:
         raise PlanInputError(
@@ -189,29 +197,54 @@ def build_default(election: date, *, today: date, steps: Sequence[Step] | None =
             "up to an election still to come."
         )
     steps = tuple(steps if steps is not None else default_steps())
-    offsets = {s.key: offset_days(s.before, election) for s in steps if s.before is not None}
-    full = max(offsets.values())
+    offsets = [s.before for s in steps if s.before is not None]
+    offsets += [s.until for s in steps if s.until is not None and _OFFSET.match(s.until)]
+    full = max(offset_days(o, election) for o in offsets)
+    floor = max((offset_days(o, election) for o in offsets if _day_scale(o)), default=0)
     left = (election - today).days
-    scale = min(1.0, left / full) if full else 1.0
-    dates = {key: election - timedelta(days=round(days * scale)) for key, days in offsets.items()}
+    scale = 1.0 if left >= full else max(left - floor, 0) / (full - floor)
+
+    def back(offset: str) -> date:
+        days = offset_days(offset, election)
+        if not _day_scale(offset) and days > floor:
+            days = floor + round((days - floor) * scale)
+        return max(election - timedelta(days=days), today)
+
+    dates = {s.key: back(s.before) for s in steps if s.before is not None}
     for step in steps:
         if step.same_day_as is not None:
             dates[step.key] = dates[step.same_day_as]
-    milestones = tuple(_draft(step, dates, today, election, scale) for step in steps)
+    milestones = tuple(_draft(step, dates, today, back) for step in steps)
     return PlanDraft(starts=today, election=election, compressed=scale < 1.0, milestones=milestones)
 
 
-def _draft(step: Step, dates: dict[str, date], today: date, election: date, scale: float):
+def _draft(
+    step: Step, dates: dict[str, date], today: date, back: Callable[[str], date]
+) -> MilestoneDraft:
     if step.committee_enters:
         return MilestoneDraft(step.key, step.name, None)
     on = today if step.from_plan_start else dates[step.key]
     until: date | None = None
     if step.until is not None:
-        if _OFFSET.match(step.until):
-            until = election - timedelta(days=round(offset_days(step.until, election) * scale))
-        else:
-            until = dates[step.until]
+        until = back(step.until) if _OFFSET.match(step.until) else dates[step.until]
     return MilestoneDraft(step.key, step.name, on, until)
+
+
+def cut_short(starts: date, election: date, steps: Sequence[Step] | None = None) -> list[str]:
+    """The day-scale steps a plan started on `starts` has no room for, in words: they are
+    not shrunk to fit (a two-day get-out-the-vote is not a get-out-the-vote)."""
+    left = (election - starts).days
+    cut = []
+    for step in steps if steps is not None else default_steps():
+        if step.before is None or not _day_scale(step.before):
+            continue
+        days = offset_days(step.before, election)
+        if days > left:
+            cut.append(
+                f"{step.name} takes the last {days} days before the election, but the plan "
+                f"began {left} day{'' if left == 1 else 's'} before it."
+            )
+    return cut
 
 
 # ---------------------------------------------------------------------------- validation

@@ -8,7 +8,13 @@ from datetime import date
 import discord
 
 from bot.domain.plan_reminders import headline
-from bot.domain.plans import Milestone, MilestoneField, MilestoneStatus, changed_since
+from bot.domain.plans import (
+    Milestone,
+    MilestoneField,
+    MilestoneStatus,
+    changed_since,
+    cut_short,
+)
 from bot.domain.races import election_day_end, election_day_noon
 from bot.services.plans import MissedReminder, PlanView, ReminderNote
 from cogs._text import clip, timestamp
@@ -88,9 +94,11 @@ def plan_embed(view: PlanView, *, today: date, tz: str, chart: str | None) -> di
         )
     if plan.compressed:
         head.append(
-            "**Compressed**: made less than two years before the election, so the default "
-            "offsets are scaled to the time left, in the same order and proportions."
+            "**Compressed**: made less than two years before the election, so the month-scale "
+            "steps are scaled to the time left, in the same order and proportions; the "
+            "day-scale ones (get out the vote) keep their length."
         )
+    head += [f"⚠️ Too late: {note}" for note in cut_short(plan.starts, plan.election)]
     head.append(
         f"Reminders {days_before(plan.reminder_days)} each milestone at "
         f"{plan.reminder_time:%H:%M} "

@@ -60,9 +60,9 @@ async def test_a_plan_schedules_three_reminders_for_every_dated_future_milestone
 ) -> None:
     made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     reminded = {m.id for m in made.milestones if m.on is not None and m.on > NOW.date()}
-    assert len(reminded) == 9  # the invisible-primary window starts today; petitions undated
+    assert len(reminded) == 11  # all but the petitions, which the committee dates
     # the district is chosen 26 days from now: its 30-day reminder would be in the past
-    assert len(await pending(db)) == 2 + 3 * 8
+    assert len(await pending(db)) == 2 + 3 * 10
     assert {j.payload["milestone_id"] for j in await pending(db)} == reminded
     with pytest.raises(service.PlanExists):
         await create(db, scheduler, made.race.id)
@@ -128,27 +128,24 @@ async def test_missed_reminders_are_listed_once_in_one_summary(
 ) -> None:
     made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     reminders = await pending(db)
-    later = reminders[2].due_at + timedelta(days=3)  # the first three are long overdue
+    later = reminders[1].due_at + timedelta(days=3)  # the first two are long overdue
     assert await service.record_missed(
         db, scheduler, reminders[0].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
-    )
-    assert await service.record_missed(
-        db, scheduler, reminders[1].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
     )
     summaries = await jobs.for_guild(db, GUILD, service.SUMMARY_JOB)
     assert len(summaries) == 1  # one summary pending for the chapter, not one per reminder
     listed = await service.gather_missed(
         db, summaries[0].id, GUILD, now=later, grace=timedelta(hours=6)
     )
-    assert [m.due_at for m in listed] == [r.due_at for r in reminders[:3]]
+    assert [m.due_at for m in listed] == [r.due_at for r in reminders[:2]]
     assert listed[0].race_label == made.race.label
-    # the third never ran: it is settled missed, so its own timer finds nothing to do
-    assert (await jobs.get(db, reminders[2].id)).state == "missed"
+    # the second never ran: it is settled missed, so its own timer finds nothing to do
+    assert (await jobs.get(db, reminders[1].id)).state == "missed"
     # a summary recovered after a crash lists the same reminders, and no more
     again = await service.gather_missed(
         db, summaries[0].id, GUILD, now=later + timedelta(days=1), grace=timedelta(hours=6)
     )
-    assert again[:3] == listed
+    assert again[:2] == listed
     assert not await service.record_missed(
         db, scheduler, reminders[0].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
     )

@@ -17,6 +17,7 @@ from bot.domain.plans import (
     build_default,
     check_dates,
     check_done_date,
+    cut_short,
     default_steps,
     months_before,
     parse_reminder_days,
@@ -47,8 +48,12 @@ def test_two_years_out_the_defaults_count_back_from_election_day() -> None:
     assert got["pledge_drive"].on == date(2027, 7, 27)
     assert got["announcement"].on == date(2027, 8, 27)  # T-10 months
     assert got["fundraising_launch"].on == got["announcement"].on  # announcement day
-    assert got["invisible_primary"].on == plan.starts
+    # The invisible primary opens once there is a candidate to win commitments for.
+    assert got["invisible_primary"].on == got["candidate"].on
     assert got["invisible_primary"].until == got["announcement"].on
+    # "the party selects its candidates": the chapter's vote comes before the announcement.
+    assert got["endorsement_vote"].on == date(2027, 7, 27)
+    assert got["endorsement_vote"].on < got["announcement"].on
     assert got["petition_filing"].on is None  # jurisdictions differ: the committee enters it
     assert got["canvass_kickoff"].on == date(2027, 12, 27)
     assert got["gotv"].on == date(2028, 6, 13) and got["gotv"].until == ELECTION
@@ -69,9 +74,32 @@ def test_a_plan_made_a_year_out_is_compressed_in_order_and_proportion() -> None:
     assert got["district"].on == today  # the earliest step lands on the plan's first day
     dated = [m.on for m in plan.milestones if m.on is not None and m.key != "invisible_primary"]
     assert dated == sorted(dated) and min(dated) >= today
-    # announcement: 305 of 731 days before the election -> about 153 of 366
-    assert (ELECTION - got["announcement"].on).days == round(305 * 366 / 731)
+    # announcement: 305 of 731 days before the election; the month-scale steps share the
+    # 366 - 14 days before get-out-the-vote in the same proportion: about 157 days out
+    assert (ELECTION - got["announcement"].on).days == 14 + round((305 - 14) * 352 / 717)
     assert got["gotv"].until == ELECTION and got["election_day"].on == ELECTION
+    assert got["gotv"].on == ELECTION - timedelta(days=14)  # day-scale: its full length
+
+
+def test_a_late_plan_keeps_two_weeks_of_gotv_and_compresses_the_months() -> None:
+    """"A plan made 120 days out gets a 2-day get-out-the-vote and a 30-day canvass" (issue
+    24): the month-scale steps compress, the day-scale ones keep their length."""
+    today = ELECTION - timedelta(days=120)
+    got = by_key(build_default(ELECTION, today=today))
+    assert (got["gotv"].until - got["gotv"].on).days == 14
+    canvass = (ELECTION - got["canvass_kickoff"].on).days
+    assert canvass == 14 + round((184 - 14) * 106 / 717)  # six months scaled: 39 days
+    assert got["district"].on == today and cut_short(today, ELECTION) == []
+
+
+def test_when_even_gotv_does_not_fit_the_plan_says_so() -> None:
+    today = ELECTION - timedelta(days=9)
+    got = by_key(build_default(ELECTION, today=today))
+    assert got["gotv"].on == today  # not shrunk to fit: it starts now, and that is said
+    assert cut_short(today, ELECTION) == [
+        "Get out the vote takes the last 14 days before the election, but the plan began "
+        "9 days before it."
+    ]
 
 
 @given(st.integers(min_value=1, max_value=2000))
