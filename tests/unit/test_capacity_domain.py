@@ -287,6 +287,9 @@ def test_the_headline_counts_free_doors_once():
 
 
 def test_the_measured_pace_counts_only_once_enough_weeks_have_logs():
+    """"endorsements should be based on a realistic assessment of capacity" (seed, "Chapter
+    Strategy"): one busy week of logs is not the chapter's pace, so the measured pace
+    replaces the estimate only once 3 of the last 4 weeks have logs."""
     today = date(2026, 3, 29)
     one_week = [(date(2026, 3, 28), 450), (date(2026, 3, 27), 100)]
     assert weeks_logged(one_week, today) == 1 and not uses_measured(1)

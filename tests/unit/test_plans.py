@@ -82,8 +82,11 @@ def test_a_plan_made_a_year_out_is_compressed_in_order_and_proportion() -> None:
 
 
 def test_a_late_plan_keeps_two_weeks_of_gotv_and_compresses_the_months() -> None:
-    """"A plan made 120 days out gets a 2-day get-out-the-vote and a 30-day canvass" (issue
-    24): the month-scale steps compress, the day-scale ones keep their length."""
+    """"Planning ahead on a timeline of at least two years" (seed, "Every chapter in DSA has
+    the capacity to elect a socialist cadre by 2030"): a plan made later than that keeps
+    what cannot be shortened. Issue 24 found a plan made 120 days out with a 2-day
+    get-out-the-vote and a 30-day canvass: now the month-scale steps compress and the
+    day-scale ones keep their length."""
     today = ELECTION - timedelta(days=120)
     got = by_key(build_default(ELECTION, today=today))
     assert (got["gotv"].until - got["gotv"].on).days == 14
@@ -93,6 +96,8 @@ def test_a_late_plan_keeps_two_weeks_of_gotv_and_compresses_the_months() -> None
 
 
 def test_when_even_gotv_does_not_fit_the_plan_says_so() -> None:
+    """Campaign practice (cadre_timeline.toml): GOTV is the last two weeks. Nine days out it
+    is not shrunk to nine: the plan says it does not fit."""
     today = ELECTION - timedelta(days=9)
     got = by_key(build_default(ELECTION, today=today))
     assert got["gotv"].on == today  # not shrunk to fit: it starts now, and that is said
