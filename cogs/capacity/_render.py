@@ -276,11 +276,19 @@ def fit_line(view: CapacityView, race_id: int) -> str:
     day = item.race.decisive_date
     due = sum(o.demand.doors for o in view.ledger.lines if o.fits and o.demand.decisive <= day)
     rank = view.ledger.lines.index(line) + 1
-    return (
+    text = (
         f"Beside the endorsed races it fits: {rank}. of {len(view.ledger.lines)} in "
         f"priority; the races decided by {day.isoformat()}, this one included, need "
         f"{due:,} of the {view.ledger.capacity_by(day):,} doors the chapter can knock by then."
     )
+    # A race ahead in priority can push an endorsed one out: say so, or "fits" misleads.
+    pushed = [o for o in view.ledger.lines[rank:] if not o.fits]
+    if pushed:
+        names = "; ".join(
+            f"{view.races[o.demand.race_id].race.label} ({o.over:,} over)" for o in pushed
+        )
+        text += f" With it ahead, these no longer fit: {names}."
+    return text
 
 
 def _ahead(view: CapacityView, race_id: int) -> list[Line]:

@@ -16,7 +16,7 @@ from bot.domain.capacity import ChapterCapacity, RaceFigures, estimate
 from bot.domain.ledger import Demand, Priority
 from bot.domain.races import BallotLine, OfficeKind, Race, RaceStatus
 from bot.services.capacity import CapacityView, RaceEstimate
-from cogs.capacity._render import verdict, vote_warning
+from cogs.capacity._render import fit_line, verdict, vote_warning
 
 TODAY = date(2026, 3, 1)
 MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -99,3 +99,11 @@ def test_a_race_short_on_a_later_election_names_that_day_and_the_races_due_by_th
     assert "can knock 20,000 by then (1,000 a week); 15,000 go to races ahead of it" in text
     assert "**1,000 doors over capacity** (21,000 needed − 20,000)" in text
     assert "`/capacity show` also counts the other races under consideration" in text
+
+
+def test_a_race_that_fits_by_pushing_an_endorsed_one_out_says_so() -> None:
+    """Race 2 (cadre) comes before endorsed race 1: it fits, and race 1 no longer does."""
+    found = view((2, 10, 6_000, Priority.CADRE), (1, 10, 6_000, Priority.OTHER))
+    text = fit_line(found, 2)
+    assert text.startswith("Beside the endorsed races it fits: 1. of 2 in priority")
+    assert text.endswith("With it ahead, these no longer fit: Council D1 (2026) (2,000 over).")
