@@ -99,6 +99,9 @@ class RedLine:
     id: int
     question: str
     required: str  # "yes" or "no"
+    # Adopted after the questionnaire it is on went out, and added to it then: the same red
+    # line either way, so not part of equality.
+    added_later: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> str:

@@ -117,7 +117,8 @@ _SHEET = (
 
 def _sheet(row: sqlite3.Row) -> Sheet:
     lines = tuple(
-        RedLine(d["id"], d["question"], d["required"]) for d in json.loads(row["red_lines"])
+        RedLine(d["id"], d["question"], d["required"], bool(d.get("added_later")))
+        for d in json.loads(row["red_lines"])
     )
     return Sheet(
         id=row["id"],
@@ -394,7 +395,10 @@ async def ask_red_line(
         asked = json.loads(row["red_lines"])
         if any(d["id"] == line.id for d in asked):
             continue
-        asked.append({"id": line.id, "question": line.question, "required": line.required})
+        asked.append(
+            {"id": line.id, "question": line.question, "required": line.required,
+             "added_later": True}
+        )  # fmt: skip
         await conn.execute(
             "UPDATE questionnaires SET red_lines = ? WHERE id = ?", (json.dumps(asked), row["id"])
         )

@@ -160,12 +160,15 @@ def criteria(
         f"❌ “{line.question}” (required: {line.required})" for line in report.red_lines_crossed
     ]
     lines += [
-        f"❔ “{line.question}” not asked yet: no answer" for line in report.red_lines_unanswered
+        f"❔ “{line.question}” not asked yet: adopted after the questionnaire went out"
+        if line.added_later
+        else f"❔ “{line.question}” not answered"
+        for line in report.red_lines_unanswered
     ]
-    if report.red_lines_unanswered:
+    if any(line.added_later for line in report.red_lines_unanswered):
         lines.append(
-            "A red line adopted after the questionnaire went out is added to it: the candidate "
-            "answers it on the red-line page (reopen a submitted questionnaire first)."
+            "It is added to the questionnaire: the candidate answers it on the red-line page "
+            "(reopen a submitted questionnaire first)."
         )
     embed.add_field(
         name="Red lines", value=clip("\n".join(lines) or "None crossed.", FIELD_MAX), inline=False

@@ -53,7 +53,11 @@ async def test_a_red_line_adopted_later_is_asked_and_checked(chapter) -> None:
     assert "added to those still open or submitted" in added.content, added.content
     read = await org.slash("questionnaire read", race=RACE, candidate="Rosa Ortiz")
     text = message_text(read.message)
-    assert "“Will you refuse money from police unions?” not asked yet" in text, text
+    assert (
+        "“Will you refuse money from police unions?” not asked yet: adopted after the "
+        "questionnaire went out" in text
+    ), text
+    assert "reopen a submitted questionnaire first" in text
     assert "Proposed: Undecided" in text
     assert "Meets every class-struggle candidate criterion, but a red line is not answered" in text
 

@@ -334,5 +334,6 @@ async def test_a_red_line_adopted_later_reaches_an_open_questionnaire(
     )
     again = await service.filled(db, GUILD, filled.sheet.id)
     assert [line.id for line in again.sheet.red_lines] == [filled.sheet.red_lines[0].id, later.id]
+    assert [line.added_later for line in again.sheet.red_lines] == [False, True]
     assert any(q.key == later.key for q in again.form.pages[-1])
     assert "Rent control?" in again.missing()
