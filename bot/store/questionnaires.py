@@ -400,7 +400,8 @@ async def ask_red_line(
              "added_later": True}
         )  # fmt: skip
         await conn.execute(
-            "UPDATE questionnaires SET red_lines = ? WHERE id = ?", (json.dumps(asked), row["id"])
+            "UPDATE questionnaires SET red_lines = ? WHERE guild_id = ? AND id = ?",
+            (json.dumps(asked), guild_id, row["id"]),
         )
         reached += 1
     return reached
