@@ -80,7 +80,8 @@ def meanwhile(seen: Milestone, now: Milestone, own: MilestoneField, *, tz: str) 
         parts.append(f"marked it done {day(now.done_on, tz)}, so it sends no more reminders")
     if not parts:
         return None
-    return "Meanwhile another member " + ", and ".join(parts) + "; that change stays too."
+    kept = "that change stays" if len(parts) == 1 else "those changes stay"
+    return "Meanwhile another member " + ", and ".join(parts) + f"; {kept} too."
 
 
 def plan_embed(view: PlanView, *, today: date, tz: str, chart: str | None) -> discord.Embed:
