@@ -19,11 +19,12 @@ from bot.domain.tally.count import count_vote
 from bot.domain.tally.endorsement import parse_threshold
 from bot.domain.tally.io import BallotFileError
 from bot.domain.tally.io.blt import read_blt
-from bot.domain.tally.io.csv import read_csv
+from bot.domain.tally.io.csv import read_csv, read_yes_no_csv
 from bot.domain.tally.methods import method_names
 from bot.domain.tally.profile import Profile
 from bot.domain.tally.report import render_text, result_to_json
 from bot.domain.tally.stv import endorse_elected
+from bot.domain.tally.yesno import count_yes_no, endorsed_of, share_words, verdict_lines
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -46,9 +47,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--method",
-        choices=method_names(),
+        choices=(*method_names(), "yes-no"),
         help="counting method: irv (instant-runoff, the default for one seat), stv (Scottish "
-        "STV), meek (Meek STV), schulze, ranked-pairs",
+        "STV), meek (Meek STV), schulze, ranked-pairs; yes-no reads a yes/no vote's CSV "
+        "(count, then yes/no/abstain per candidate)",
     )
     parser.add_argument("--seats", type=int, help="seats to fill (default: the file's)")
     parser.add_argument(
@@ -69,6 +71,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-endorsement", metavar="NAME", help='the "No endorsement" option')
     parser.add_argument("--threshold", metavar="T", help="endorsement threshold: 2/3, 0.6, 60%%")
+    parser.add_argument(
+        "--several-pass",
+        choices=("all", "highest"),
+        default="all",
+        help="with --method yes-no: endorse all who pass (default) or only the --seats highest",
+    )
     parser.add_argument("--format", choices=("blt", "csv"), help="default: from the extension")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -97,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.method == "yes-no":
+        return run_yes_no(args)
     loaded = _load(args.file, args.format)
     if isinstance(loaded, int):
         return loaded
@@ -132,8 +142,8 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(name: str, file_format: str | None) -> tuple[str, Profile] | int:
-    """The file's text and profile, or the exit code after saying what is wrong with it."""
+def read_text(name: str) -> str | int:
+    """The file's text (`-`: standard input), or the exit code after saying what is wrong."""
     try:
         # Never more than the limit is read, so a huge file (or stream) costs nothing.
         if name == "-":
@@ -146,11 +156,20 @@ def _load(name: str, file_format: str | None) -> tuple[str, Profile] | int:
         text = raw.decode("utf-8-sig")
         if not text.strip():
             return _fail(f"{name}: the file is empty")
-        return text, read_ballot_file(text, name, file_format)
+        return text
     except OSError as error:
         return _fail(f"{name}: cannot read: {error.strerror or error}")
     except UnicodeDecodeError:
         return _fail(f"{name}: not UTF-8 text")
+
+
+def _load(name: str, file_format: str | None) -> tuple[str, Profile] | int:
+    """The file's text and profile, or the exit code after saying what is wrong with it."""
+    text = read_text(name)
+    if isinstance(text, int):
+        return text
+    try:
+        return text, read_ballot_file(text, name, file_format)
     except BallotFileError as error:
         return _fail(f"{name}: {error}")
 
@@ -204,6 +223,47 @@ def _multi_seat_text(result) -> str:
             0, f"Endorsement threshold, per seat ({result.extra['unendorsed_seats']} unendorsed):"
         )
     return "".join(f"{line}\n" for line in lines)
+
+
+def run_yes_no(args: argparse.Namespace) -> int:
+    """`--method yes-no`: recount a yes/no vote's CSV to the verdicts its result post gave."""
+    text = read_text(args.file)
+    if isinstance(text, int):
+        return text
+    try:
+        names, ballots = read_yes_no_csv(text)
+        threshold = parse_threshold(args.threshold or "1/2")
+    except (BallotFileError, ValueError) as error:
+        return _fail(f"{args.file}: {error}" if isinstance(error, BallotFileError) else str(error))
+    if args.no_endorsement or args.stv_rule:
+        return _fail("a yes/no vote has no 'No endorsement' option and no STV rule")
+    seats = args.seats or 1
+    seed = args.seed or hashlib.sha256(text.encode()).hexdigest()
+    result = count_yes_no(names, ballots, threshold)
+    endorsed = endorsed_of(result, seats=seats, several_pass=args.several_pass, seed=seed)
+    if args.json:
+        out = {
+            "method": "yes-no",
+            "threshold": str(threshold),
+            "ballots": result.valid_ballots,
+            "candidates": result.extra["yes_no"],
+            "passing": list(result.winners),
+            "endorsed": list(endorsed),
+            "seed": seed,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    rule = "all who pass" if args.several_pass == "all" else f"only the {seats} highest shares"
+    lines = [
+        f"Yes/no, threshold {share_words(threshold)} of yes + no ({rule} endorsed):",
+        *(f"  {name}: {words}" for name, words in verdict_lines(result)),
+        f"Ballots: {result.valid_ballots}",
+        f"Endorsed (if quorum was met): {', '.join(endorsed) or 'nobody'}",
+        f"Seed (SHA-256 of the file, for a tie among the highest): {seed}",
+    ]
+    print("\n".join(lines))
+    sys.stdout.flush()
+    return EXIT_OK
 
 
 def _fail(message: str) -> int:

@@ -11,14 +11,13 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from bot.domain import votes as rules
 from bot.domain.races import name_key
 from bot.domain.tally.count import blt_seed, count_vote
 from bot.domain.tally.io.blt import write_blt
 from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
-from bot.domain.tally.yesno import count_yes_no
+from bot.domain.tally.yesno import count_yes_no, endorsed_of
 from bot.domain.vote_types import Vote, VoteMethod
 
 
@@ -142,16 +141,8 @@ def _count_yes_no(
         count_yes_no(options, expanded, vote.threshold), seed=seed, seats=vote.seats
     )
     cast, needed, met = _quorum(vote, ballots)
-    passed = list(result.winners)
-    if vote.several_pass == "highest" and len(passed) > vote.seats:
-        shares = result.extra["yes_no"]
-
-        def rank_key(name: str) -> tuple:
-            lot = hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
-            return (-Fraction(shares[name]["share"]), -shares[name]["yes"], lot)
-
-        passed = sorted(passed, key=rank_key)[: vote.seats]
-    endorsed_all = tuple(n for n in options if n in passed) if met else ()
+    endorsed = endorsed_of(result, seats=vote.seats, several_pass=vote.several_pass, seed=seed)
+    endorsed_all = endorsed if met else ()
     return Counted(
         vote=vote,
         options=options,

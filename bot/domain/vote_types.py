@@ -18,6 +18,13 @@ class VoteMethod(StrEnum):
     YES_NO = "yes-no"
     STV = "stv"
     SCHULZE = "schulze"
+    MEEK = "meek"
+    RANKED_PAIRS = "ranked-pairs"
+
+    @property
+    def fills_seats(self) -> bool:
+        """Whether the method elects several seats from one ranking (the STV family)."""
+        return self in (VoteMethod.STV, VoteMethod.MEEK)
 
     @property
     def label(self) -> str:
@@ -29,6 +36,8 @@ _METHOD_LABELS = {
     VoteMethod.YES_NO: "Yes/no per candidate",
     VoteMethod.STV: "Single transferable vote",
     VoteMethod.SCHULZE: "Condorcet (Schulze)",
+    VoteMethod.MEEK: "Meek STV",
+    VoteMethod.RANKED_PAIRS: "Condorcet (ranked pairs)",
 }
 
 

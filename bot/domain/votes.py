@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from bot.domain.tally.endorsement import parse_threshold
+from bot.domain.tally.yesno import percent_words, share_words
 from bot.domain.vote_types import VoteMethod, VoteState
 
 NO_ENDORSEMENT = "No endorsement"
@@ -231,18 +232,14 @@ def accepting(state: str, closes_at: datetime, now: datetime) -> None:
 
 
 def share_text(value: Fraction) -> str:
-    """A rule's share as the chapter writes it: "2/3" for thirds, sixths, sevenths and ninths
-    (no exact percent), else "60%"."""
-    percent = float(value * 100)
-    if value.denominator in (3, 6, 7, 9):
-        return f"{value.numerator}/{value.denominator}"
-    return f"{percent:.4g}%"
+    """A share in words: "2/3" or "60%" (`tally.yesno.share_words`, the tally CLI's too)."""
+    return share_words(value)
 
 
 def percent_text(value: Fraction) -> str:
     """A measured share, always as a percent to one decimal at most: "70%", "66.7%",
     "85.4%". Results are compared with each other, so they share one form."""
-    return f"{float(value * 100):.1f}".removesuffix(".0") + "%"
+    return percent_words(value)
 
 
 def threshold_text(value: Fraction) -> str:
@@ -324,11 +321,13 @@ def check_method(method: str, seats: int, candidates: int) -> None:
         raise VoteRuleError(f"Unknown method {method!r}; use one of {', '.join(METHODS)}.")
     if seats < 1:
         raise VoteRuleError("A vote fills at least one seat.")
-    if seats > 1 and method not in (VoteMethod.STV, VoteMethod.YES_NO):
+    chosen = VoteMethod(method)
+    if seats > 1 and not (chosen.fills_seats or chosen == VoteMethod.YES_NO):
         raise VoteRuleError(
-            f"{METHOD_NAMES[method]} fills one seat; use `method:stv` for {seats} seats."
+            f"{METHOD_NAMES[method]} fills one seat; use `method:stv` or `method:meek` for "
+            f"{seats} seats."
         )
-    if method == VoteMethod.STV and seats >= candidates:
+    if chosen.fills_seats and seats >= candidates:
         raise VoteRuleError(
             f"{seats} seats need more than {seats} options on the ballot (there are "
             f"{candidates}); with fewer, every option is elected."
@@ -448,12 +447,22 @@ def _other_rules_text(
             )
         else:
             parts.append("Every candidate who passes is endorsed (dual endorsement is allowed).")
-    elif method == VoteMethod.STV:
-        parts = [
-            f"**Single transferable vote, {seats} seats.** Rank as many options as you like. "
-            "A candidate reaching the quota is elected and their surplus moves on; the lowest "
-            "is excluded and their ballots move on, until every seat is filled."
-        ]
+    elif method in (VoteMethod.STV, VoteMethod.MEEK):
+        seat_words = f"{seats} seats" if seats > 1 else "one seat"
+        if method == VoteMethod.STV:
+            parts = [
+                f"**Single transferable vote, {seat_words}.** Rank as many options as you like. "
+                "A candidate reaching the quota is elected and their surplus moves on; the "
+                "lowest is excluded and their ballots move on, until every seat is filled."
+            ]
+        else:
+            parts = [
+                f"**Meek STV, {seat_words}.** Rank as many options as you like. A candidate "
+                "reaching the quota is elected and keeps only the part of each ballot they "
+                "need; the rest of every ballot moves on to its next choice, even to someone "
+                "already elected. The lowest is excluded and their ballots move on, until "
+                "every seat is filled."
+            ]
         if no_endorsement:
             parts.append(
                 f"*{NO_ENDORSEMENT}* elected leaves a seat unendorsed; each elected candidate "
@@ -464,6 +473,10 @@ def _other_rules_text(
         parts = [
             "**Condorcet (Schulze).** Rank as many options as you like. The winner beats every "
             "other option head to head, or is strongest through chains of head-to-head wins."
+            if method == VoteMethod.SCHULZE
+            else "**Condorcet (ranked pairs).** Rank as many options as you like. Head-to-head "
+            "wins are locked in from the largest down, skipping any that would contradict "
+            "those already locked; the winner is the option no locked win beats."
         ]
         if no_endorsement:
             parts.append(

@@ -121,8 +121,8 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         role="Who may vote (default: the member role)",
         second_role="Another role whose holders may vote",
         no_endorsement="Put 'No endorsement' on the ballot (default: yes; not for yes-no)",
-        method="irv: ranked, one seat; yes-no: per candidate; stv: several seats; schulze",
-        seats="Seats to fill (stv), or endorsements the chapter can carry (yes-no)",
+        method="irv: one seat; yes-no: per candidate; stv, meek: several seats; schulze, ranked-pairs",
+        seats="Seats to fill (stv, meek), or endorsements the chapter can carry (yes-no)",
         several_pass="yes-no: when more pass than seats, endorse all or only the highest",
     )
     async def create_command(
@@ -136,7 +136,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         role: discord.Role | None = None,
         second_role: discord.Role | None = None,
         no_endorsement: bool = True,
-        method: Literal["irv", "yes-no", "stv", "schulze"] = "irv",
+        method: Literal["irv", "yes-no", "stv", "meek", "schulze", "ranked-pairs"] = "irv",
         seats: app_commands.Range[int, 1, 25] = 1,
         several_pass: Literal["all", "highest"] = "all",
     ) -> None:

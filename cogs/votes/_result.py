@@ -17,6 +17,7 @@ from bot.domain.outcome import Counted
 from bot.domain.tally.profile import Round
 from bot.domain.tally.report import EXHAUSTED, render_text
 from bot.domain.tally.words import drawn_ties, tie_words
+from bot.domain.tally.yesno import verdict_lines
 from bot.domain.vote_types import Vote, VoteMethod
 from bot.fonts import isolate
 from cogs._text import clip
@@ -187,18 +188,8 @@ def _verdict_several(counted: Counted, quorum: str) -> str:
 
 
 def yes_no_lines(counted: Counted) -> list[str]:
-    lines = []
-    for name, c in counted.result.extra["yes_no"].items():
-        share = (
-            "no yes or no answers"
-            if c["share"] is None
-            else rules.percent_text(Fraction(c["share"]))
-        )
-        mark = "passes" if c["met"] else "does not pass"
-        lines.append(
-            f"• **{name}**: {c['yes']} yes, {c['no']} no, {c['abstain']} abstain: {share}, {mark}"
-        )
-    return lines
+    """One line a candidate, in the words `endorsebot tally --method yes-no` prints."""
+    return [f"• **{name}**: {words}" for name, words in verdict_lines(counted.result)]
 
 
 def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) -> discord.Embed:
@@ -244,7 +235,13 @@ def recount_command(counted: Counted) -> str:
     """The command line that recounts the attached BLT to the same rounds."""
     vote = counted.vote
     if vote.method == VoteMethod.YES_NO:
-        return f"vote-{vote.id}.csv: count yes / (yes + no) per candidate"
+        command = (
+            f"endorsebot tally vote-{vote.id}.csv --method yes-no --threshold "
+            f"{vote.threshold.numerator}/{vote.threshold.denominator}"
+        )
+        if vote.several_pass == "highest":
+            command += f" --seats {vote.seats} --several-pass highest"
+        return command
     command = f"endorsebot tally vote-{vote.id}.blt"
     if vote.method != VoteMethod.IRV:
         command += f" --method {vote.method}"

@@ -7,6 +7,7 @@ apart and never enter the share. A candidate with no yes or no vote is not endor
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -87,3 +88,49 @@ def count_yes_no(
             "threshold": str(threshold),
         },
     )
+
+
+def share_words(value: Fraction) -> str:
+    """A share as members read it: thirds, sixths, sevenths and ninths as a fraction ("2/3"),
+    anything else as a percentage ("60%")."""
+    if value.denominator in (3, 6, 7, 9):
+        return f"{value.numerator}/{value.denominator}"
+    return f"{float(value * 100):.4g}%"
+
+
+def percent_words(value: Fraction) -> str:
+    """A measured share, always a percent to one decimal at most: "70%", "66.7%"."""
+    return f"{float(value * 100):.1f}".removesuffix(".0") + "%"
+
+
+def verdict_lines(result: TallyResult) -> list[tuple[str, str]]:
+    """Each candidate's verdict as (name, words), the words the result post and `endorsebot
+    tally --method yes-no` both print: "7 yes, 3 no, 0 abstain: 70%, passes"."""
+    lines = []
+    for name, c in result.extra["yes_no"].items():
+        share = (
+            "no yes or no answers" if c["share"] is None else percent_words(Fraction(c["share"]))
+        )
+        mark = "passes" if c["met"] else "does not pass"
+        lines.append(
+            (name, f"{c['yes']} yes, {c['no']} no, {c['abstain']} abstain: {share}, {mark}")
+        )
+    return lines
+
+
+def endorsed_of(
+    result: TallyResult, *, seats: int, several_pass: str, seed: str
+) -> tuple[str, ...]:
+    """Who is endorsed, in ballot order: every candidate who passes, or with `several_pass`
+    "highest" and more passing than `seats`, only the best `seats` shares (ties by yes count,
+    then a lot seeded by `seed`, the SHA-256 of the ballot file)."""
+    passed = list(result.winners)
+    if several_pass == "highest" and len(passed) > seats:
+        shares = result.extra["yes_no"]
+
+        def rank_key(name: str) -> tuple:
+            lot = hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
+            return (-Fraction(shares[name]["share"]), -shares[name]["yes"], lot)
+
+        passed = sorted(passed, key=rank_key)[:seats]
+    return tuple(n for n in result.candidates if n in passed)

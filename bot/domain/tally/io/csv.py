@@ -94,3 +94,44 @@ def write_csv(profile: Profile) -> str:
         names = [profile.candidates[rank[0]] if rank else "" for rank in ballot.ranks]
         writer.writerow([ballot.weight, *names, *[""] * (width - len(names))])
     return out.getvalue()
+
+
+YES_NO_ANSWERS = ("yes", "no", "abstain")
+
+
+def read_yes_no_csv(text: str | Iterable[str]) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+    """A yes/no vote's CSV (what `/vote export` attaches: `count`, then one column a
+    candidate holding yes, no or abstain) as the candidates and one answer map per ballot.
+
+    An empty cell abstains. Rows stand for `count` identical ballots; each is repeated so a
+    count sees every ballot."""
+    lines = text.splitlines() if isinstance(text, str) else list(text)
+    reader = csv.reader(lines)
+    try:
+        header = [cell.strip() for cell in next(reader)]
+    except StopIteration:
+        raise BallotFileError(
+            None, "the file is empty (expected a header count,Name,...)"
+        ) from None
+    if not header or header[0].lower() != "count" or len(header) < 2:
+        raise BallotFileError(1, "a yes/no file's header is count, then one column a candidate")
+    names = tuple(header[1:])
+    if len(set(names)) != len(names) or not all(names):
+        raise BallotFileError(1, "every candidate column needs its own, non-empty name")
+    ballots: list[dict[str, str]] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            raise BallotFileError(line, f"{len(row)} cells but the header has {len(header)}")
+        cells = [cell.strip().lower() for cell in row] + [""] * (len(header) - len(row))
+        if not cells[0].isdigit() or int(cells[0]) < 1:
+            raise BallotFileError(line, f"count must be a positive whole number, got {row[0]!r}")
+        answers = {}
+        for name, cell in zip(names, cells[1:], strict=True):
+            if cell and cell not in YES_NO_ANSWERS:
+                raise BallotFileError(line, f"{name}: answer yes, no or abstain, not {cell!r}")
+            answers[name] = cell or "abstain"
+        ballots.extend([answers] * int(cells[0]))
+    return names, ballots
