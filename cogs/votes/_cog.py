@@ -121,7 +121,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         role="Who may vote (default: the member role)",
         second_role="Another role whose holders may vote",
         no_endorsement="Put 'No endorsement' on the ballot (default: yes; not for yes-no)",
-        method="irv: one seat; yes-no: per candidate; stv, meek: several seats; schulze, ranked-pairs",
+        method="irv: one seat; yes-no: per candidate; stv, meek: seats; schulze, ranked-pairs",
         seats="Seats to fill (stv, meek), or endorsements the chapter can carry (yes-no)",
         several_pass="yes-no: when more pass than seats, endorse all or only the highest",
     )

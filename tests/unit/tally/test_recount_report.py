@@ -81,7 +81,7 @@ def test_schulze_prints_its_matrix_and_strongest_paths_not_rounds(tmp_path) -> N
 def test_help_lists_the_methods() -> None:
     done = endorsebot("tally", "--help")
     assert done.returncode == 0
-    assert "{irv,meek,ranked-pairs,schulze,stv}" in done.stdout
+    assert "{irv,meek,ranked-pairs,schulze,stv,yes-no}" in done.stdout
 
 
 def test_a_two_seat_file_without_a_method_says_which_methods_fill_it(tmp_path) -> None:
