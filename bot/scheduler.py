@@ -13,6 +13,9 @@ Running a job:
    or back to `pending` at a later time when the handler asks for a retry
    (`JobOutcome.retry` with `backoff`: a post Discord refused, a clean-up another program
    blocks); the row keeps its id, so its marker, and counts its attempts in `ctx.attempt`.
+   A handler still running after its kind's `time_limit` is cancelled and retried later
+   (as a recovery: it looks for its marker first); one that hangs `MAX_HANGS` times is
+   settled `failed` and logged as an error, so a hung close never holds a vote for good.
 
 A handler that posts to Discord does it through `cogs/_posting.post_once`: the post
 carries `job.marker` (`"job:{id}"`, footer or last line). If the process dies after the
@@ -39,7 +42,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
 from apscheduler.events import (
@@ -54,6 +57,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.db import Database
+from bot.job_types import JobContext, JobHandler, JobOutcome, backoff
 from bot.store import jobs
 from bot.store.jobs import Job
 
@@ -66,65 +70,18 @@ log = logging.getLogger("endorsebot.scheduler")
 ON_TIME_SLACK = timedelta(seconds=60)
 # Rows due further ahead than this get their timer from a later sweep (see the docstring).
 ARM_HORIZON = timedelta(hours=1)
-
-
-@dataclass(frozen=True, slots=True)
-class JobOutcome:
-    """What a handler reports; build it with `JobOutcome.done(...)`, `.missed(...)`,
-    `.failed(...)` or `.retry(...)`."""
-
-    state: Literal["done", "missed", "failed", "retry"]
-    note: str | None = None
-    retry_at: datetime | None = None
-
-    @classmethod
-    def done(cls, note: str | None = None) -> JobOutcome:
-        return cls("done", note)
-
-    @classmethod
-    def missed(cls, note: str | None = None) -> JobOutcome:
-        return cls("missed", note)
-
-    @classmethod
-    def failed(cls, note: str) -> JobOutcome:
-        """Given up for good (settled `failed`), e.g. Discord denies the bot the channel."""
-        return cls("failed", note)
-
-    @classmethod
-    def retry(cls, at: datetime, note: str) -> JobOutcome:
-        """Run the same job again at `at` (it survives restarts like any pending row)."""
-        return cls("retry", note, at)
-
-
-def backoff(attempt: int, *, first: timedelta, cap: timedelta) -> timedelta:
-    """The wait before retry number `attempt + 1`: `first`, doubling, at most `cap`."""
-    return min(first * (2 ** min(attempt, 32)), cap)
-
-
-@dataclass(frozen=True, slots=True)
-class JobContext:
-    """What the handler needs to decide what to do with this run of the job."""
-
-    now: datetime
-    lateness: timedelta  # now - due_at, never negative
-    late: bool  # lateness beyond ON_TIME_SLACK: e.g. the bot was down at the due time
-    grace: timedelta | None  # the kind's grace window, as registered
-    recovering: bool  # found `running` at start-up: look for job.marker before posting
-    attempt: int = 0  # how many times this job asked for a retry before this run
-
-    @property
-    def past_grace(self) -> bool:
-        """Too late for a kind with a grace window (a reminder): report it missed instead."""
-        return self.grace is not None and self.lateness > self.grace
-
-
-JobHandler = Callable[[Job, JobContext], Awaitable[JobOutcome | None]]
+# How long a handler may run before it counts as hung (a close counts and posts in seconds;
+# Discord's rate limits can stretch a post to a minute or two), and how often it may hang.
+TIME_LIMIT = timedelta(minutes=5)
+MAX_HANGS = 3
+HANG_RETRY = timedelta(minutes=1)  # the first wait after a hang; it doubles
 
 
 @dataclass(frozen=True, slots=True)
 class _Registration:
     handler: JobHandler
     grace: timedelta | None
+    time_limit: timedelta | None  # None: the scheduler's `time_limit`
 
 
 def _utcnow() -> datetime:
@@ -154,15 +111,25 @@ class Scheduler:
         self._running: dict[int, str] = {}  # job id -> kind, while its handler runs
         self._submitted = 0  # timer firings APScheduler handed to its executor, not yet run
         self._timer: AsyncIOScheduler | None = None
+        self.time_limit = TIME_LIMIT  # for kinds registered without their own
 
     # -- features --------------------------------------------------------------------------
 
-    def register(self, kind: str, handler: JobHandler, *, grace: timedelta | None = None) -> None:
+    def register(
+        self,
+        kind: str,
+        handler: JobHandler,
+        *,
+        grace: timedelta | None = None,
+        time_limit: timedelta | None = None,
+    ) -> None:
         """Run `handler` for jobs of `kind`. `grace`: how late the job is still worth doing
-        (shown to the handler as `ctx.past_grace`); None for kinds that always run."""
+        (shown to the handler as `ctx.past_grace`); None for kinds that always run.
+        `time_limit`: how long one run may take before it counts as hung (default
+        `self.time_limit`)."""
         if kind in self._handlers:
             raise ValueError(f"a handler for job kind {kind!r} is already registered")
-        self._handlers[kind] = _Registration(handler, grace)
+        self._handlers[kind] = _Registration(handler, grace, time_limit)
 
     def unregister(self, kind: str) -> None:
         """For a feature being unloaded; its pending rows wait for the next registration."""
@@ -446,12 +413,16 @@ class Scheduler:
             lateness=lateness,
             late=lateness > ON_TIME_SLACK,
             grace=registration.grace,
-            recovering=recovering,
+            # After a hang the run may have posted before it was stopped: look for the marker.
+            recovering=recovering or bool(job.payload.get("hangs")),
             attempt=int(job.payload.get("attempt", 0)),
         )
         self._running[job.id] = job.kind
+        limit = registration.time_limit or self.time_limit
         try:
-            outcome = await registration.handler(job, ctx) or JobOutcome.done()
+            outcome = await _within(limit, registration.handler(job, ctx)) or JobOutcome.done()
+        except _Hung:
+            return await self._hung(job, limit)
         except Exception as exc:
             log.exception("job %d (%s, guild %d) failed", job.id, job.kind, job.guild_id)
             await self._settle(job, "failed", f"{type(exc).__name__}: {exc}")
@@ -471,6 +442,22 @@ class Scheduler:
         await self._settle(job, outcome.state, outcome.note)
         return outcome.state
 
+    async def _hung(self, job: Job, limit: timedelta) -> str:
+        """The handler ran past `limit` and was stopped: retry it, or after `MAX_HANGS` hangs
+        settle it `failed` and say so."""
+        hangs = int(job.payload.get("hangs", 0)) + 1
+        note = f"hung: still running after {limit}, stopped ({hangs} of {MAX_HANGS})"
+        if hangs >= MAX_HANGS:
+            log.error("job %d (%s, guild %d) %s; failed", job.id, job.kind, job.guild_id, note)
+            await self._settle(job, "failed", note)
+            return "failed"
+        retry_at = self._clock() + backoff(hangs - 1, first=HANG_RETRY, cap=HANG_RETRY * 8)
+        log.warning("job %d (%s) %s; retry at %s", job.id, job.kind, note, retry_at)
+        async with self._db.transaction() as conn:
+            await jobs.retry(conn, job.id, retry_at, note, self._clock(), hung=True)
+        self.arm(job.id, retry_at)
+        return "retry"
+
     async def _settle(self, job: Job, state: jobs.FinalState, note: str | None) -> None:
         async with self._db.transaction() as conn:
             # False when the handler already settled the row in its own transaction.
@@ -482,3 +469,23 @@ class Scheduler:
         async with self._db.transaction() as conn:
             await jobs.settle(conn, job.id, "failed", note, now, expect=job.state)
         return "failed"
+
+
+class _Hung(Exception):
+    """A handler ran past its time limit and was cancelled."""
+
+
+async def _within(limit: timedelta, handler: Awaitable[JobOutcome | None]) -> JobOutcome | None:
+    """Await `handler` for at most `limit`; past it, cancel it and raise `_Hung`. A handler
+    that ignores its cancel is left behind after a second rather than holding the job."""
+    task = asyncio.ensure_future(handler)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=limit.total_seconds())
+    except asyncio.CancelledError:  # shutdown cancels the run: the handler goes with it
+        task.cancel()
+        raise
+    if task in done:
+        return task.result()
+    task.cancel()
+    await asyncio.wait({task}, timeout=1)
+    raise _Hung

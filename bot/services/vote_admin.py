@@ -47,12 +47,30 @@ class PurgeTooEarly(InvalidInput):
         )
 
 
+class CloseOverdue(InvalidInput):
+    """The close time has passed but the vote is still open: its close job has not finished
+    (it failed, hung, or waits for a retry). No ballot is taken; `/vote close` runs it now."""
+
+    def __init__(self, vote: Vote, done: str) -> None:
+        self.vote_id = vote.id
+        self.closes_at = vote.closes_at
+        self.done = done  # "extended", "cancelled"
+        super().__init__(
+            f"Vote #{vote.id} stopped taking ballots at its close time "
+            f"({vote.closes_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC) but has not been counted "
+            "yet: its close has not finished, and the bot retries it on its own. It can no "
+            f"longer be {done}. Run `/vote close` to count it and post the result now."
+        )
+
+
 def _still_running(vote: Vote, now: datetime, doing: str) -> None:
     """InvalidInput unless the vote is scheduled or open and before its close."""
     if vote.state == VoteState.CANCELLED:
         raise InvalidInput(f"Vote #{vote.id} was cancelled; you cannot {doing} it.")
-    if vote.state == VoteState.CLOSED or now >= vote.closes_at:
+    if vote.state == VoteState.CLOSED:
         raise InvalidInput(f"Vote #{vote.id} has closed; you cannot {doing} it any more.")
+    if now >= vote.closes_at:  # still open: its close has not run yet, or failed
+        raise CloseOverdue(vote, {"extend": "extended", "cancel": "cancelled"}[doing])
 
 
 def _changed_meanwhile(vote: Vote, doing: str) -> str:

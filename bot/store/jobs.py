@@ -136,16 +136,24 @@ async def cancel(conn: aiosqlite.Connection, job_id: int, now: datetime, reason:
 
 
 async def retry(
-    conn: aiosqlite.Connection, job_id: int, due_at: datetime, note: str | None, now: datetime
+    conn: aiosqlite.Connection,
+    job_id: int,
+    due_at: datetime,
+    note: str | None,
+    now: datetime,
+    *,
+    hung: bool = False,
 ) -> bool:
-    """Put a running job back to pending at `due_at`, counting the attempt in its payload;
-    False if it was not running."""
+    """Put a running job back to pending at `due_at`, counting the attempt in its payload
+    (and, `hung`, the hang: the run was stopped past its time limit); False if it was not
+    running."""
     async with conn.execute(
         "UPDATE scheduled_jobs SET state = 'pending', due_at = ?, outcome = ?, updated_at = ?,"
         " payload = json_set(payload, '$.attempt',"
-        " coalesce(json_extract(payload, '$.attempt'), 0) + 1)"
+        " coalesce(json_extract(payload, '$.attempt'), 0) + 1,"
+        " '$.hangs', coalesce(json_extract(payload, '$.hangs'), 0) + ?)"
         " WHERE id = ? AND state = 'running'",
-        (instant_text(due_at), note, instant_text(now), job_id),
+        (instant_text(due_at), note, instant_text(now), int(hung), job_id),
     ) as cur:
         return cur.rowcount == 1
 

@@ -64,6 +64,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
     async def cog_load(self) -> None:
         word_as(ballots.NotOnRoll, _render.not_on_roll)
         word_as(vote_admin.PurgeTooEarly, _render.purge_too_early)
+        word_as(vote_admin.CloseOverdue, _render.close_overdue)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.register(service.OPEN_JOB, self.jobs.run_open)
         self.bot.scheduler.register(service.CLOSE_JOB, self.jobs.run_close)

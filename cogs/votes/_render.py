@@ -15,7 +15,7 @@ from bot.domain import votes as rules
 from bot.domain.audit import AuditEntry, is_bot
 from bot.domain.vote_types import Vote, VoteState
 from bot.services.ballots import NotOnRoll
-from bot.services.vote_admin import PurgeTooEarly
+from bot.services.vote_admin import CloseOverdue, PurgeTooEarly
 from bot.services.vote_create import VotePlan
 from cogs._common import role_name
 from cogs._text import clip, timestamp
@@ -63,6 +63,15 @@ def purge_too_early(error: PurgeTooEarly, interaction: discord.Interaction) -> s
         f"The chapter keeps ballots {error.retention_days} days after the close "
         f"(`/setup retention`): vote #{error.vote_id}'s can be purged from "
         f"{timestamp(error.allowed_from, 'f')}."
+    )
+
+
+def close_overdue(error: CloseOverdue, interaction: discord.Interaction) -> str:
+    return (
+        f"Vote #{error.vote_id} stopped taking ballots at its close time "
+        f"({timestamp(error.closes_at, 'f')}) but has not been counted yet: its close has not "
+        f"finished, and the bot retries it on its own. It can no longer be {error.done}. Run "
+        "`/vote close` to count it and post the result now."
     )
 
 

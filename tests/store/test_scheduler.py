@@ -470,3 +470,64 @@ async def test_a_row_beyond_the_horizon_at_start_up_still_fires_by_itself(db: Da
         assert not ctx.late
     finally:
         await scheduler.shutdown(wait=1)
+
+
+async def test_a_hung_handler_is_stopped_at_its_limit_retried_as_a_recovery_then_failed(
+    db: Database, make_scheduler: Callable[..., Scheduler], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A handler that never returns does not hold its job: past the kind's time limit it is
+    cancelled and the row goes back to pending a minute later, run next as a recovery (it may
+    have posted before it hung); after MAX_HANGS hangs the row is failed and logged."""
+    job_id = await add_row(db, "vote.close", T0)
+    clock = Clock(T0)
+    runs: list[JobContext] = []
+    stopped: list[bool] = []
+
+    async def hangs(job: Job, ctx: JobContext) -> JobOutcome:
+        runs.append(ctx)
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            stopped.append(True)
+            raise
+        return JobOutcome.done()
+
+    scheduler = make_scheduler(clock)
+    scheduler.register("vote.close", hangs, time_limit=timedelta(seconds=0.2))
+    with caplog.at_level(logging.WARNING, logger="endorsebot.scheduler"):
+        assert await asyncio.wait_for(scheduler.run_due(), 5) == {job_id: "retry"}
+        job = await jobs.get(db, job_id)
+        assert job.state == "pending" and job.due_at == T0 + timedelta(minutes=1)
+        assert job.outcome == "hung: still running after 0:00:00.200000, stopped (1 of 3)"
+        assert await scheduler.run_due() == {}  # not again before its retry time
+        clock.now = T0 + timedelta(minutes=1)
+        assert await asyncio.wait_for(scheduler.run_due(), 5) == {job_id: "retry"}
+        clock.now = T0 + timedelta(minutes=3)  # the wait doubled
+        assert await asyncio.wait_for(scheduler.run_due(), 5) == {job_id: "failed"}
+    assert [ctx.recovering for ctx in runs] == [False, True, True]
+    assert stopped == [True, True, True]
+    assert await state_of(db, job_id) == (
+        "failed",
+        "hung: still running after 0:00:00.200000, stopped (3 of 3)",
+    )
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == [
+        f"job {job_id} (vote.close, guild {GUILD}) hung: still running after 0:00:00.200000, "
+        "stopped (3 of 3); failed"
+    ]
+
+
+async def test_a_handler_within_its_limit_is_untouched(
+    db: Database, make_scheduler: Callable[..., Scheduler]
+) -> None:
+    job_id = await add_row(db, "vote.close", T0)
+    scheduler = make_scheduler(Clock(T0))
+    scheduler.time_limit = timedelta(seconds=2)  # the default for kinds without their own
+
+    async def quick(job: Job, ctx: JobContext) -> JobOutcome:
+        await asyncio.sleep(0.05)
+        return JobOutcome.done("posted")
+
+    scheduler.register("vote.close", quick)
+    assert await scheduler.run_due() == {job_id: "done"}
+    assert await state_of(db, job_id) == ("done", "posted")
