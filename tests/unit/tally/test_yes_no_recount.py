@@ -25,7 +25,7 @@ def run(tmp_path, text: str, *args: str) -> tuple[int, str, str]:
 def test_verdicts_per_candidate_and_who_is_endorsed(tmp_path) -> None:
     code, out, _ = run(tmp_path, CSV, "--threshold", "2/3")
     assert code == 0
-    assert "  Ada Ruiz: 5 yes, 1 no, 0 abstain: 5/6, passes" in out
+    assert "  Ada Ruiz: 5 yes, 1 no, 0 abstain: 83.3%, passes" in out
     assert "  Bo Chen: 0 yes, 3 no, 3 abstain: 0%, does not pass" in out
     assert "Ballots: 6" in out and "Endorsed (if quorum was met): Ada Ruiz" in out
 
