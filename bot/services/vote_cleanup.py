@@ -16,10 +16,13 @@ import aiosqlite
 from bot import faults
 from bot.db import Database
 from bot.domain.vote_types import Vote
+from bot.scheduler import Scheduler
 from bot.store import jobs, votes
 from bot.store.scrub import scrub
 
 SCRUB_JOB = "vote.scrub"
+# What the committee is told about a scrub (pending, then finished): a post on a timer.
+NOTICE_JOB = "vote.scrub_notice"
 
 
 async def note_cleanup(conn: aiosqlite.Connection, vote: Vote, *, now: datetime) -> None:
@@ -53,3 +56,14 @@ async def clean_up(db: Database) -> str | None:
         return f"SQLite refused to rewrite the database file ({error})"
     faults.crash_point("close:after_scrub")
     return None
+
+
+async def tell_committee(
+    db: Database, scheduler: Scheduler, *, guild_id: int, vote_id: int, text: str, now: datetime
+) -> None:
+    """Tell the committee `text` about vote `vote_id`'s clean-up: a `NOTICE_JOB`, due at
+    once, so a Discord error delays the notice instead of losing it."""
+    await scheduler.schedule(
+        None, guild_id=guild_id, kind=NOTICE_JOB, due_at=now,
+        payload={"vote_id": vote_id, "text": text},
+    )  # fmt: skip

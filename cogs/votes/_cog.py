@@ -31,7 +31,7 @@ from cogs._text import clip, timestamp
 from cogs.races.options import RaceOption
 from cogs.races.sections import RaceSection, RaceViewer
 from cogs.votes import _render, _result
-from cogs.votes._cleanup import CleanupJob
+from cogs.votes._cleanup import CleanupJob, CleanupNotice
 from cogs.votes._committee import CommitteeCommands
 from cogs.votes._group import vote_choices, vote_group, vote_id
 from cogs.votes._jobs import VoteJobs
@@ -69,12 +69,14 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         self.bot.scheduler.register(service.OPEN_JOB, self.jobs.run_open)
         self.bot.scheduler.register(service.CLOSE_JOB, self.jobs.run_close)
         self.bot.scheduler.register(vote_cleanup.SCRUB_JOB, CleanupJob(self.bot))
+        self.bot.scheduler.register(vote_cleanup.NOTICE_JOB, CleanupNotice(self.bot))
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.unregister(service.OPEN_JOB)
         self.bot.scheduler.unregister(service.CLOSE_JOB)
         self.bot.scheduler.unregister(vote_cleanup.SCRUB_JOB)
+        self.bot.scheduler.unregister(vote_cleanup.NOTICE_JOB)
         self.turnout.stop()
 
     async def race_notes_changed(self, race: Race) -> None:

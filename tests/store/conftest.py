@@ -32,6 +32,7 @@ JOB_KINDS = (
     votes.OPEN_JOB,
     votes.CLOSE_JOB,
     vote_cleanup.SCRUB_JOB,
+    vote_cleanup.NOTICE_JOB,
     plans.REMINDER_JOB,
     plans.SUMMARY_JOB,
     capacity.PACE_JOB,
