@@ -110,7 +110,10 @@ def verdict(view: CapacityView) -> str:
     short by more than the total), that is said too, in words."""
     ledger = view.ledger
     if not ledger.lines:
-        return "No endorsed race with figures is ahead: nothing counted yet."
+        return (
+            "No endorsed race with figures is ahead: nothing counted yet. "
+            "`/capacity show exploring:True` counts the races still being explored."
+        )
     head = (
         f"{ledger.demand:,} doors needed; {ledger.capacity:,} can be knocked by "
         f"{_day(ledger.horizon)} at {ledger.per_week:,.0f} a week"

@@ -180,6 +180,7 @@ async def test_the_ledger_before_capacity_and_with_nothing_counted(chapter):
     unestimated = await endorsed(world, "City Council D1")
     shown = await world.alice.slash("capacity show")
     assert "nothing counted yet" in shown.text and not shown.attachments  # no empty chart
+    assert "`/capacity show exploring:True` counts the races still being explored" in shown.text
     assert "No figures yet (`/capacity race`)" in shown.text and unestimated.label in shown.text
 
 
