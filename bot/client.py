@@ -30,6 +30,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.plans",
     "cogs.capacity",
     "cogs.questionnaires",
+    "cogs.support",
 )
 
 
