@@ -36,6 +36,9 @@ MIN_FONT_PX = 12
 TITLE_PX = 32
 TEXT_PX = 24
 SMALL_PX = 20
+VERDICT_LINES = 5
+"""A verdict wraps to at most this many lines: the capacity verdict's date-by-date sentence
+needs four, and its last words are the point."""
 NAME_CHARS = 22
 """Names longer than this are clipped with an ellipsis (a 22-character name fits a bar label)."""
 HEAD_MIN = 6
@@ -190,7 +193,10 @@ def new_chart(
         raise ValueError(f"a chart is at most {MAX_WIDTH_PX} px wide, not {width_px}")
     title_line = clip_name(title, int(width_px / (TITLE_PX * 0.62)))
     verdict_lines = textwrap.wrap(
-        " ".join(verdict.split()), int(width_px / (TEXT_PX * 0.55)), max_lines=3, placeholder=" …"
+        " ".join(verdict.split()),
+        int(width_px / (TEXT_PX * 0.55)),
+        max_lines=VERDICT_LINES,
+        placeholder=" …",
     )
     header_px = int(TITLE_PX * 1.6 + len(verdict_lines) * TEXT_PX * 1.35 + 16)
     figure = Figure(

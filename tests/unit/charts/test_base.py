@@ -7,6 +7,7 @@ import math
 import struct
 
 import pytest
+from matplotlib.text import Text
 
 from bot.charts import (
     EXHAUSTED_GREY,
@@ -116,3 +117,14 @@ def test_reference_lines_are_recorded_and_their_labels_do_not_overlap() -> None:
     a, b = (t.get_window_extent(renderer) for t in labels)
     assert not a.overlaps(b)
     assert [x for x in axes.lines if x.get_gid() == "ref:majority"][0].get_xdata()[0] == 3
+
+
+def test_a_four_line_verdict_is_drawn_whole() -> None:
+    verdict = (
+        "Over capacity by 21,369 doors: 48,330 doors needed; 26,961 can be knocked by "
+        "2029-11-03 at 135 a week. Date by date it is worse: by 2028-11-03, the races decided "
+        "by then need 25,705 more doors than the chapter can knock by then."
+    )
+    figure, _ = new_chart("Doors needed vs capacity", verdict, body_px=rows_height(3))
+    (drawn,) = [t for t in figure.findobj(Text) if t.get_gid() == "verdict"]
+    assert drawn.get_text().replace("\n", " ").endswith("can knock by then.")
