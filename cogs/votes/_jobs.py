@@ -46,6 +46,8 @@ class VoteJobs:
     def __init__(self, bot: EndorseBot, turnout: TurnoutUpdater) -> None:
         self.bot = bot
         self.turnout = turnout
+        # A result's chart, kept while its post is retried: drawn once, not per attempt.
+        self._charts: dict[int, bytes | None] = {}
 
     async def run_open(self, job: Job, ctx: JobContext) -> JobOutcome:
         vote = await service.get_by_id(self.bot.db, int(job.payload["vote_id"]))
@@ -117,6 +119,9 @@ class VoteJobs:
             posted=posted,
             note=f"{counted.ballots_cast} ballots" + (" (late)" if ctx.late else ""),
         )  # fmt: skip
+        if outcome.state == "retry":
+            return outcome
+        self._charts.pop(vote.id, None)
         if outcome.state != "done":
             return outcome
         try:
@@ -128,11 +133,13 @@ class VoteJobs:
     async def _post_result(
         self, channel: discord.abc.Messageable, counted: Counted, marker: str
     ) -> discord.Message:
-        try:
-            chart: bytes | None = await asyncio.to_thread(_result.chart_png, counted)
-        except Exception as error:  # a result posts without its chart rather than not at all
-            log.warning("chart of vote %s failed: %s", counted.vote.id, type(error).__name__)
-            chart = None
+        if counted.vote.id not in self._charts:
+            try:
+                self._charts[counted.vote.id] = await asyncio.to_thread(_result.chart_png, counted)
+            except Exception as error:  # a result posts without its chart, not never
+                log.warning("chart of vote %s failed: %s", counted.vote.id, type(error).__name__)
+                self._charts[counted.vote.id] = None
+        chart = self._charts[counted.vote.id]
         try:
             return await channel.send(
                 embed=_result.result_embed(counted, marker=marker, chart=chart is not None),
