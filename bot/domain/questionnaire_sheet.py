@@ -61,6 +61,8 @@ class Sheet:
     submitted_at: datetime | None
     submitted_by: int | None
     published_at: datetime | None
+    # The first press of Start or Resume (None: sent, not opened yet).
+    opened_at: datetime | None = None
     # The publish job's post in the votes channel, once it went out (None before, and
     # cleared on reopen).
     post_channel_id: int | None = None

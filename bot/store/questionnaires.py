@@ -1,5 +1,6 @@
 """Questionnaire templates, red lines, questionnaires, answers and committee assessments
-(`migrations/0008_questionnaires.sql`, `0009_questionnaire_posts.sql`).
+(`migrations/0008_questionnaires.sql`, `0009_questionnaire_posts.sql`,
+`0016_questionnaire_opened.sql`).
 
 Writers take the connection of the caller's transaction; readers take a `Database` or, inside
 a service's transaction, that connection.
@@ -137,6 +138,7 @@ def _sheet(row: sqlite3.Row) -> Sheet:
         submitted_at=instant(row["submitted_at"]),
         submitted_by=row["submitted_by"],
         published_at=instant(row["published_at"]),
+        opened_at=instant(row["opened_at"]),
         post_channel_id=row["post_channel_id"],
         post_message_id=row["post_message_id"],
         deadline_job_id=row["deadline_job_id"],
@@ -269,6 +271,14 @@ async def set_post(
         (channel_id, message_id, guild_id, sheet_id),
     ) as cur:
         return cur.rowcount == 1
+
+
+async def mark_opened(conn: aiosqlite.Connection, sheet_id: int, *, now: datetime) -> None:
+    """Record the first opening only: a later Start or Resume keeps the first instant."""
+    await conn.execute(
+        "UPDATE questionnaires SET opened_at = ? WHERE id = ? AND opened_at IS NULL",
+        (instant_text(now), sheet_id),
+    )
 
 
 _SET_JOB = {

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from cogs.questionnaires._assess import attach
 from cogs.questionnaires._cog import QuestionnaireCommands
+from cogs.questionnaires._cycle import attach as attach_cycle
 from cogs.questionnaires._flow import QuestionnaireCog
 
 if TYPE_CHECKING:
@@ -15,3 +16,4 @@ async def setup(bot: EndorseBot) -> None:
     await bot.add_cog(flow)
     await bot.add_cog(QuestionnaireCommands(bot, flow))
     attach(bot)
+    attach_cycle(bot)

@@ -22,6 +22,7 @@ from bot.domain.races import Candidate, Race
 from bot.domain.vote_types import Vote
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import chapters as chapter_service
+from bot.services import questionnaire_cycle as cycle
 from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
 from bot.services import races as race_service
@@ -101,6 +102,10 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
         async def run() -> None:
             filled = await service.for_respondent(self.bot.db, sheet_id, interaction.user.id)
             service.check_can_fill(filled.sheet, interaction.user.id)
+            # Before the modal: `/questionnaire status` then tells "opened" from "not opened".
+            await cycle.mark_opened(
+                self.bot.db, sheet_id=sheet_id, user_id=interaction.user.id, now=self.bot.clock()
+            )
             number = _views.resume_page(filled) if resume else page
             number = max(1, min(number, len(filled.form.pages)))
             await interaction.response.send_modal(_views.page_modal(filled, number))
