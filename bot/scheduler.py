@@ -45,13 +45,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiosqlite
-from apscheduler.events import (
-    EVENT_JOB_ERROR,
-    EVENT_JOB_EXECUTED,
-    EVENT_JOB_SUBMITTED,
-    JobExecutionEvent,
-    JobSubmissionEvent,
-)
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -109,7 +102,6 @@ class Scheduler:
         self._recover: set[int] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._running: dict[int, str] = {}  # job id -> kind, while its handler runs
-        self._submitted = 0  # timer firings APScheduler handed to its executor, not yet run
         self._timer: AsyncIOScheduler | None = None
         self.time_limit = TIME_LIMIT  # for kinds registered without their own
 
@@ -227,8 +219,6 @@ class Scheduler:
                 # Claimed by a process that died: it may or may not have posted.
                 self._recover.add(job.id)
             self.arm(job.id, job.due_at)
-        self._timer.add_listener(self._count_firing, EVENT_JOB_SUBMITTED)
-        self._timer.add_listener(self._count_firing, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self._timer.add_job(
             self._wake_sweep,
             "interval",
@@ -254,29 +244,6 @@ class Scheduler:
     def armed(self, job_id: int) -> bool:
         """Whether a timer is set for job `job_id` (it goes once it has fired)."""
         return self._timer is not None and self._timer.get_job(jobs.marker_for(job_id)) is not None
-
-    async def quiet(self) -> None:
-        """Wait until nothing is left to happen now: no timer due, no firing handed over or
-        running. After it, a job that has not run will not run before its time: what a test
-        waits on before checking that something did not happen. Bound it with
-        `asyncio.timeout`."""
-        # Polled: the timers' state is APScheduler's, which has no event to await.
-        while not self._is_quiet():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-
-    def _is_quiet(self) -> bool:
-        if self._tasks or self._submitted:
-            return False
-        if self._timer is None:
-            return True
-        now = datetime.now(UTC)  # timers run on the wall clock, not the injected one
-        return all(
-            job.id == "sweep" or job.next_run_time is None or job.next_run_time > now
-            for job in self._timer.get_jobs()
-        )
-
-    def _count_firing(self, event: JobSubmissionEvent | JobExecutionEvent) -> None:
-        self._submitted += 1 if event.code == EVENT_JOB_SUBMITTED else -1
 
     def running(self) -> list[str]:
         """`kind #id` of each job whose handler is running now (for the shutdown log)."""

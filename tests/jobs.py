@@ -1,4 +1,4 @@
-"""Waiting for a scheduled job to finish, whoever runs it.
+"""Waiting for a scheduled job to finish, whoever runs it; what the job table holds.
 
 A job can be run by its own timer (the bot's clock runs at real speed), by the sweep, or by
 a test calling `scheduler.run_due()` after moving the clock; which one gets there first is
@@ -40,3 +40,16 @@ async def wait_for_job(
         if loop.time() > end:
             raise AssertionError(f"job {job_id} did not finish within {within} s: {job}")
         await asyncio.sleep(0.02)
+
+
+async def jobs_of(db: Database, guild_id: int, kind: str | None = None) -> list[jobs.Job]:
+    """A chapter's jobs (optionally of one kind), in any state, earliest first: how a test
+    checks what the bot scheduled. Production never lists a chapter's jobs, so the query
+    lives here; each row is read back through the store's own `jobs.get`."""
+    rows = await db.fetchall(
+        "SELECT id FROM scheduled_jobs WHERE guild_id = ? AND (? IS NULL OR kind = ?)"
+        " ORDER BY due_at, id",
+        (guild_id, kind, kind),
+    )
+    found = [await jobs.get(db, row["id"]) for row in rows]
+    return [job for job in found if job is not None]

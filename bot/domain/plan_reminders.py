@@ -1,4 +1,4 @@
-"""When a plan's reminders are due, and which due ones are still worth sending.
+"""When a plan's reminders are due, and how late one is still worth sending (`DEFAULT_GRACE`).
 
 Pure: `now` is passed in. A reminder is due at the plan's reminder time (default 10:00) in
 the chapter's timezone, N days before a milestone's day. Local wall-clock time is what the
@@ -7,18 +7,15 @@ chapter sees, so the UTC instant moves with daylight saving and the reminder doe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.plans import Milestone
 from bot.domain.timeparse import zone
 
 DEFAULT_GRACE = timedelta(hours=6)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +48,6 @@ def reminder_times(
         for n in sorted(set(days), reverse=True)
     ]
     return [r for r in found if r.due_at > now]
-
-
-def triage(
-    due: Iterable[T],
-    *,
-    now: datetime,
-    grace: timedelta = DEFAULT_GRACE,
-    due_at: Callable[[T], datetime],
-) -> tuple[list[T], list[T]]:
-    """Split reminders whose time has come into (send now, report as missed).
-
-    Those due within `grace` before `now` are still useful and go out; older ones (the bot
-    was down) are only listed in one summary, so a restart never floods the channel. Not yet
-    due ones are in neither list.
-    """
-    send: list[T] = []
-    missed: list[T] = []
-    for item in sorted(due, key=due_at):
-        moment = due_at(item)
-        if moment > now:
-            continue
-        (missed if now - moment > grace else send).append(item)
-    return send, missed
 
 
 def headline(name: str, days_before: int) -> str:

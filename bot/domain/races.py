@@ -147,11 +147,6 @@ class Race:
         assert self.general_date is not None  # guaranteed by validate_race and the schema
         return self.general_date
 
-    def decided_at(self, tz: str | ZoneInfo) -> datetime:
-        """The instant the decisive election day ends in the chapter's timezone: what vote
-        deadlines, capacity (weeks left) and plan milestones count back from."""
-        return election_day_end(self.decisive_date, tz)
-
     @property
     def label(self) -> str:
         """How the race is named in lists and autocomplete: office and decisive year."""

@@ -86,10 +86,6 @@ class CapacityView:
     measured_weeks: int = 0  # weeks of the pace window with logged shifts
 
     @property
-    def estimated_per_week(self) -> float:
-        return self.chapter.doors_per_week
-
-    @property
     def uses_measured(self) -> bool:
         """The ledger counts the measured pace (enough weeks of logs), not the estimate."""
         return self.measured_per_week is not None and uses_measured(self.measured_weeks)

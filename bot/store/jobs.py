@@ -203,16 +203,6 @@ async def due(db: Database, now: datetime) -> list[Job]:
     return [_job(r) for r in rows]
 
 
-async def for_guild(db: Database, guild_id: int, kind: str | None = None) -> list[Job]:
-    """A chapter's jobs (optionally of one kind), earliest first: for status and tests."""
-    rows = await db.fetchall(
-        "SELECT * FROM scheduled_jobs WHERE guild_id = ? AND (? IS NULL OR kind = ?)"
-        " ORDER BY due_at, id",
-        (guild_id, kind, kind),
-    )
-    return [_job(r) for r in rows]
-
-
 async def pending_of_kind(conn: aiosqlite.Connection, guild_id: int, kind: str) -> list[Job]:
     """A chapter's pending jobs of one kind, inside the caller's transaction: for a feature
     that keeps at most one of a kind pending (a debounced summary)."""

@@ -11,11 +11,10 @@ import pytest
 
 from bot.db import Database
 from bot.services import capacity as capacity_service
-from bot.store import jobs
 from tests.e2e.test_capacity import endorsed, set_figures
 from tests.fakediscord import message_text
 from tests.fakediscord.state import Perm, overwrite
-from tests.jobs import wait_for_job
+from tests.jobs import jobs_of, wait_for_job
 
 pytestmark = pytest.mark.asyncio
 NY = ZoneInfo("America/New_York")
@@ -26,7 +25,7 @@ def pace_posts(world) -> list[dict]:
 
 
 async def pace_jobs(world):
-    return await jobs.for_guild(world.db, int(world.guild.id), capacity_service.PACE_JOB)
+    return await jobs_of(world.db, int(world.guild.id), capacity_service.PACE_JOB)
 
 
 async def setup_behind_plan(world):

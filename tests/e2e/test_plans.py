@@ -21,6 +21,7 @@ from tests.e2e.plans_helpers import (
     reminder_posts,
     set_clock,
 )
+from tests.jobs import jobs_of
 
 pytestmark = pytest.mark.asyncio
 
@@ -213,7 +214,7 @@ async def test_changing_when_a_plan_reminds_reschedules_its_reminders(chapter) -
         (on - timedelta(days=14), time(9, 30)),
         (on - timedelta(days=2), time(9, 30)),
     ]
-    everything = await jobs.for_guild(world.db, race.guild_id, plan_service.REMINDER_JOB)
+    everything = await jobs_of(world.db, race.guild_id, plan_service.REMINDER_JOB)
     assert {local(j.due_at).time() for j in everything if j.state == "pending"} == {time(9, 30)}
     one = await world.organiser.slash("plan reminders", race=str(race.id), days="1", time="09:30")
     assert "now reminds 1 day before each milestone" in one.text  # not "1 days"

@@ -12,7 +12,6 @@ from datetime import time, timedelta
 import pytest
 
 from bot.services import plans as plan_service
-from bot.store import jobs
 from tests.e2e.plans_helpers import (
     NY,
     add_race,
@@ -22,7 +21,7 @@ from tests.e2e.plans_helpers import (
     reminder_posts,
     set_clock,
 )
-from tests.jobs import wait_for_job
+from tests.jobs import jobs_of, wait_for_job
 
 pytestmark = pytest.mark.asyncio
 
@@ -65,7 +64,7 @@ async def test_a_bot_down_for_three_days_posts_one_summary_not_a_flood(chapter) 
     await world.start()
     ran = [await wait_for_job(world.db, r.id, nudge=world.bot.scheduler.run_due) for r in reminders]
     assert [r.state for r in ran] == ["missed", "missed", "missed", "done"]
-    [summary_job] = await jobs.for_guild(world.db, int(world.guild.id), plan_service.SUMMARY_JOB)
+    [summary_job] = await jobs_of(world.db, int(world.guild.id), plan_service.SUMMARY_JOB)
     set_clock(world, summary_job.due_at + timedelta(seconds=1))
     summary_run = await wait_for_job(world.db, summary_job.id, nudge=world.bot.scheduler.run_due)
     assert summary_run.state == "done"

@@ -17,6 +17,7 @@ from bot.services import chapters as chapter_service
 from bot.services import races as race_service
 from bot.store import jobs
 from bot.store.chapters import ChapterConfig
+from tests.jobs import jobs_of
 
 # Sunday 1 March 2026, 12:00 in New York.
 NOW = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
@@ -87,7 +88,7 @@ async def test_bad_figures_store_nothing(db, scheduler, make_race):
         await figures(db, target, 1_000, contact_rate=1.25)
     assert await service.chapter_capacity(db, GUILD) is None
     assert await service.race_figures(db, GUILD, target.id) is None
-    assert await jobs.for_guild(db, GUILD, service.PACE_JOB) == []
+    assert await jobs_of(db, GUILD, service.PACE_JOB) == []
 
 
 async def test_a_past_election_is_refused(db, make_race):
@@ -127,7 +128,7 @@ async def test_measured_pace_replaces_the_estimate_and_logged_doors_count(db, sc
             day=day, canvassers=1, tz=NY, now=NOW,
         )  # fmt: skip
     found = await service.view(db, GUILD, tz=NY, now=NOW)
-    assert found.estimated_per_week == 270 and found.measured_per_week == 300
+    assert found.chapter.doors_per_week == 270 and found.measured_per_week == 300
     assert found.measured_weeks == 3 and found.uses_measured and found.ledger.per_week == 300
     assert found.races[target.id].remaining == 1_503 - 1_200
     [(item, pace)] = await service.pace_checks(db, GUILD, tz=NY, now=NOW)
@@ -167,13 +168,13 @@ async def test_shifts_in_the_future_or_too_big_are_refused(db, make_race):
 async def test_the_pace_job_is_scheduled_once_for_monday_ten(db, scheduler):
     await set_chapter(db, scheduler)
     await set_chapter(db, scheduler, signups=30)
-    [job] = await jobs.for_guild(db, GUILD, service.PACE_JOB)
+    [job] = await jobs_of(db, GUILD, service.PACE_JOB)
     assert job.due_at == datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 10:00 EST
     for _ in range(2):  # a recovered run asks again: still one successor
         await service.schedule_next_pace(
             db, scheduler, guild_id=GUILD, after_job_id=job.id, now=job.due_at, tz=NY
         )
-    pending = [j for j in await jobs.for_guild(db, GUILD, service.PACE_JOB) if j.id != job.id]
+    pending = [j for j in await jobs_of(db, GUILD, service.PACE_JOB) if j.id != job.id]
     assert [j.due_at for j in pending] == [datetime(2026, 3, 9, 14, 0, tzinfo=UTC)]  # EDT
 
 

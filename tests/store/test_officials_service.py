@@ -16,8 +16,8 @@ from bot.domain.races import CandidateDraft, CandidateStatus, RaceStatus
 from bot.errors import InvalidInput, NotFound
 from bot.services import officials as service
 from bot.services import races as race_service
-from bot.store import jobs
 from tests.clock import ELECTION
+from tests.jobs import jobs_of
 from tests.store.conftest import ACTOR, GUILD, TZ
 
 pytestmark = pytest.mark.asyncio
@@ -67,7 +67,7 @@ async def test_a_won_race_makes_its_endorsed_candidate_an_official(db, scheduler
             db, scheduler, race=race, outcome=Outcome.WON, candidate=None, term_start=START,
             term_end=None, actor_id=ACTOR, now=now, tz=TZ,
         )  # fmt: skip
-    [job] = await jobs.for_guild(db, GUILD, service.NOTICE_JOB)
+    [job] = await jobs_of(db, GUILD, service.NOTICE_JOB)
     assert job.due_at.astimezone(ZoneInfo(TZ)).weekday() == 0  # a Monday
 
 
@@ -99,7 +99,7 @@ async def test_an_official_with_no_office_is_refused(db, scheduler, now):
             actor_id=ACTOR, now=now, tz=TZ,
         )  # fmt: skip
     assert await count(db, "officials") == 0
-    assert await jobs.for_guild(db, GUILD, service.NOTICE_JOB) == []
+    assert await jobs_of(db, GUILD, service.NOTICE_JOB) == []
 
 
 async def test_bad_votes_are_refused_and_nothing_is_stored(db, scheduler, make_race, now):
@@ -177,7 +177,7 @@ async def test_the_weekly_notice_claims_each_vote_against_once(db, scheduler, ma
     rent, cops = await position(db, now, "Rent"), await position(db, now, "Cops", Stance.OPPOSE)
     await vote(db, now, official, rent)
     await vote(db, now, official, cops, cast=Cast.AGAINST)
-    [job] = await jobs.for_guild(db, GUILD, service.NOTICE_JOB)
+    [job] = await jobs_of(db, GUILD, service.NOTICE_JOB)
     first = await service.claim_notice(db, GUILD, job.id, recovering=False)
     assert [v.position.title for v in first] == ["Cops"]
     again = await service.claim_notice(db, GUILD, job.id, recovering=True)
@@ -188,7 +188,7 @@ async def test_the_weekly_notice_claims_each_vote_against_once(db, scheduler, ma
     await service.schedule_next_notice(
         db, scheduler, guild_id=GUILD, after_job_id=job.id, now=now, tz=TZ
     )
-    chain = await jobs.for_guild(db, GUILD, service.NOTICE_JOB)
+    chain = await jobs_of(db, GUILD, service.NOTICE_JOB)
     assert len(chain) == 2
     assert await service.claim_notice(db, GUILD, chain[-1].id, recovering=False) == []
     assert chain[-1].due_at > now

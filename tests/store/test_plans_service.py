@@ -14,6 +14,7 @@ from bot.services import plan_milestones
 from bot.services import plans as service
 from bot.services import races as race_service
 from bot.store import jobs
+from tests.jobs import jobs_of
 from tests.store.conftest import MakeRace
 
 pytestmark = pytest.mark.asyncio
@@ -45,7 +46,7 @@ def guild_id() -> int:
 
 async def pending(db: Database) -> list[jobs.Job]:
     return [
-        j for j in await jobs.for_guild(db, GUILD, service.REMINDER_JOB) if j.state == "pending"
+        j for j in await jobs_of(db, GUILD, service.REMINDER_JOB) if j.state == "pending"
     ]
 
 
@@ -132,7 +133,7 @@ async def test_missed_reminders_are_listed_once_in_one_summary(
     assert await service.record_missed(
         db, scheduler, reminders[0].id, guild_id=GUILD, now=later, delay=timedelta(seconds=10)
     )
-    summaries = await jobs.for_guild(db, GUILD, service.SUMMARY_JOB)
+    summaries = await jobs_of(db, GUILD, service.SUMMARY_JOB)
     assert len(summaries) == 1  # one summary pending for the chapter, not one per reminder
     listed = await service.gather_missed(
         db, summaries[0].id, GUILD, now=later, grace=timedelta(hours=6)

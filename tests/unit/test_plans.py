@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.plan_reminders import behind, headline, reminder_times, triage
+from bot.domain.plan_reminders import behind, headline, reminder_times
 from bot.domain.plans import (
     Milestone,
     MilestoneStatus,
@@ -194,20 +194,6 @@ def test_no_reminders_in_the_past_none_for_done_or_undated_milestones() -> None:
     done = milestone(date(2027, 8, 27), done_on=date(2027, 8, 1))
     assert reminder_times(done, (30, 7, 1), time(10), NY, now=now) == []
     assert reminder_times(milestone(None), (30, 7, 1), time(10), NY, now=now) == []
-
-
-def test_start_up_sends_what_is_inside_the_grace_window_and_summarises_the_rest() -> None:
-    now = datetime(2027, 3, 4, 12, tzinfo=UTC)
-    due = [
-        now - timedelta(days=3),
-        now - timedelta(hours=7),
-        now - timedelta(hours=5),
-        now - timedelta(minutes=1),
-        now + timedelta(minutes=1),
-    ]
-    send, missed = triage(due, now=now, grace=timedelta(hours=6), due_at=lambda d: d)
-    assert send == [due[2], due[3]]
-    assert missed == [due[0], due[1]]
 
 
 def test_headlines_and_what_is_behind() -> None:

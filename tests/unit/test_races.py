@@ -119,7 +119,6 @@ def test_decisive_date_follows_the_primary_only_when_the_race_says_so() -> None:
     assert race.decisive_date == date(2028, 11, 7)
     assert replace(race, decided_in_primary=True).decisive_date == date(2028, 6, 27)
     assert race.label == "City Council District 3 (2028)"
-    assert race.decided_at(NY) == datetime(2028, 11, 8, 4, 59, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

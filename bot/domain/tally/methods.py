@@ -1,8 +1,9 @@
 """The method registry: a method's name -> function(profile, options) -> TallyResult.
 
 A counting module registers its methods with `@register("name")`; `get_method` imports the
-modules listed in `METHOD_MODULES` (those that exist) before looking a name up, so a module
-only has to be listed there to be found by the command line and by `count_vote`.
+modules listed in `METHOD_MODULES` before looking a name up, so a module only has to be
+listed there to be found by the command line and by `count_vote`. A listed module that does
+not exist is an error, not a method that quietly goes missing.
 """
 
 from __future__ import annotations
@@ -56,8 +57,12 @@ def _load_methods() -> None:
         try:
             importlib.import_module(qualified)
         except ModuleNotFoundError as error:
-            if error.name != qualified:
-                raise
+            if error.name == qualified:
+                raise ModuleNotFoundError(
+                    f"METHOD_MODULES lists {module!r}, but {qualified} does not exist",
+                    name=qualified,
+                ) from error
+            raise
 
 
 def get_method(name: str) -> Method:
