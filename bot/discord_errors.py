@@ -1,7 +1,8 @@
 """The one place every app-command and component error reaches the member.
 
-A `bot.errors.UserError` is shown to the member, ephemerally, as it is or as the cog that
-registered a wording for its type (`word_as`) words it. Anything else is a
+A `bot.errors.UserError` or a domain `bot.domain.errors.InputError` is shown to the member,
+ephemerally, as it is or as the cog that registered a wording for its type (`word_as`) words
+it: no call site translates one into the other. Anything else is a
 bug: it is logged with a traceback and an error id, and the member gets a short apology
 quoting the same id. This module sits beside the client because it needs discord.py; the
 error classes themselves (`bot.errors`) do not, so services never load discord.
@@ -17,23 +18,26 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.domain.errors import InputError
 from bot.errors import UserError
 
 log = logging.getLogger("endorsebot.errors")
 
-E = TypeVar("E", bound=UserError)
+# What a member is told as it is: the service layer's errors and the domain's refusals.
+MemberError = UserError | InputError
+E = TypeVar("E", bound=UserError | InputError)
 Wording = Callable[[Any, discord.Interaction], str]
-_wordings: dict[type[UserError], Wording] = {}
+_wordings: dict[type[Exception], Wording] = {}
 
 
 def word_as(kind: type[E], wording: Callable[[E, discord.Interaction], str]) -> None:
     """Show errors of `kind` (and its subclasses) to the member as `wording(error,
     interaction)` says: how a cog words an error that carries data (times as `<t:…>`,
-    role names from the guild). Other `UserError`s are shown as `str(error)`."""
+    role names from the guild). Other member errors are shown as `str(error)`."""
     _wordings[kind] = wording
 
 
-def _worded(error: UserError, interaction: discord.Interaction) -> str:
+def _worded(error: MemberError, interaction: discord.Interaction) -> str:
     for kind in type(error).__mro__:
         wording = _wordings.get(kind)
         if wording is not None:
@@ -93,7 +97,7 @@ async def report(
     error's type, for handlers whose exception text could quote what a member chose.
     """
     error = unwrap(error)
-    if isinstance(error, UserError):
+    if isinstance(error, UserError | InputError):
         message = _worded(error, interaction)
     elif isinstance(error, app_commands.CommandOnCooldown):
         message = f"Slow down: try again in {error.retry_after:.0f} seconds."

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_errors import Refused
+from bot.domain import discord_limits as limits
 from bot.domain.chapters import ChapterConfig
 from bot.errors import MissingRole, NotConfigured, UserError
 from bot.services import chapters as chapter_service
@@ -92,7 +93,6 @@ async def require_member(interaction: discord.Interaction, action: str) -> Chapt
 
 
 COMMITTEE_MARK = "(committee)"
-DESCRIPTION_MAX = 100  # Discord's limit on a command's description
 
 
 async def require_setup_rights(
@@ -146,8 +146,10 @@ def committee_only(action: str, *, first_setup: bool = False) -> Callable[[Comma
         command.checks.append(CommitteeCheck(action, first_setup=first_setup))
         if not command.description.endswith(COMMITTEE_MARK):
             command.description = f"{command.description} {COMMITTEE_MARK}"
-        if len(command.description) > DESCRIPTION_MAX:
-            raise ValueError(f"/{command.qualified_name}: description over {DESCRIPTION_MAX}")
+        if len(command.description) > limits.COMMAND_DESCRIPTION:
+            raise ValueError(
+                f"/{command.qualified_name}: description over {limits.COMMAND_DESCRIPTION}"
+            )
         return command
 
     return decorate

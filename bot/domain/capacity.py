@@ -28,11 +28,12 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import InputError
 from bot.domain.races import Race, local_today
 from bot.domain.timeparse import zone
 
 
-class CapacityInputError(ValueError):
+class CapacityInputError(InputError):
     """A capacity figure breaks a rule; `str()` says which and what would be accepted."""
 
 

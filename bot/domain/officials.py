@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import InputError
 from bot.domain.timeparse import zone
 
 NAME_MAX = 80
@@ -35,7 +36,7 @@ NOTICE_WEEKDAY = 0
 NOTICE_TIME = time(9, 0)
 
 
-class OfficialInputError(ValueError):
+class OfficialInputError(InputError):
     """An official, position, vote or meeting the committee described breaks a rule."""
 
 

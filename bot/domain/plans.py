@@ -23,6 +23,8 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 
+from bot.domain.errors import InputError
+
 NAME_MAX = 80
 MILESTONES_MAX = 40
 DEFAULT_REMINDER_DAYS: tuple[int, ...] = (30, 7, 1)
@@ -31,7 +33,7 @@ REMINDER_DAYS_MAX = 365
 _OFFSET = re.compile(r"^(\d{1,3}) (months|days)$")
 
 
-class PlanInputError(ValueError):
+class PlanInputError(InputError):
     """A plan or milestone change breaks a rule; `str()` says which, in plain words."""
 
 

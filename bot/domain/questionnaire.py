@@ -16,25 +16,28 @@ from datetime import date
 from enum import StrEnum
 from importlib import resources
 
+from bot.domain import discord_limits as limits
+from bot.domain.errors import InputError
+
 # Discord's limits for a modal (docs: Label, Text Input, Radio Group components).
-LABEL_MAX = 45
-DESCRIPTION_MAX = 100
-PAGE_MAX = 5
+LABEL_MAX = limits.MODAL_LABEL
+DESCRIPTION_MAX = limits.MODAL_LABEL_DESCRIPTION
+PAGE_MAX = limits.MODAL_COMPONENTS
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
-OPTION_TEXT_MAX = 100
-TEXT_MAX = 4000
-TITLE_MAX = 45
+OPTION_TEXT_MAX = limits.SELECT_OPTION_LABEL
+TEXT_MAX = limits.TEXT_INPUT_VALUE
+TITLE_MAX = limits.MODAL_TITLE
 KEY_MAX = 40
 RED_LINE_MAX = 100
 RED_LINE_PAGE = "Red lines"
 YES, NO = "yes", "no"
 
 
-class TemplateError(ValueError):
+class TemplateError(InputError):
     """A template breaks a rule or a Discord limit; `str()` names the question."""
 
 
-class AnswerError(ValueError):
+class AnswerError(InputError):
     """An answer the candidate typed is not acceptable; `str()` says why."""
 
 
@@ -203,7 +206,11 @@ def _check_options(where: str, options: Sequence[Option]) -> None:
     if len(set(values)) != len(values):
         raise TemplateError(f"{where}: two options have the same value.")
     for option in options:
-        if not option.label or len(option.label) > OPTION_TEXT_MAX or len(option.value) > 100:
+        if (
+            not option.label
+            or len(option.label) > OPTION_TEXT_MAX
+            or len(option.value) > limits.SELECT_OPTION_VALUE
+        ):
             raise TemplateError(
                 f"{where}: option “{option.label[:40]}” must be 1-{OPTION_TEXT_MAX} characters."
             )

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import InputError
 from bot.domain.timeparse import parse_when, zone
 
 OFFICE_MAX = 80
@@ -28,7 +29,7 @@ NO_ENDORSEMENT = "No endorsement"
 CLEAR_WORDS = frozenset({"none", "no", "-", "clear"})
 
 
-class RaceInputError(ValueError):
+class RaceInputError(InputError):
     """A race or candidate the committee described breaks a rule; `str()` says which."""
 
 
@@ -285,15 +286,30 @@ def validate_candidate(draft: CandidateDraft, *, other_names: Iterable[str]) -> 
     return replace(draft, name=name)
 
 
-def parse_election_date(text: str, *, tz: str | ZoneInfo, now: datetime) -> date | None:
+def parse_election_date(
+    text: str,
+    *,
+    tz: str | ZoneInfo,
+    now: datetime,
+    what: str = "An election date",
+    example: str = "2028-11-07",
+) -> date | None:
     """The calendar day `text` names in the chapter's timezone (`2026-11-03`, `in 30d`), or
-    None for `none` (clearing an optional date). `TimeInputError` when unreadable."""
+    None for `none` (clearing an optional date). `TimeInputError` when unreadable, ending
+    "`what` is a day, e.g. `example`." so the member knows which date was wrong."""
     if text.strip().lower() in CLEAR_WORDS:
         return None
     local = zone(tz)
     # Noon, not the parser's end-of-day default: a day named by date is that day whatever
     # the hour, and noon is far from any daylight-saving edge.
-    return parse_when(text, tz=local, now=now, bare_date_time=time(12, 0)).astimezone(local).date()
+    moment = parse_when(
+        text,
+        tz=local,
+        now=now,
+        bare_date_time=time(12, 0),
+        hint=f"{what} is a day, e.g. `{example}`.",
+    )
+    return moment.astimezone(local).date()
 
 
 def local_today(now: datetime, tz: str | ZoneInfo) -> date:

@@ -18,12 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.errors import InputError
+
 NAME_MAX = 100
 NOTES_MAX = 500
 TARGET_MAX = 1000
 
 
-class SupportInputError(ValueError):
+class SupportInputError(InputError):
     """A supporter or a target the committee described breaks a rule."""
 
 

@@ -2,8 +2,8 @@
 the bot shows times back.
 
 Pure: no discord, no clock reads; the caller passes `now` and the chapter's timezone.
-Errors are `TimeInputError` (a `ValueError`) with a message a member can act on; the
-command layer turns it into `bot.errors.InvalidInput`.
+Errors are `TimeInputError` (a domain `InputError`) with a message a member can act on,
+shown to them as it is; a caller that knows what the time is for passes `hint` to say so.
 
 Accepted forms (case-insensitive, surrounding spaces ignored):
 
@@ -29,6 +29,8 @@ import re
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from bot.domain.errors import InputError
 
 __all__ = [
     "BARE_DATE_TIME",
@@ -68,7 +70,7 @@ _RELATIVE_PART = re.compile(r"(\d{1,6})\s*([a-z]+)")
 _RELATIVE = re.compile(r"^(?:in\s+)?(?:\d{1,6}\s*[a-z]+\s*)+$")
 
 
-class TimeInputError(ValueError):
+class TimeInputError(InputError):
     """A time or timezone a member typed cannot be used; `str()` says why and what would."""
 
 
@@ -78,14 +80,25 @@ def parse_when(
     tz: str | ZoneInfo,
     now: datetime,
     bare_date_time: time = BARE_DATE_TIME,
+    hint: str | None = None,
 ) -> datetime:
     """The instant `text` names, as an aware UTC datetime.
 
     `tz` is the chapter's IANA timezone (a name or a ZoneInfo); `now` must be aware.
-    Raises `TimeInputError` for anything it cannot resolve to exactly one instant.
+    Raises `TimeInputError` for anything it cannot resolve to exactly one instant; `hint`
+    (what the time is for, e.g. "A deadline is e.g. `2027-03-01`.") ends its message.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
+    try:
+        return _parse_when(text, tz, now, bare_date_time)
+    except TimeInputError as error:
+        if hint is None:
+            raise
+        raise TimeInputError(f"{error} {hint}") from None
+
+
+def _parse_when(text: str, tz: str | ZoneInfo, now: datetime, bare_date_time: time) -> datetime:
     local_zone = zone(tz)
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
+from bot.domain import discord_limits as limits
+from bot.domain.errors import InputError
 from bot.domain.tally.endorsement import parse_threshold
 from bot.domain.tally.yesno import percent_words, share_words
 from bot.domain.vote_types import VoteMethod, VoteState
@@ -28,17 +30,24 @@ NO_ENDORSEMENT = "No endorsement"
 LAYOUT_VERSION = "1"  # bump when the meaning of a custom_id's ranking changes
 # One character per ranked candidate in a custom_id: 62 symbols, so 62 ballot options at most.
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-MAX_OPTIONS = 60  # keeps the longest custom_id (all ranked) under Discord's 100 characters
-MAX_NAME = 80  # a select option's label is at most 100 characters
-PAGE_SIZE = 25  # Discord's limit on the options of one select menu
+MAX_OPTIONS = 60  # keeps the longest custom_id (all ranked) within limits.CUSTOM_ID
+MAX_NAME = 80  # a select option's label is at most limits.SELECT_OPTION_LABEL
+PAGE_SIZE = limits.SELECT_OPTIONS
 
 
-class BallotRejected(ValueError):
+class BallotRejected(InputError):
     """A ballot that cannot be recorded; `str()` says why in words a member understands."""
 
 
-class VoteRuleError(ValueError):
+class VoteRuleError(InputError):
     """A rule the committee typed (quorum, candidates) that cannot be used; says why."""
+
+
+class PaperBallotError(VoteRuleError):
+    """A paper ballot a teller typed can't be read: says why, and that it was not recorded."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"{problem} Nothing was recorded.")
 
 
 # --- candidates and layout -------------------------------------------------------------------
@@ -370,11 +379,11 @@ def parse_paper_ranking(text: str, options: Sequence[str]) -> tuple[int, ...]:
     for part in parts:
         index = by_key.get(part.casefold())
         if index is None:
-            raise VoteRuleError(
+            raise PaperBallotError(
                 f"{part!r} is not on this ballot. The options are: {', '.join(options)}."
             )
         if index in ranking:
-            raise VoteRuleError(f"{options[index]!r} is ranked twice; a ballot ranks each once.")
+            raise PaperBallotError(f"{options[index]!r} is ranked twice; a ballot ranks each once.")
         ranking.append(index)
     return tuple(ranking)
 
@@ -391,17 +400,17 @@ def parse_paper_answers(text: str, candidates: Sequence[str]) -> tuple[int, ...]
         name, colon, word = part.rpartition(":")
         answer = word.strip().casefold()
         if not colon or answer not in ANSWER_WORDS:
-            raise VoteRuleError(
+            raise PaperBallotError(
                 f"{part!r}: write each answer as `Name: yes`, `Name: no` or `Name: abstain`."
             )
         index = by_key.get(" ".join(name.split()).casefold())
         if index is None:
-            raise VoteRuleError(
+            raise PaperBallotError(
                 f"{name.strip()!r} is not on this ballot. The candidates are: "
                 f"{', '.join(candidates)}."
             )
         if index in named:
-            raise VoteRuleError(f"{candidates[index]!r} is answered twice; answer each once.")
+            raise PaperBallotError(f"{candidates[index]!r} is answered twice; answer each once.")
         named.add(index)
         answers[index] = ANSWER_WORDS.index(answer)
     return tuple(answers)

@@ -62,7 +62,8 @@ async def submit(
 ) -> Recorded:
     """Record the member's ballot (replacing an earlier one); returns after the COMMIT.
 
-    Raises `BallotRefused` with the reason (`NotOnRoll` off the roll), recording nothing.
+    Raises `BallotRefused` or the domain's `BallotRejected` with the reason (`NotOnRoll` off
+    the roll), recording nothing.
     """
     async with db.transaction() as conn:
         return await _take(conn, guild_id, vote_id, member_id, draft, now)
@@ -71,32 +72,30 @@ async def submit(
 def _acceptable(
     vote: Vote, draft: rules.Draft, option_count: int, now: datetime
 ) -> tuple[int, ...]:
-    """The draft's ranking (or yes/no answers) if it could be submitted now; else
-    `BallotRefused` with the reason."""
-    try:
-        rules.accepting(vote.state, vote.closes_at, now)
-        if vote.method == VoteMethod.YES_NO:  # one answer per candidate, stored like a ranking
-            return rules.validate_answers(
-                draft.ranking,
-                candidates=option_count,
-                layout=draft.layout,
-                expected_layout=vote.layout,
-            )
-        return rules.validate_ballot(
+    """The draft's ranking (or yes/no answers) if it could be submitted now; else the
+    domain's `BallotRejected` with the reason."""
+    rules.accepting(vote.state, vote.closes_at, now)
+    if vote.method == VoteMethod.YES_NO:  # one answer per candidate, stored like a ranking
+        return rules.validate_answers(
             draft.ranking,
-            option_count=option_count,
+            candidates=option_count,
             layout=draft.layout,
             expected_layout=vote.layout,
         )
-    except rules.BallotRejected as error:
-        raise BallotRefused(str(error)) from None
+    return rules.validate_ballot(
+        draft.ranking,
+        option_count=option_count,
+        layout=draft.layout,
+        expected_layout=vote.layout,
+    )
 
 
 async def draft_on(
     db: Database, guild_id: int, vote_id: int, draft: rules.Draft, *, now: datetime
 ) -> tuple[Vote, tuple[str, ...]]:
     """The vote and its option names, for redrawing a member's ballot after a pick; refused
-    (`BallotRefused`) as a submit would be: vote not open, stale layout, a repeat."""
+    (`BallotRefused`, `BallotRejected`) as a submit would be: vote not open, stale layout,
+    a repeat."""
     vote = await get(db, guild_id, vote_id)
     options = await option_names(db, vote.id)
     _acceptable(vote, draft, len(options), now)
@@ -167,7 +166,7 @@ class BallotBox:
                     for ballot, future in batch:
                         try:
                             recorded = await _take(conn, **ballot)
-                        except BallotRefused as refused:
+                        except (BallotRefused, rules.BallotRejected) as refused:
                             outcomes.append((future, None, refused))
                         else:
                             outcomes.append((future, recorded, None))

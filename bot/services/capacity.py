@@ -25,7 +25,6 @@ from bot.db import Database
 from bot.domain import ledger as ledger_rules
 from bot.domain.capacity import (
     CanvassShift,
-    CapacityInputError,
     ChapterCapacity,
     DoorsEstimate,
     PaceCheck,
@@ -91,10 +90,6 @@ class CapacityView:
         return self.measured_per_week is not None and uses_measured(self.measured_weeks)
 
 
-def _invalid(error: CapacityInputError) -> InvalidInput:
-    return InvalidInput(str(error))
-
-
 # --------------------------------------------------------------------------- settings
 
 
@@ -114,10 +109,7 @@ async def set_chapter(
     now: datetime,
 ) -> ChapterCapacity:
     """Store the chapter's canvass figures and make sure the weekly pace job is pending."""
-    try:
-        capacity = validate_chapter(capacity)
-    except CapacityInputError as error:
-        raise _invalid(error) from None
+    capacity = validate_chapter(capacity)
     async with db.transaction() as conn:
         await store.save_chapter(conn, guild_id, capacity, actor_id=actor_id, now=now)
         await audit.record(
@@ -177,16 +169,10 @@ async def change_race(
     members setting different figures of one race at once both keep theirs. Refused (and
     nothing stored) for a race whose election is past or unset, or figures the model can't
     use."""
-    try:
-        require_election(race, local_today(now, tz))
-    except CapacityInputError as error:
-        raise _invalid(error) from None
+    require_election(race, local_today(now, tz))
     async with db.transaction() as conn:
         stored = None if replace_all else (await store.race_figures(conn, guild_id)).get(race.id)
-        try:
-            figures = validate_figures(merge_figures(stored, given, reset_rates=reset_rates))
-        except CapacityInputError as error:
-            raise _invalid(error) from None
+        figures = validate_figures(merge_figures(stored, given, reset_rates=reset_rates))
         found = estimate(figures)
         await store.save_figures(conn, guild_id, race.id, figures, actor_id=actor_id, now=now)
         await audit.record(
@@ -219,10 +205,7 @@ async def log_shift(
 ) -> int:
     """Record doors knocked on `day` (the chapter's calendar); the shift's id."""
     today = local_today(now, tz)
-    try:
-        validate_shift(doors, whole_shift=canvassers > 1)
-    except CapacityInputError as error:
-        raise _invalid(error) from None
+    validate_shift(doors, whole_shift=canvassers > 1)
     if day > today:
         raise InvalidInput(
             f"{day.isoformat()} is in the future (today is {today.isoformat()} in the "

@@ -11,20 +11,18 @@ schedules the next (`schedule_next_notice`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.db import Database
+from bot.domain import discord_limits as limits
 from bot.domain.officials import (
     Cast,
     OfficeRecord,
     OfficeVote,
     Official,
     OfficialDraft,
-    OfficialInputError,
     Outcome,
     Position,
     PositionDraft,
@@ -47,16 +45,6 @@ from bot.store import officials as store
 from bot.store import races as race_store
 
 NOTICE_JOB = "officials.notice"
-CHOICES_MAX = 25
-
-
-@contextmanager
-def _refused() -> Iterator[None]:
-    """The domain's `OfficialInputError` as the member's `InvalidInput`."""
-    try:
-        yield
-    except OfficialInputError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 # ----------------------------------------------------------------------------- officials
@@ -72,9 +60,8 @@ async def add_official(
     now: datetime,
     tz: str,
 ) -> Official:
-    """Enter an official directly; refused with `InvalidInput` (nothing stored)."""
-    with _refused():
-        draft = validate_official(draft)
+    """Enter an official directly; refused (nothing stored) with the domain's reason."""
+    draft = validate_official(draft)
     async with db.transaction() as conn:
         official = await _insert(conn, scheduler, guild_id, draft, actor_id, now, tz)
     return official
@@ -129,18 +116,17 @@ async def record_result(
         winner = await _winner(conn, race, candidate)
         if await store.official_for_candidate(conn, race.guild_id, winner.id) is not None:
             raise InvalidInput(f"{winner.name} is already an official (see `/official show`).")
-        with _refused():
-            draft = validate_official(
-                OfficialDraft(
-                    name=winner.name,
-                    office=race.label,
-                    term_start=term_start or race.decisive_date,
-                    term_end=term_end,
-                    race_id=race.id,
-                    candidate_id=winner.id,
-                    member_id=winner.member_id,
-                )
+        draft = validate_official(
+            OfficialDraft(
+                name=winner.name,
+                office=race.label,
+                term_start=term_start or race.decisive_date,
+                term_end=term_end,
+                race_id=race.id,
+                candidate_id=winner.id,
+                member_id=winner.member_id,
             )
+        )
         await race_service.move_race_status(
             conn, guild_id=race.guild_id, race_id=race.id, status=status,
             actor_id=actor_id, now=now, note="election result",
@@ -190,8 +176,7 @@ async def edit_official(
     async with db.transaction() as conn:
         current = await _official_in(conn, guild_id, official_id)
         if term_end is not None:
-            with _refused():
-                validate_official(_draft_of(current, term_end))
+            validate_official(_draft_of(current, term_end))
         end = (None,) if clear_term_end else ((term_end.isoformat(),) if term_end else None)
         await store.update_official(
             conn, guild_id=guild_id, official_id=official_id, sio_status=sio_status,
@@ -230,7 +215,7 @@ async def official_choices(db: Database, guild_id: int, typed: str) -> list[Offi
     """Up to 25 officials whose name or office contains `typed`."""
     key = name_key(typed)
     found = [o for o in await store.list_officials(db, guild_id) if key in name_key(o.label)]
-    return found[:CHOICES_MAX]
+    return found[: limits.CHOICES]
 
 
 async def resolve_official(db: Database, guild_id: int, typed: str) -> Official:
@@ -253,8 +238,7 @@ async def add_position(
     db: Database, *, guild_id: int, draft: PositionDraft, actor_id: int, now: datetime
 ) -> Position:
     """Record a position of the chapter; a title the chapter already has is refused."""
-    with _refused():
-        draft = validate_position(draft)
+    draft = validate_position(draft)
     async with db.transaction() as conn:
         if await store.position_titled(conn, guild_id, draft.title) is not None:
             raise InvalidInput(f"The chapter already has a position titled “{draft.title}”.")
@@ -271,7 +255,7 @@ async def add_position(
 async def position_choices(db: Database, guild_id: int, typed: str) -> list[Position]:
     key = name_key(typed)
     return [p for p in await store.list_positions(db, guild_id) if key in name_key(p.title)][
-        :CHOICES_MAX
+        : limits.CHOICES
     ]
 
 
@@ -313,8 +297,7 @@ async def record_vote(
         position = await store.get_position(conn, guild_id, position_id)
         if position is None:
             raise NotFound("That position does not exist in this chapter (see `/position add`).")
-        with _refused():
-            note = validate_vote(official, on, note)
+        note = validate_vote(official, on, note)
         try:
             vote_id = await store.insert_vote(
                 conn, guild_id=guild_id, official_id=official.id, position_id=position.id,
@@ -344,8 +327,7 @@ async def log_meeting(
     now: datetime,
 ) -> SioMeeting:
     """Log an SIO meeting and which officials attended it."""
-    with _refused():
-        title = validate_meeting(title)
+    title = validate_meeting(title)
     async with db.transaction() as conn:
         for official_id in attended:
             await _official_in(conn, guild_id, official_id)

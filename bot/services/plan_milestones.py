@@ -25,7 +25,6 @@ from bot.services.plans import (
     PlanView,
     audit_plan,
     cancel_reminders,
-    checked,
     schedule_reminders,
     view,
 )
@@ -64,10 +63,10 @@ async def move_milestone(
     `ChangedMeanwhile` when another member moved the milestone first."""
     current = await view(db, guild_id, race_id)
     today = local_today(now, tz)
-    checked(rules.check_dates, current.plan, on, until, today=today)
+    rules.check_dates(current.plan, on, until, today=today)
     if until is None and milestone.until is not None:
         until = on + (milestone.until - (milestone.on or milestone.until))
-        checked(rules.check_dates, current.plan, on, until, today=today)
+        rules.check_dates(current.plan, on, until, today=today)
     async with db.transaction() as conn:
         found = await _still_there(conn, current, milestone)
         theirs = (found.on, found.until)
@@ -104,7 +103,7 @@ async def rename_milestone(
     """Rename the milestone; its reminders use the new name when they post. Only the name
     is written; a rename another member made first is not overwritten (`ChangedMeanwhile`)."""
     current = await view(db, guild_id, race_id)
-    name = checked(rules.check_name, name)
+    name = rules.check_name(name)
     async with db.transaction() as conn:
         found = await _still_there(conn, current, milestone)
         if MilestoneField.NAME in changed_since(milestone, found) and found.name != name:
@@ -140,7 +139,7 @@ async def mark_done(
     Only the done day is written, so a move or rename made meanwhile stays; a done day
     another member recorded first is not overwritten (`ChangedMeanwhile`)."""
     current = await view(db, guild_id, race_id)
-    checked(rules.check_done_date, done_on, today=local_today(now, tz))
+    rules.check_done_date(done_on, today=local_today(now, tz))
     async with db.transaction() as conn:
         found = await _still_there(conn, current, milestone)
         if MilestoneField.DONE in changed_since(milestone, found) and found.done_on != done_on:

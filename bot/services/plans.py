@@ -9,17 +9,16 @@ on its own but listed in one `plan.missed_reminders` summary per chapter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
 from bot.db import Database
 from bot.domain import plans as rules
 from bot.domain.plan_reminders import behind, reminder_times
-from bot.domain.plans import Milestone, MilestoneDraft, Plan, PlanInputError
+from bot.domain.plans import Milestone, MilestoneDraft, Plan
 from bot.domain.races import Race, local_today, name_key
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.scheduler import Scheduler
@@ -27,9 +26,6 @@ from bot.services import races as race_service
 from bot.store import audit, jobs
 from bot.store import plans as store
 from bot.store.plans import ReminderLink
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 REMINDER_JOB = "plan.reminder"
 SUMMARY_JOB = "plan.missed_reminders"
@@ -79,14 +75,6 @@ class NoPlan(NotFound):
         super().__init__(
             f"**{race.label}** has no plan yet: the committee makes one with `/plan create`."
         )
-
-
-def checked(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """`call(...)`, with the domain's `PlanInputError` shown to the member as `InvalidInput`."""
-    try:
-        return call(*args, **kwargs)
-    except PlanInputError as error:
-        raise InvalidInput(str(error)) from None
 
 
 # ------------------------------------------------------------------------------- reading
@@ -146,7 +134,7 @@ async def create(
     """Build the race's default plan back from its decisive election and schedule its
     reminders. Refused when the race already has a plan or its election has passed."""
     race = await race_service.get_race(db, guild_id, race_id)
-    draft = checked(rules.build_default, race.decisive_date, today=local_today(now, tz))
+    draft = rules.build_default(race.decisive_date, today=local_today(now, tz))
     draft = replace(
         draft,
         reminder_days=tuple(reminder_days or draft.reminder_days),
@@ -187,8 +175,8 @@ async def add_milestone(
 ) -> Milestone:
     """Add a milestone of the committee's own, with its reminders."""
     current = await view(db, guild_id, race_id)
-    name = checked(rules.check_name, name)
-    checked(rules.check_dates, current.plan, on, until, today=local_today(now, tz))
+    name = rules.check_name(name)
+    rules.check_dates(current.plan, on, until, today=local_today(now, tz))
     async with db.transaction() as conn:
         # Counted inside the transaction: two members adding at once can't pass the cap.
         if len(await store.milestones(conn, guild_id, current.plan.id)) >= rules.MILESTONES_MAX:

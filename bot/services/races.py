@@ -18,13 +18,13 @@ from typing import Any
 import aiosqlite
 
 from bot.db import Database
+from bot.domain import discord_limits as limits
 from bot.domain.races import (
     Candidate,
     CandidateDraft,
     CandidateStatus,
     Race,
     RaceDraft,
-    RaceInputError,
     RaceStatus,
     local_today,
     name_key,
@@ -36,7 +36,6 @@ from bot.errors import InvalidInput, NotFound, UserError
 from bot.store import audit
 from bot.store import races as store
 
-CHOICES_MAX = 25
 _RACE_FIELDS = frozenset(f.name for f in fields(RaceDraft))
 _CANDIDATE_FIELDS = frozenset(f.name for f in fields(CandidateDraft))
 
@@ -85,7 +84,7 @@ async def race_choices(
         if needle in name_key(race.label)
     ]
     found.sort(key=lambda race: not name_key(race.office).startswith(needle))
-    return found[:CHOICES_MAX]
+    return found[: limits.CHOICES]
 
 
 async def resolve_race(db: Database, guild_id: int, typed: str) -> Race:
@@ -123,7 +122,7 @@ async def candidate_choices(
     found = [
         c for c in await store.list_candidates(db, guild_id, race_id) if needle in name_key(c.name)
     ]
-    return found[:CHOICES_MAX]
+    return found[: limits.CHOICES]
 
 
 async def resolve_candidate(db: Database, guild_id: int, race: Race, typed: str) -> Candidate:
@@ -395,17 +394,11 @@ async def remove_candidate(
 def _checked_race(
     draft: RaceDraft, *, now: datetime, tz: str, previous: RaceDraft | None = None
 ) -> RaceDraft:
-    try:
-        return validate_race(draft, today=local_today(now, tz), previous=previous)
-    except RaceInputError as exc:
-        raise InvalidInput(str(exc)) from None
+    return validate_race(draft, today=local_today(now, tz), previous=previous)
 
 
 def _checked_candidate(draft: CandidateDraft, others: list[str]) -> CandidateDraft:
-    try:
-        return validate_candidate(draft, other_names=others)
-    except RaceInputError as exc:
-        raise InvalidInput(str(exc)) from None
+    return validate_candidate(draft, other_names=others)
 
 
 async def _race_in(conn: aiosqlite.Connection, guild_id: int, race_id: int) -> Race:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db import Database
-from bot.domain.questionnaire import RedLine, TemplateError, check_red_line_text
+from bot.domain.questionnaire import RedLine, check_red_line_text
 from bot.domain.questionnaire_sheet import SheetStatus
-from bot.errors import InvalidInput, NotFound
+from bot.errors import NotFound
 from bot.store import audit
 from bot.store import questionnaires as store
 
@@ -29,10 +29,7 @@ async def add(
 ) -> RedLine:
     """Add a non-negotiable position: a yes/no question and the answer it requires. It is
     asked by every questionnaire sent from now on, and added to those open or submitted."""
-    try:
-        text = check_red_line_text(question)
-    except TemplateError as exc:
-        raise InvalidInput(str(exc)) from None
+    text = check_red_line_text(question)
     answer = "yes" if required else "no"
     async with db.transaction() as conn:
         line_id = await store.insert_red_line(

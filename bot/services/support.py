@@ -9,16 +9,15 @@ contact notes never go into the audit detail (they are the committee's only).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.db import Database
+from bot.domain import discord_limits as limits
 from bot.domain.support import (
     Supporter,
     SupporterChange,
-    SupportInputError,
     SupportKind,
     SupportProgress,
     SupportStatus,
@@ -32,17 +31,6 @@ from bot.errors import InvalidInput, NotFound
 from bot.store import audit
 from bot.store import support as store
 from bot.store.rows import Source
-
-CHOICES_MAX = 25
-
-
-@contextmanager
-def _refused() -> Iterator[None]:
-    """The domain's `SupportInputError` as the member's `InvalidInput`."""
-    try:
-        yield
-    except SupportInputError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +65,8 @@ async def add_supporter(
     (a blank or duplicate name, notes too long), nothing stored."""
     async with db.transaction() as conn:
         others = [s.name for s in await store.of_race(conn, guild_id, race_id)]
-        with _refused():
-            name = validate_name(name, other_names=others)
-            notes = validate_notes(notes)
+        name = validate_name(name, other_names=others)
+        notes = validate_notes(notes)
         try:
             supporter_id = await store.insert(
                 conn, guild_id=guild_id, race_id=race_id, name=name, kind=kind, status=status,
@@ -111,13 +98,12 @@ async def update_supporter(
         raise InvalidInput("Say what to change: a name, kind, status or contact notes.")
     async with db.transaction() as conn:
         before = await _require(conn, guild_id, race_id, supporter_id)
-        with _refused():
-            if change.name is not None:
-                others = [s.name for s in await store.of_race(conn, guild_id, race_id)
-                          if s.id != supporter_id]  # fmt: skip
-                change = replace(change, name=validate_name(change.name, other_names=others))
-            if change.notes is not None:
-                change = replace(change, notes=validate_notes(change.notes))
+        if change.name is not None:
+            others = [s.name for s in await store.of_race(conn, guild_id, race_id)
+                      if s.id != supporter_id]  # fmt: skip
+            change = replace(change, name=validate_name(change.name, other_names=others))
+        if change.notes is not None:
+            change = replace(change, notes=validate_notes(change.notes))
         try:
             await store.update(conn, guild_id=guild_id, supporter_id=supporter_id,
                                change=change, actor_id=actor_id, now=now)  # fmt: skip
@@ -155,8 +141,7 @@ async def set_targets(
 ) -> RaceSupport:
     """Set the targets given (others kept); refused with `InvalidInput` when none is given
     or one is below 1, nothing stored."""
-    with _refused():
-        given = validate_targets(targets)
+    given = validate_targets(targets)
     async with db.transaction() as conn:
         for kind, target in given.items():
             await store.set_target(conn, guild_id=guild_id, race_id=race_id, kind=kind,
@@ -188,7 +173,7 @@ async def supporter_choices(
     """The race's supporters whose name contains `typed`, for autocomplete."""
     key = name_key(typed)
     found = [s for s in await store.of_race(db, guild_id, race_id) if key in name_key(s.name)]
-    return found[:CHOICES_MAX]
+    return found[: limits.CHOICES]
 
 
 async def _require(conn: Source, guild_id: int, race_id: int, supporter_id: int) -> Supporter:

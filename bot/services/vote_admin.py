@@ -15,7 +15,7 @@ from bot.db import Database
 from bot.domain import votes as rules
 from bot.domain.races import RaceStatus
 from bot.domain.tally.io.csv import write_csv
-from bot.domain.timeparse import TimeInputError, parse_when
+from bot.domain.timeparse import parse_when
 from bot.domain.vote_types import Vote, VoteMethod, VoteState
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
@@ -95,11 +95,8 @@ async def extend(
 ) -> Vote:
     """Move the close later; the scheduled close moves with it."""
     _still_running(vote, now, "extend")
-    try:
-        new_close = parse_when(closes, tz=timezone, now=now)
-        rules.check_extension(vote.closes_at, new_close, now)
-    except (TimeInputError, rules.VoteRuleError) as error:
-        raise InvalidInput(str(error)) from None
+    new_close = parse_when(closes, tz=timezone, now=now)
+    rules.check_extension(vote.closes_at, new_close, now)
     async with db.transaction() as conn:
         if not await admin_store.extend(conn, vote.id, new_close, seen=vote):
             raise InvalidInput(_changed_meanwhile(vote, "extend"))
@@ -203,13 +200,10 @@ async def add_paper(
     if not 1 <= copies <= MAX_PAPER_COPIES:
         raise InvalidInput(f"`copies` must be 1 to {MAX_PAPER_COPIES}.")
     options = await vote_service.option_names(db, vote.id)
-    try:
-        if vote.method == VoteMethod.YES_NO:
-            indexes = rules.parse_paper_answers(ranking, options)
-        else:
-            indexes = rules.parse_paper_ranking(ranking, options)
-    except rules.VoteRuleError as error:
-        raise InvalidInput(f"{error} Nothing was recorded.") from None
+    if vote.method == VoteMethod.YES_NO:
+        indexes = rules.parse_paper_answers(ranking, options)
+    else:
+        indexes = rules.parse_paper_ranking(ranking, options)
     async with db.transaction() as conn:
         current = await store.get_vote_by_id(conn, vote.id)
         if current is None or current.state != VoteState.OPEN or now >= current.closes_at:

@@ -14,7 +14,7 @@ import aiosqlite
 from bot.db import Database
 from bot.domain import votes as rules
 from bot.domain.races import CandidateDraft, RaceStatus, name_key
-from bot.domain.timeparse import TimeInputError, parse_when
+from bot.domain.timeparse import parse_when
 from bot.domain.vote_types import NewVote, Vote, VoteMethod, VoteOption
 from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
@@ -81,17 +81,14 @@ async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan
             extra.append(tidy)
     if request.method == VoteMethod.YES_NO:  # each candidate is its own question: no option to add
         request = dataclasses.replace(request, no_endorsement=False)
-    try:
-        options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)
-        rules.check_method(request.method, request.seats, len(options))
-        quorum = rules.parse_quorum(request.quorum)
-        threshold = rules.parse_vote_threshold(request.threshold)
-        opens_at = parse_when(request.opens or "now", tz=request.timezone, now=now)
-        closes_at = parse_when(request.closes, tz=request.timezone, now=now)
-        opens_at = max(opens_at, now)  # "now" typed a moment ago, or a past open: open at once
-        rules.check_window(opens_at, closes_at, now)
-    except (rules.VoteRuleError, TimeInputError) as error:
-        raise InvalidInput(str(error)) from None
+    options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)
+    rules.check_method(request.method, request.seats, len(options))
+    quorum = rules.parse_quorum(request.quorum)
+    threshold = rules.parse_vote_threshold(request.threshold)
+    opens_at = parse_when(request.opens or "now", tz=request.timezone, now=now)
+    closes_at = parse_when(request.closes, tz=request.timezone, now=now)
+    opens_at = max(opens_at, now)  # "now" typed a moment ago, or a past open: open at once
+    rules.check_window(opens_at, closes_at, now)
     if not request.eligible_role_ids:
         raise InvalidInput("Name at least one role whose holders may vote.")
     return VotePlan(

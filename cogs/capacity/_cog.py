@@ -17,8 +17,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.capacity import (
-    CapacityInputError,
     ChapterCapacity,
     DoorModel,
     WinRule,
@@ -27,7 +27,6 @@ from bot.domain.capacity import (
     parse_turnouts,
 )
 from bot.domain.races import Race, local_today, parse_election_date
-from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
 from bot.services import capacity as service
 from bot.services import races as race_service
@@ -45,10 +44,7 @@ if TYPE_CHECKING:
 def _rate(text: str | None) -> float | None:
     if text is None:
         return None
-    try:
-        return parse_rate(text)
-    except CapacityInputError as error:
-        raise InvalidInput(str(error)) from None
+    return parse_rate(text)
 
 
 class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
@@ -159,10 +155,7 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
         if turnout is not None:  # one way of giving turnout replaces the other
             given |= {"turnout": turnout, "past_turnouts": ()}
         if past_turnouts is not None:
-            try:
-                given |= {"turnout": None, "past_turnouts": parse_turnouts(past_turnouts)}
-            except CapacityInputError as error:
-                raise InvalidInput(str(error)) from None
+            given |= {"turnout": None, "past_turnouts": parse_turnouts(past_turnouts)}
         found = await service.change_race(
             self.bot.db, guild_id=config.guild_id, race=chosen, actor_id=interaction.user.id,
             given=given, reset_rates=reset_rates, tz=config.timezone, now=self.bot.clock(),
@@ -178,7 +171,8 @@ class CapacityCog(CapacityWarnings, commands.Cog, name="Capacity"):
             lines.append(_render.fit_line(view, chosen.id))
         text = "\n".join(lines)
         await interaction.response.send_message(
-            clip(f"Figures saved for **{chosen.label}**.\n{text}", 2000), ephemeral=True
+            clip(f"Figures saved for **{chosen.label}**.\n{text}", limits.MESSAGE_CONTENT),
+            ephemeral=True,
         )
 
     @capacity.command(name="show", description="The ledger: doors the chapter can knock vs needed")
@@ -293,10 +287,7 @@ def _bytes(data: bytes) -> io.BytesIO:
 
 
 def _day(text: str, tz: str, now: datetime) -> date:
-    try:
-        day = parse_election_date(text, tz=tz, now=now)
-    except TimeInputError as error:
-        raise InvalidInput(f"{error} A shift's date is a day, e.g. `2026-03-07`.") from None
+    day = parse_election_date(text, tz=tz, now=now, what="A shift's date", example="2026-03-07")
     if day is None:
         raise InvalidInput("Give the shift's day, e.g. `2026-03-07`, or leave `date` out.")
     return day

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.capacity import DEFAULTS, ChapterCapacity, DoorModel, DoorsEstimate, PaceCheck
 from bot.domain.ledger import Line, Priority
 from bot.domain.races import Race
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from bot.charts.capacity import RaceBar
 
 COLOUR = discord.Colour.dark_orange()
-FIELD_MAX = 1024
 LEDGER_FIELDS_MAX = 15
 PACE_WEEKS = int(DEFAULTS["pace_weeks"].value)
 PACE_MIN_WEEKS = int(DEFAULTS["pace_min_weeks"].value)
@@ -147,13 +147,15 @@ def ledger_embed(view: CapacityView) -> discord.Embed:
             "a vote warning counts its race beside the endorsed races alone, so its figure "
             "can differ."
         )
-    embed.description = clip(f"{verdict(view)}{together}\n\n{pace_line(view)}", 4096)
+    embed.description = clip(
+        f"{verdict(view)}{together}\n\n{pace_line(view)}", limits.EMBED_DESCRIPTION
+    )
     for rank, line in enumerate(view.ledger.lines[:LEDGER_FIELDS_MAX], start=1):
         item = view.races[line.demand.race_id]
         mark = " (under consideration)" if line.demand.considered else ""
         embed.add_field(
-            name=clip(f"{rank}. {item.race.label}{mark}", 256),
-            value=clip(race_line(item, line), FIELD_MAX),
+            name=clip(f"{rank}. {item.race.label}{mark}", limits.EMBED_FIELD_NAME),
+            value=clip(race_line(item, line), limits.EMBED_FIELD_VALUE),
             inline=False,
         )
     hidden = len(view.ledger.lines) - LEDGER_FIELDS_MAX
@@ -165,12 +167,14 @@ def ledger_embed(view: CapacityView) -> discord.Embed:
     ):
         if apart:
             names = [f"{view.races[d.race_id].race.label}: {d.doors:,} doors" for d in apart]
-            embed.add_field(name=name, value=clip("\n".join(names), FIELD_MAX), inline=False)
+            embed.add_field(
+                name=name, value=clip("\n".join(names), limits.EMBED_FIELD_VALUE), inline=False
+            )
     if view.unestimated:
         names = [r.label for r in view.unestimated]
         embed.add_field(
             name="No figures yet (`/capacity race`)",
-            value=clip(", ".join(names), FIELD_MAX),
+            value=clip(", ".join(names), limits.EMBED_FIELD_VALUE),
             inline=False,
         )
     return embed
@@ -262,7 +266,7 @@ def vote_warning(view: CapacityView, race_id: int) -> str | None:
         f"{text} Counted beside the endorsed races only: `/capacity show` also counts the "
         "other races under consideration, so its figure can differ. This warning does not "
         "block the vote: members decide.",
-        FIELD_MAX,
+        limits.EMBED_FIELD_VALUE,
     )
 
 
@@ -314,7 +318,7 @@ def pace_embed(checks: Sequence[tuple[RaceEstimate, PaceCheck]], marker: str) ->
         )
     embed = discord.Embed(
         title="Canvass pace: behind plan",
-        description=clip("\n".join(lines), 4096),
+        description=clip("\n".join(lines), limits.EMBED_DESCRIPTION),
         colour=COLOUR,
     )
     embed.set_footer(text=f"Log shifts with /canvass log · {marker}")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.vote_types import Vote
 from bot.scheduler import Job, JobContext, JobOutcome
 from bot.services import capacity as service
@@ -78,7 +79,9 @@ class CapacityWarnings:
             return JobOutcome.done("the chapter is not set up")
         vote_id = job.payload["vote_id"]
         embed = discord.Embed(
-            title=f"Capacity warning: vote #{vote_id}, {job.payload['title']}"[:256],
+            title=f"Capacity warning: vote #{vote_id}, {job.payload['title']}"[
+                : limits.EMBED_TITLE
+            ],
             description=job.payload["warning"],
             colour=_render.COLOUR,
         )

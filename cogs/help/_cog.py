@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.services import chapters as chapter_service
 from cogs._common import is_committee_command
 
@@ -77,5 +78,7 @@ class HelpCog(commands.Cog):
         if member_ok and config is not None:
             embed.add_field(name="How to vote", value=how_to_vote(config.votes_channel_id))
         for section, lines in sections.items():
-            embed.add_field(name=section, value="\n".join(lines)[:1024], inline=False)
+            embed.add_field(
+                name=section, value="\n".join(lines)[: limits.EMBED_FIELD_VALUE], inline=False
+            )
         await interaction.response.send_message(embed=embed, ephemeral=True)

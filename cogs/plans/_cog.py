@@ -14,12 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.domain import plans as rules
 from bot.domain.chapters import ChapterConfig
 from bot.domain.plan_calendar import plan_ics
-from bot.domain.plans import Milestone, MilestoneField, MilestoneStatus, PlanInputError
+from bot.domain.plans import Milestone, MilestoneField, MilestoneStatus
 from bot.domain.races import Race, local_today, parse_election_date
-from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput, UserError
 from bot.services import plan_milestones
 from bot.services import plans as service
@@ -37,14 +37,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("endorsebot.plans")
 T = TypeVar("T")
 CHART_FILE = "plan.png"
-CHOICE_NAME_MAX = 100
 
 
 def _day(text: str, config: ChapterConfig, now: datetime) -> date:
-    try:
-        day = parse_election_date(text, tz=config.timezone, now=now)
-    except TimeInputError as exc:
-        raise InvalidInput(f"{exc} A milestone date is a day, e.g. `2027-08-27`.") from None
+    day = parse_election_date(
+        text, tz=config.timezone, now=now, what="A milestone date", example="2027-08-27"
+    )
     if day is None:
         raise InvalidInput("Give a date, e.g. `2027-08-27` or `in 30d`.")
     return day
@@ -53,10 +51,7 @@ def _day(text: str, config: ChapterConfig, now: datetime) -> date:
 def _parsed(parse: Callable[[str], T], text: str | None) -> T | None:
     if text is None:
         return None
-    try:
-        return parse(text)
-    except PlanInputError as error:
-        raise InvalidInput(str(error)) from None
+    return parse(text)
 
 
 def chart_rows(view: PlanView, today: date) -> list[GanttRow]:
@@ -414,10 +409,10 @@ class PlansCog(commands.Cog, name="Plans"):
         except UserError:  # the race has no plan yet
             return []
         typed = current.casefold()
-        found = [m for m in view.milestones if typed in m.name.casefold()][:25]
+        found = [m for m in view.milestones if typed in m.name.casefold()][: limits.CHOICES]
         return [
             app_commands.Choice(
-                name=_render.clip(f"{m.name} ({m.on or 'no date'})", CHOICE_NAME_MAX),
+                name=_render.clip(f"{m.name} ({m.on or 'no date'})", limits.CHOICE_NAME),
                 value=str(m.id),
             )
             for m in found

@@ -7,6 +7,7 @@ from datetime import date
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.plan_reminders import headline
 from bot.domain.plans import (
     Milestone,
@@ -20,8 +21,6 @@ from bot.services.plans import MissedReminder, PlanView, ReminderNote
 from cogs._text import clip, timestamp
 
 COLOUR = discord.Colour.dark_red()
-DESCRIPTION_MAX = 4096
-CONTENT_MAX = 2000
 _ICONS = {
     MilestoneStatus.DONE: "✅",
     MilestoneStatus.DUE: "▶️",
@@ -31,12 +30,12 @@ _ICONS = {
 }
 
 
-
 def days_before(days: Sequence[int]) -> str:
     """ "1 day before", "7 days before", "14, 7 and 1 days before"."""
     listed = [str(d) for d in days]
     joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
     return f"{joined} day{'' if list(days) == [1] else 's'} before"
+
 
 def day(d: date, tz: str) -> str:
     """A calendar day in each member's client (noon local: the same day anywhere near)."""
@@ -107,8 +106,8 @@ def plan_embed(view: PlanView, *, today: date, tz: str, chart: str | None) -> di
     )
     lines = [milestone_line(m, today=today, tz=tz) for m in view.milestones]
     embed = discord.Embed(
-        title=clip(f"Race plan: {view.race.label}", 256),
-        description=clip("\n".join(head) + "\n\n" + "\n".join(lines), DESCRIPTION_MAX),
+        title=clip(f"Race plan: {view.race.label}", limits.EMBED_TITLE),
+        description=clip("\n".join(head) + "\n\n" + "\n".join(lines), limits.EMBED_DESCRIPTION),
         colour=COLOUR,
     )
     if chart:
@@ -154,7 +153,7 @@ def _fit(lines: list[str]) -> str:
     """The lines within a message's 2,000 characters, always keeping the last (the marker)."""
     last = lines[-1]
     body: list[str] = []
-    room = CONTENT_MAX - len(last) - 1
+    room = limits.MESSAGE_CONTENT - len(last) - 1
     for i, line in enumerate(lines[:-1]):
         rest = f"…and {len(lines) - 1 - i} more"
         if sum(len(b) + 1 for b in body) + len(line) + 1 + len(rest) + 1 > room:

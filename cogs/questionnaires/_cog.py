@@ -17,10 +17,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.chapters import ChapterConfig
 from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import Candidate, Race
-from bot.domain.timeparse import TimeInputError, parse_when
+from bot.domain.timeparse import parse_when
 from bot.errors import InvalidInput, NotFound
 from bot.services import chapters as chapter_service
 from bot.services import questionnaires as service
@@ -34,8 +35,6 @@ from cogs.races.options import RaceOption, typed_race
 
 if TYPE_CHECKING:
     from bot.client import EndorseBot
-
-CHOICE_NAME_MAX = 100
 
 
 def _committee(interaction: discord.Interaction, config: ChapterConfig) -> bool:
@@ -70,10 +69,12 @@ class QuestionnaireCommands(commands.Cog):
     def _deadline(self, text: str | None, config: ChapterConfig) -> datetime | None:
         if not text:
             return None
-        try:
-            return parse_when(text, tz=config.timezone, now=self.bot.clock())
-        except TimeInputError as exc:
-            raise InvalidInput(f"{exc} A deadline is e.g. `2027-03-01` or `in 14d`.") from None
+        return parse_when(
+            text,
+            tz=config.timezone,
+            now=self.bot.clock(),
+            hint="A deadline is e.g. `2027-03-01` or `in 14d`.",
+        )
 
     @committee_only("send questionnaires")
     @group.command(
@@ -132,7 +133,7 @@ class QuestionnaireCommands(commands.Cog):
         warning = await self.flow.capacity_warning(found.guild_id, found.id)
         if warning:
             note += f"\n⚠️ Capacity: {warning}"
-        await interaction.followup.send(clip(note, 2000), ephemeral=True)
+        await interaction.followup.send(clip(note, limits.MESSAGE_CONTENT), ephemeral=True)
 
     @committee_only("enter questionnaire answers")
     @group.command(
@@ -303,7 +304,8 @@ class QuestionnaireCommands(commands.Cog):
         lines = await red_lines.current(self.bot.db, interaction.guild_id)
         text = "\n".join(f"{r.id}. {r.question} (required: {r.required})" for r in lines)
         await interaction.response.send_message(
-            clip(text or "No red lines yet: `/questionnaire redline add`.", 2000), ephemeral=True
+            clip(text or "No red lines yet: `/questionnaire redline add`.", limits.MESSAGE_CONTENT),
+            ephemeral=True,
         )
 
     @committee_only("change red lines")
@@ -341,4 +343,6 @@ async def candidate_choices(
     if race is None or not await may_autocomplete(interaction):
         return []
     found = await race_service.candidate_choices(bot.db, race.guild_id, race.id, current)
-    return [app_commands.Choice(name=clip(c.name, CHOICE_NAME_MAX), value=str(c.id)) for c in found]
+    return [
+        app_commands.Choice(name=clip(c.name, limits.CHOICE_NAME), value=str(c.id)) for c in found
+    ]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.classify import Category, CriteriaReport, Status
 from bot.domain.questionnaire import display
 from bot.domain.questionnaire_sheet import Filled, Reach, SheetStatus
@@ -21,7 +22,6 @@ from bot.domain.races import Candidate, Race
 from cogs._text import clip, timestamp
 
 DESCRIPTION_MAX = 4000
-FIELD_MAX = 1024
 REVIEW_ANSWER_MAX = 120
 _MARK = {Status.MET: "✅", Status.NOT_MET: "❌", Status.UNKNOWN: "❔"}
 _COLOUR = {
@@ -55,7 +55,7 @@ def page_saved(filled: Filled, page: int, problems: Sequence[str]) -> str:
         return clip(
             f"Page {page} of {total} is saved as you typed it, but some answers need fixing:\n"
             f"{reasons}\nPress **Fix page {page}**: what you typed is filled in.",
-            2000,
+            limits.MESSAGE_CONTENT,
         )
     if page == total:
         return f"Page {page} of {total} saved. That was the last page: **Review** and submit."
@@ -72,7 +72,7 @@ def review(filled: Filled, candidate: Candidate) -> discord.Embed:
             flag = " ⚠️ *needs fixing*" if answer and not answer.valid else ""
             lines.append(f"**{question.label}** {clip(shown, REVIEW_ANSWER_MAX)}{flag}")
     embed = discord.Embed(
-        title=clip(f"Your answers: {candidate.name}", 256),
+        title=clip(f"Your answers: {candidate.name}", limits.EMBED_TITLE),
         description=clip("\n".join(lines), DESCRIPTION_MAX),
     )
     missing = filled.missing()
@@ -124,7 +124,7 @@ def summary(
 ) -> discord.Embed:
     sheet = filled.sheet
     embed = discord.Embed(
-        title=clip(f"Questionnaire: {candidate.name} ({race.label})", 256),
+        title=clip(f"Questionnaire: {candidate.name} ({race.label})", limits.EMBED_TITLE),
         description=f"{sheet.status.label}. The full answers are in the attached file.",
         colour=_COLOUR[report.category] if report else None,
     )
@@ -136,7 +136,7 @@ def summary(
     if report is not None:
         embed.add_field(
             name=f"Proposed: {report.category.label}",
-            value=clip(report.reason, FIELD_MAX),
+            value=clip(report.reason, limits.EMBED_FIELD_VALUE),
             inline=False,
         )
     if marker:
@@ -148,7 +148,7 @@ def criteria(
     report: CriteriaReport, candidate: Candidate, *, capacity_warning: str | None = None
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"Criteria report: {candidate.name}", 256),
+        title=clip(f"Criteria report: {candidate.name}", limits.EMBED_TITLE),
         description=clip(
             f"**Proposed: {report.category.label}.** {report.reason}\n"
             "The bot advises; members decide by vote.",
@@ -171,15 +171,21 @@ def criteria(
             "(reopen a submitted questionnaire first)."
         )
     embed.add_field(
-        name="Red lines", value=clip("\n".join(lines) or "None crossed.", FIELD_MAX), inline=False
+        name="Red lines",
+        value=clip("\n".join(lines) or "None crossed.", limits.EMBED_FIELD_VALUE),
+        inline=False,
     )
     for check in report.checks:
         rows = [f"{_MARK[c.status]} {c.label}: {c.source}" for c in check.criteria]
         embed.add_field(
-            name=check.category.label, value=clip("\n".join(rows), FIELD_MAX), inline=False
+            name=check.category.label,
+            value=clip("\n".join(rows), limits.EMBED_FIELD_VALUE),
+            inline=False,
         )
     if capacity_warning:
-        embed.add_field(name="⚠️ Capacity", value=clip(capacity_warning, FIELD_MAX), inline=False)
+        embed.add_field(
+            name="⚠️ Capacity", value=clip(capacity_warning, limits.EMBED_FIELD_VALUE), inline=False
+        )
     return embed
 
 
@@ -259,7 +265,7 @@ def overdue(filled: Filled, race: Race, candidate: Candidate, *, marker: str) ->
     questions = len(filled.form.questions)
     answered = sum(1 for q in filled.form.questions if q.key in filled.valid_answers())
     embed = discord.Embed(
-        title=clip(f"Questionnaire overdue: {candidate.name} ({race.label})", 256),
+        title=clip(f"Questionnaire overdue: {candidate.name} ({race.label})", limits.EMBED_TITLE),
         description=(
             f"The deadline passed without a submit: {answered} of {questions} "
             "questions answered. The candidate can still finish; send it again with "

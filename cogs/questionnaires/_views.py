@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.questionnaire import Question, QuestionKind
 from bot.domain.questionnaire_sheet import Filled
 from cogs._common import cog_of
@@ -174,7 +175,7 @@ def _input(question: Question, saved: str | None) -> discord.ui.Item[Any]:
 def page_modal(filled: Filled, page: int) -> discord.ui.Modal:
     total = len(filled.form.pages)
     modal = discord.ui.Modal(
-        title=clip(f"Page {page} of {total}: {filled.form.name}", 45),
+        title=clip(f"Page {page} of {total}: {filled.form.name}", limits.MODAL_TITLE),
         custom_id=f"qn:modal:{filled.sheet.id}:{page}",
         timeout=None,
     )

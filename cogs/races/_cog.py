@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.chapters import ChapterConfig
 from bot.domain.races import (
     OFFICE_MAX,
@@ -26,7 +27,6 @@ from bot.domain.races import (
     RaceStatus,
     parse_election_date,
 )
-from bot.domain.timeparse import TimeInputError
 from bot.errors import InvalidInput
 from bot.services import chapters as chapter_service
 from bot.services import races as race_service
@@ -68,10 +68,7 @@ def _viewer_is_committee(interaction: discord.Interaction, config: ChapterConfig
 
 
 def _election_date(text: str | None, config: ChapterConfig, now: datetime) -> date | None:
-    try:
-        return parse_election_date(text or "", tz=config.timezone, now=now)
-    except TimeInputError as exc:
-        raise InvalidInput(f"{exc} An election date is a day, e.g. `2028-11-07`.") from None
+    return parse_election_date(text or "", tz=config.timezone, now=now)
 
 
 def _cleared(text: str) -> str:
@@ -436,7 +433,7 @@ class CandidateCog(_RaceAware):
         found = await race_service.candidate_choices(self.bot.db, race.guild_id, race.id, current)
         return [
             app_commands.Choice(
-                name=clip(f"{c.name} · {c.status.label}", _render.CHOICE_NAME_MAX),
+                name=clip(f"{c.name} · {c.status.label}", limits.CHOICE_NAME),
                 value=str(c.id),
             )
             for c in found

@@ -7,14 +7,12 @@ from datetime import date
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.races import Candidate, Race, election_day_end, election_day_noon
 from cogs._text import clip, timestamp
 from cogs.races.sections import SECTION_BODY_MAX, SECTION_TITLE_MAX, RaceSection
 
 COLOUR = discord.Colour.red()
-FIELD_MAX = 1024
-DESCRIPTION_MAX = 4096
-EMBED_FIELDS_MAX = 25
 # Discord counts every title, description, field and footer toward 6000 per embed.
 EMBED_TOTAL_MAX = 6000
 
@@ -76,7 +74,9 @@ def race_page(
     if race.jurisdiction:
         facts.insert(1, f"Jurisdiction: {race.jurisdiction}")
     title = race.office + (" (archived)" if race.archived else "")
-    embed = discord.Embed(title=clip(title, 256), description=" · ".join(facts), colour=COLOUR)
+    embed = discord.Embed(
+        title=clip(title, limits.EMBED_TITLE), description=" · ".join(facts), colour=COLOUR
+    )
 
     dates = []
     if race.primary_date:
@@ -88,14 +88,18 @@ def race_page(
 
     lines = [candidate_line(c) for c in candidates] or ["No candidates yet."]
     embed.add_field(
-        name=f"Candidates ({len(candidates)})", value=lines_within(lines, FIELD_MAX), inline=False
+        name=f"Candidates ({len(candidates)})",
+        value=lines_within(lines, limits.EMBED_FIELD_VALUE),
+        inline=False,
     )
     if committee and race.notes:
         embed.add_field(
-            name="Committee notes (committee only)", value=clip(race.notes, FIELD_MAX), inline=False
+            name="Committee notes (committee only)",
+            value=clip(race.notes, limits.EMBED_FIELD_VALUE),
+            inline=False,
         )
     for section in sections:
-        if len(embed.fields) >= EMBED_FIELDS_MAX:
+        if len(embed.fields) >= limits.EMBED_FIELDS:
             break
         name = clip(section.title, SECTION_TITLE_MAX)
         value = clip(section.body, SECTION_BODY_MAX) or "—"
@@ -120,7 +124,7 @@ def race_list(races: Sequence[Race], *, tz: str, archived_too: bool) -> discord.
             f"**{race.label}** — {race.status.label}{archived} · "
             f"{timestamp(election_day_noon(race.decisive_date, tz), 'D')}"
         )
-    embed.description = lines_within(lines, DESCRIPTION_MAX)
+    embed.description = lines_within(lines, limits.EMBED_DESCRIPTION)
     embed.set_footer(text="See one with /race show")
     return embed
 
@@ -128,10 +132,7 @@ def race_list(races: Sequence[Race], *, tz: str, archived_too: bool) -> discord.
 def candidate_list(race: Race, candidates: Sequence[Candidate]) -> discord.Embed:
     lines = [candidate_line(c) for c in candidates] or ["No candidates yet: `/candidate add`."]
     return discord.Embed(
-        title=clip(f"Candidates: {race.label}", 256),
-        description=lines_within(lines, DESCRIPTION_MAX),
+        title=clip(f"Candidates: {race.label}", limits.EMBED_TITLE),
+        description=lines_within(lines, limits.EMBED_DESCRIPTION),
         colour=COLOUR,
     )
-
-
-CHOICE_NAME_MAX = 100  # Discord's limit on an autocomplete choice's name

@@ -16,19 +16,19 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.races import Race
 from bot.errors import UserError
 from bot.services import races as race_service
 from cogs._common import bot_of, may_autocomplete, require_member
 from cogs._text import clip
-from cogs.races._render import CHOICE_NAME_MAX
 
 
 def race_choice(race: Race) -> app_commands.Choice[str]:
     """A race as an autocomplete choice: its label, status and whether it is archived. A long
     label is cut, never the status after it: two races of one office differ by status."""
     tail = f" · {race.status.label}" + (" · archived" if race.archived else "")
-    name = clip(race.label, CHOICE_NAME_MAX - len(tail)) + tail
+    name = clip(race.label, limits.CHOICE_NAME - len(tail)) + tail
     return app_commands.Choice(name=name, value=str(race.id))
 
 

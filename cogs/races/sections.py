@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from bot.domain import discord_limits as limits
 from bot.domain.races import Race
 
 log = logging.getLogger("endorsebot.races")
 
 # Discord's embed field value limit; longer bodies are cut with an ellipsis.
-SECTION_BODY_MAX = 1024
-SECTION_TITLE_MAX = 256
+SECTION_BODY_MAX = limits.EMBED_FIELD_VALUE  # a section is one field of the race page
+SECTION_TITLE_MAX = limits.EMBED_FIELD_NAME
 
 
 @dataclass(frozen=True, slots=True)

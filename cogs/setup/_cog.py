@@ -9,8 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.chapters import ChapterConfig
-from bot.domain.timeparse import TimeInputError, validate_timezone
+from bot.domain.timeparse import validate_timezone
 from bot.errors import InvalidInput
 from bot.services import chapters as chapter_service
 from bot.services import vote_admin
@@ -78,10 +79,7 @@ class SetupCog(commands.Cog):
         candidate_role: discord.Role | None = None,
         second_member_role: discord.Role | None = None,
     ) -> None:
-        try:
-            zone = validate_timezone(timezone)
-        except TimeInputError as exc:
-            raise InvalidInput(str(exc)) from None
+        zone = validate_timezone(timezone)
         if committee_role.is_default() or member_role.is_default():
             raise InvalidInput(
                 "Choose real roles, not @everyone: everyone in the server would "
@@ -129,7 +127,7 @@ class SetupCog(commands.Cog):
         title = "Everything is in order" if not problems else f"{len(problems)} thing(s) to fix"
         embed = discord.Embed(
             title=title,
-            description="\n".join(lines)[:4000],
+            description="\n".join(lines)[: limits.EMBED_DESCRIPTION],
             colour=discord.Colour.green() if not problems else discord.Colour.red(),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -164,7 +162,7 @@ class SetupCog(commands.Cog):
             names = list(COMMON_ZONES)
         else:
             names = sorted(z for z in available_timezones() if needle in z.lower())
-        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+        return [app_commands.Choice(name=z, value=z) for z in names[: limits.CHOICES]]
 
 
 def _render(guild: discord.Guild, config: ChapterConfig, *, title: str) -> discord.Embed:

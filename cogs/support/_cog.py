@@ -14,13 +14,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.races import Race
 from bot.domain.support import SupporterChange, SupportKind, SupportStatus
 from bot.services import support as service
 from bot.services.plans import ReminderNote
 from cogs._common import chapter_of, committee_only, may_autocomplete
 from cogs._text import clip
-from cogs.races._render import CHOICE_NAME_MAX
 from cogs.races.options import RaceOption, typed_race
 from cogs.races.sections import RaceSection, RaceViewer
 from cogs.support import _render
@@ -161,7 +161,9 @@ class SupportCog(commands.Cog, name="Support"):
     async def _reply(self, interaction: discord.Interaction, race: Race, what: str) -> None:
         found = await service.race_support(self.bot.db, race.guild_id, race.id)
         lines = "\n".join(_render.progress_lines(found.progress))
-        await interaction.response.send_message(clip(f"{what}\n{lines}", 2000), ephemeral=True)
+        await interaction.response.send_message(
+            clip(f"{what}\n{lines}", limits.MESSAGE_CONTENT), ephemeral=True
+        )
 
     @update_command.autocomplete("supporter")
     @remove_command.autocomplete("supporter")
@@ -174,7 +176,7 @@ class SupportCog(commands.Cog, name="Support"):
         found = await service.supporter_choices(self.bot.db, race.guild_id, race.id, current)
         return [
             app_commands.Choice(
-                name=clip(f"{s.name} ({s.kind.label}, {s.status.label})", CHOICE_NAME_MAX),
+                name=clip(f"{s.name} ({s.kind.label}, {s.status.label})", limits.CHOICE_NAME),
                 value=str(s.id),
             )
             for s in found

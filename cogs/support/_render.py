@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain.races import Race
 from bot.domain.support import Supporter, SupportKind, SupportProgress
 from bot.services.support import RaceSupport
 from cogs._text import clip
 
-EMBED_DESCRIPTION_MAX = 4096
-FIELD_MAX = 1024
 NAME_SHOWN = 60  # a long name is cut in lists so every line fits
 
 
@@ -51,14 +50,16 @@ def list_embed(race: Race, support: RaceSupport) -> discord.Embed:
     embed = discord.Embed(title=clip(f"Invisible primary — {race.label}", 256))
     lines = progress_lines(support.progress)
     embed.description = clip(
-        "\n".join(lines) or "No targets or supporters yet.", EMBED_DESCRIPTION_MAX
+        "\n".join(lines) or "No targets or supporters yet.", limits.EMBED_DESCRIPTION
     )
     for kind in SupportKind:
         of_kind = [s for s in support.supporters if s.kind is kind]
         if not of_kind:
             continue
         body = "\n".join(supporter_line(s, notes=True) for s in of_kind)
-        embed.add_field(name=kind.plural.capitalize(), value=clip(body, FIELD_MAX), inline=False)
+        embed.add_field(
+            name=kind.plural.capitalize(), value=clip(body, limits.EMBED_FIELD_VALUE), inline=False
+        )
     embed.set_footer(text="Contact notes are the committee's: this list is shown only to you.")
     return embed
 

@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_errors import word_as
+from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
 from bot.domain.races import Race
 from bot.domain.vote_types import VoteMethod, VoteState
@@ -271,7 +272,9 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         elif chosen.state == VoteState.CLOSED and chosen.result is not None:
             counted = await service.count(self.bot.db, chosen.id)
             lines.append(_result.verdict(counted))
-        await interaction.response.send_message(clip("\n".join(lines), 2000, "…"), ephemeral=True)
+        await interaction.response.send_message(
+            clip("\n".join(lines), limits.MESSAGE_CONTENT, "…"), ephemeral=True
+        )
 
     @vote_group.command(name="list", description="Open, scheduled and closed votes")
     async def list_command(self, interaction: discord.Interaction) -> None:

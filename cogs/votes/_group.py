@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from bot.domain import discord_limits as limits
 from bot.errors import UserError
 from bot.services import votes as service
 from cogs._common import bot_of, may_autocomplete
@@ -26,8 +27,10 @@ async def vote_choices(
     needle = current.strip().lower().lstrip("#")
     hits = [v for v in found if needle in v.title.lower() or needle == str(v.id)]
     return [
-        app_commands.Choice(name=f"#{v.id} {v.title} ({v.state})"[:100], value=str(v.id))
-        for v in hits[:25]
+        app_commands.Choice(
+            name=f"#{v.id} {v.title} ({v.state})"[: limits.CHOICE_NAME], value=str(v.id)
+        )
+        for v in hits[: limits.CHOICES]
     ]
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot import faults
+from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
 from bot.domain.outcome import Counted
 from bot.domain.vote_types import Vote, VoteState
@@ -156,7 +157,7 @@ class VoteJobs:
             text = clip(
                 f"**Result: {counted.vote.title}**\n{_result.verdict(counted)}\n-# vote "
                 f"{counted.vote.id} · {marker}",
-                2000,
+                limits.MESSAGE_CONTENT,
                 "…",
             )
             return await channel.send(text, files=_result.result_files(counted, chart))

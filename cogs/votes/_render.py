@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
 from bot.domain.audit import AuditEntry, is_bot
 from bot.domain.vote_types import Vote, VoteState
@@ -22,9 +23,6 @@ from cogs._text import clip, timestamp
 from cogs.votes.notes import VoteNote
 
 COLOUR = discord.Colour(0xEC1F27)
-FIELD_MAX = 1024
-FIELD_NAME_MAX = 256
-DESCRIPTION_MAX = 4096
 
 
 # What a field clipped in the result embed ends with: the attached report has it all.
@@ -91,7 +89,7 @@ def announcement(
     the notes other features give (cogs/votes/notes.py), already in order."""
     closed = vote.state in (VoteState.CLOSED, VoteState.CANCELLED)
     embed = discord.Embed(
-        title=clip(f"Endorsement vote: {vote.title}", 256, "…"),
+        title=clip(f"Endorsement vote: {vote.title}", limits.EMBED_TITLE, "…"),
         colour=COLOUR,
         description=clip(
             f"Should the chapter endorse a candidate for **{vote.title}**, and whom?\n\n"
@@ -104,13 +102,13 @@ def announcement(
                 seats=vote.seats,
                 several_pass=vote.several_pass,
             ),
-            DESCRIPTION_MAX,
+            limits.EMBED_DESCRIPTION,
             "…",
         ),
     )
     embed.add_field(
         name="On the ballot",
-        value=clip("\n".join(f"• {name}" for name in options), FIELD_MAX, "\n…"),
+        value=clip("\n".join(f"• {name}" for name in options), limits.EMBED_FIELD_VALUE, "\n…"),
         inline=False,
     )
     embed.add_field(
@@ -138,15 +136,15 @@ def announcement(
             name="Cancelled",
             value=clip(
                 f"By <@{vote.cancelled_by}>: {vote.cancel_reason}. Every ballot was discarded.",
-                FIELD_MAX,
+                limits.EMBED_FIELD_VALUE,
                 "…",
             ),
             inline=False,
         )
     for note in notes:
         embed.add_field(
-            name=clip(note.title, FIELD_NAME_MAX, "…"),
-            value=clip(note.body, FIELD_MAX, "…"),
+            name=clip(note.title, limits.EMBED_FIELD_NAME, "…"),
+            value=clip(note.body, limits.EMBED_FIELD_VALUE, "…"),
             inline=False,
         )
     if marker:
@@ -172,7 +170,7 @@ def ballot_text(vote: Vote, options: Sequence[str], ranking: Sequence[int]) -> s
         if len(ranking) < len(options)
         else "Everything is ranked: **Submit** to record it."
     )
-    return clip("\n".join(x for x in (head, body, tail) if x), 2000, "\n…")
+    return clip("\n".join(x for x in (head, body, tail) if x), limits.MESSAGE_CONTENT, "\n…")
 
 
 def yes_no_ballot_text(
@@ -195,7 +193,7 @@ def yes_no_ballot_text(
         f"abstain. **Submit all answers** records every page at once; the vote closes "
         f"{timestamp(vote.closes_at, 'R')}.",
     ]
-    return clip("\n".join(lines), 2000, "\n…")
+    return clip("\n".join(lines), limits.MESSAGE_CONTENT, "\n…")
 
 
 # --- create ------------------------------------------------------------------------------------
@@ -204,7 +202,7 @@ def yes_no_ballot_text(
 def preview(plan: VotePlan) -> discord.Embed:
     """The vote `/vote create` is about to make, for the committee to check."""
     request = plan.request
-    embed = discord.Embed(title=f"Preview: endorsement vote on {plan.title}"[:256])
+    embed = discord.Embed(title=f"Preview: endorsement vote on {plan.title}"[: limits.EMBED_TITLE])
     embed.description = clip(
         rules.rules_text(
             threshold=plan.threshold,
@@ -215,18 +213,18 @@ def preview(plan: VotePlan) -> discord.Embed:
             seats=request.seats,
             several_pass=request.several_pass,
         ),
-        DESCRIPTION_MAX,
+        limits.EMBED_DESCRIPTION,
         "…",
     )
     embed.add_field(
         name=f"Ballot ({len(plan.options)} options)",
-        value=clip("\n".join(f"• {n}" for n in plan.options), FIELD_MAX, "\n…"),
+        value=clip("\n".join(f"• {n}" for n in plan.options), limits.EMBED_FIELD_VALUE, "\n…"),
         inline=False,
     )
     if plan.new_candidates:
         embed.add_field(
             name="Added to the race",
-            value=clip(", ".join(plan.new_candidates), FIELD_MAX, "…"),
+            value=clip(", ".join(plan.new_candidates), limits.EMBED_FIELD_VALUE, "…"),
             inline=False,
         )
     embed.add_field(name="Who votes", value=roles_text(request.eligible_role_ids))
@@ -272,7 +270,7 @@ def vote_list(listed: dict[VoteState, list[Vote]], turnouts: dict[int, int]) -> 
         if these
     ]
     text = "\n\n".join(sections) or "No votes yet. The committee starts one with `/vote create`."
-    return clip(text, 2000, "…")
+    return clip(text, limits.MESSAGE_CONTENT, "…")
 
 
 def audit_text(vote: Vote, entries: Sequence[AuditEntry]) -> str:
@@ -280,7 +278,9 @@ def audit_text(vote: Vote, entries: Sequence[AuditEntry]) -> str:
     lines = [
         f"{timestamp(e.at, 'f')} · {actor(e.actor_id)} · `{e.action}` {e.detail}" for e in entries
     ]
-    return clip(f"**Audit: vote #{vote.id} {vote.title}**\n" + "\n".join(lines), 2000, "…")
+    return clip(
+        f"**Audit: vote #{vote.id} {vote.title}**\n" + "\n".join(lines), limits.MESSAGE_CONTENT, "…"
+    )
 
 
 # --- the race page (/race show) ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import discord
 
+from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
 from bot.domain.outcome import Counted
 from bot.domain.tally.profile import Round
@@ -21,7 +22,7 @@ from bot.domain.tally.yesno import verdict_lines
 from bot.domain.vote_types import Vote, VoteMethod
 from bot.fonts import isolate
 from cogs._text import clip
-from cogs.votes._render import COLOUR, DESCRIPTION_MAX, FIELD_MAX, SEE_REPORT
+from cogs.votes._render import COLOUR, SEE_REPORT
 
 # --- result ------------------------------------------------------------------------------------
 
@@ -195,13 +196,15 @@ def yes_no_lines(counted: Counted) -> list[str]:
 def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) -> discord.Embed:
     vote = counted.vote
     embed = discord.Embed(
-        title=clip(f"Result: {vote.title}", 256, "…"),
+        title=clip(f"Result: {vote.title}", limits.EMBED_TITLE, "…"),
         colour=COLOUR,
-        description=clip(verdict(counted), DESCRIPTION_MAX, "…"),
+        description=clip(verdict(counted), limits.EMBED_DESCRIPTION, "…"),
     )
     if vote.method != VoteMethod.YES_NO:
         embed.add_field(
-            name="Rounds", value=clip(rounds_text(counted), FIELD_MAX, SEE_REPORT), inline=False
+            name="Rounds",
+            value=clip(rounds_text(counted), limits.EMBED_FIELD_VALUE, SEE_REPORT),
+            inline=False,
         )
     ties = counted.result.tie_breaks
     embed.add_field(
@@ -209,7 +212,7 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
         value=clip(
             "\n".join(f"Round {t.round}: {tie_words(counted.result, t)}." for t in ties)
             or "No tie had to be broken.",
-            FIELD_MAX,
+            limits.EMBED_FIELD_VALUE,
             SEE_REPORT,
         ),
         inline=False,
@@ -219,7 +222,7 @@ def result_embed(counted: Counted, *, marker: str | None, chart: bool = True) ->
         value=clip(
             f"Lot seed = SHA-256 of the attached {counted.ballot_format.upper()} file: "
             f"`{counted.seed}`\n`{recount_command(counted)}`",
-            FIELD_MAX,
+            limits.EMBED_FIELD_VALUE,
             "…",
         ),
         inline=False,

@@ -37,6 +37,7 @@ from typing import Any, Protocol, runtime_checkable
 import discord
 
 from bot.discord_errors import report
+from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
 from bot.domain.votes import Draft
 from bot.errors import UserError
@@ -143,7 +144,8 @@ class BallotSelect(
             custom_id=f"vote:r:p:{vote_id}:{draft.encode()}",
             placeholder=f"Choose your {place} choice",
             options=[
-                discord.SelectOption(label=name[:100], value=str(index)) for index, name in choices
+                discord.SelectOption(label=name[: limits.SELECT_OPTION_LABEL], value=str(index))
+                for index, name in choices
             ]
             or [discord.SelectOption(label="(nothing left to rank)", value="-")],
             disabled=not choices,
@@ -288,7 +290,7 @@ class YesNoSelect(
             placeholder=name[:150],
             options=[
                 discord.SelectOption(
-                    label=f"{_ANSWER_LABELS[a]}: {name}"[:100],
+                    label=f"{_ANSWER_LABELS[a]}: {name}"[: limits.SELECT_OPTION_LABEL],
                     value=str(a),
                     emoji=_ANSWER_EMOJI[a],
                     default=a == current,
@@ -399,9 +401,9 @@ class CandidatesModal(discord.ui.Modal, title="Candidates on the ballot"):
         self.names: discord.ui.TextInput = discord.ui.TextInput(
             label="One name per line (new names join the race)",
             style=discord.TextStyle.paragraph,
-            default="\n".join(registered)[:4000] or None,
+            default="\n".join(registered)[: limits.TEXT_INPUT_VALUE] or None,
             required=False,
-            max_length=4000,
+            max_length=limits.TEXT_INPUT_VALUE,
             custom_id="vote:create:names",
         )
         self.add_item(self.names)

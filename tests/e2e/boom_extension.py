@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_errors import report
+from bot.domain.timeparse import validate_timezone
 from bot.errors import InvalidInput
 
 
@@ -35,6 +36,12 @@ class Boom(commands.Cog):
     @app_commands.command(name="fussy", description="Refuses its input")
     async def fussy(self, interaction: discord.Interaction, value: str) -> None:
         raise InvalidInput(f"{value!r} is not a date I understand: try 2026-12-05 18:00.")
+
+    @app_commands.command(name="zone", description="A domain rule refuses its input")
+    async def zone(self, interaction: discord.Interaction, value: str) -> None:
+        # No try/except here: the domain's refusal travels up as it is.
+        validate_timezone(value)
+        await interaction.response.send_message("fine", ephemeral=True)
 
     @app_commands.command(name="secret", description="Posts a button carrying state")
     async def secret(self, interaction: discord.Interaction) -> None:

@@ -24,6 +24,11 @@ async def test_errors_reach_the_member_ephemerally(fake, tmp_path, caplog) -> No
             "'next tuesday' is not a date I understand: try 2026-12-05 18:00."
         )
 
+        refused = await world.alice.slash("zone", value="Mars/Olympus")
+        assert refused.ephemeral
+        assert refused.content.startswith("'Mars/Olympus' is not a timezone I know.")
+        assert "error id" not in refused.content
+
         bug = await world.alice.slash("boom")
         assert bug.ephemeral
         match = re.search(r"error id `([0-9a-f]{8})`", bug.content)
@@ -31,6 +36,7 @@ async def test_errors_reach_the_member_ephemerally(fake, tmp_path, caplog) -> No
         assert "secret internal detail" not in bug.content
     logged = [r for r in caplog.records if match.group(1) in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info is not None  # the traceback, with the id
+    assert not [r for r in caplog.records if "zone" in r.getMessage()]  # a refusal is no bug
 
 
 async def test_a_component_error_never_logs_the_custom_id(fake, tmp_path, caplog) -> None:

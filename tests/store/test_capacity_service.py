@@ -10,6 +10,7 @@ import pytest_asyncio
 
 from bot.db import Database
 from bot.domain.capacity import ChapterCapacity, RaceFigures
+from bot.domain.errors import InputError
 from bot.domain.races import BallotLine, CandidateDraft, RaceStatus
 from bot.errors import InvalidInput
 from bot.services import capacity as service
@@ -80,11 +81,11 @@ async def set_chapter(db, scheduler, signups=20, shifts=1.0):
 
 async def test_bad_figures_store_nothing(db, scheduler, make_race):
     target = await race(make_race, "Council D1", 10)
-    with pytest.raises(InvalidInput, match="Sign-ups"):
+    with pytest.raises(InputError, match="Sign-ups"):
         await set_chapter(db, scheduler, signups=0)
-    with pytest.raises(InvalidInput, match="fewer than the expected turnout"):
+    with pytest.raises(InputError, match="fewer than the expected turnout"):
         await figures(db, target, 1_000, base_votes=2_000)
-    with pytest.raises(InvalidInput, match="at most 100%"):
+    with pytest.raises(InputError, match="at most 100%"):
         await figures(db, target, 1_000, contact_rate=1.25)
     assert await service.chapter_capacity(db, GUILD) is None
     assert await service.race_figures(db, GUILD, target.id) is None
@@ -94,7 +95,7 @@ async def test_bad_figures_store_nothing(db, scheduler, make_race):
 async def test_a_past_election_is_refused(db, make_race):
     target = await race(make_race, "Council D1", 1)
     later = NOW + timedelta(weeks=2)
-    with pytest.raises(InvalidInput, match="already past"):
+    with pytest.raises(InputError, match="already past"):
         await service.set_race(
             db, guild_id=GUILD, race=target, actor_id=ACTOR,
             figures=RaceFigures(turnout=5_000), tz=NY, now=later,
@@ -157,7 +158,7 @@ async def test_shifts_in_the_future_or_too_big_are_refused(db, make_race):
             db, guild_id=GUILD, member_id=ACTOR, doors=10, race=target,
             day=date(2026, 3, 2), canvassers=1, tz=NY, now=NOW,
         )  # fmt: skip
-    with pytest.raises(InvalidInput, match="Doors"):
+    with pytest.raises(InputError, match="Doors"):
         await service.log_shift(
             db, guild_id=GUILD, member_id=ACTOR, doors=10**12, race=None,
             day=date(2026, 3, 1), canvassers=30, tz=NY, now=NOW,
@@ -306,7 +307,7 @@ async def test_two_members_changing_different_figures_at_once_keep_both(db, make
 async def test_a_refused_change_keeps_the_stored_figures(db, make_race):
     target = await race(make_race, "Council D1", 10)
     await figures(db, target, 10_000)
-    with pytest.raises(InvalidInput, match="fewer than the expected turnout"):
+    with pytest.raises(InputError, match="fewer than the expected turnout"):
         await service.change_race(
             db, guild_id=GUILD, race=target, actor_id=ACTOR, given={"base_votes": 20_000},
             tz=NY, now=NOW,

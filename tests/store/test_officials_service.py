@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.db import Database
+from bot.domain.errors import InputError
 from bot.domain.officials import Cast, OfficialDraft, Outcome, PositionDraft, SioStatus, Stance
 from bot.domain.races import CandidateDraft, CandidateStatus, RaceStatus
 from bot.errors import InvalidInput, NotFound
@@ -93,7 +94,7 @@ async def test_a_lost_race_is_lost_and_makes_no_official(db, scheduler, make_rac
 
 
 async def test_an_official_with_no_office_is_refused(db, scheduler, now):
-    with pytest.raises(InvalidInput, match="needs an office"):
+    with pytest.raises(InputError, match="needs an office"):
         await service.add_official(
             db, scheduler, guild_id=GUILD, draft=OfficialDraft("Ada", "   ", START),
             actor_id=ACTOR, now=now, tz=TZ,
@@ -110,7 +111,7 @@ async def test_bad_votes_are_refused_and_nothing_is_stored(db, scheduler, make_r
             db, guild_id=GUILD, official_id=official.id, position_id=rent.id + 99,
             cast=Cast.WITH, on=START, note="", actor_id=ACTOR, now=now,
         )  # fmt: skip
-    with pytest.raises(InvalidInput, match=f"took office on {START.isoformat()}"):
+    with pytest.raises(InputError, match=f"took office on {START.isoformat()}"):
         await vote(db, now, official, rent, on=START - timedelta(days=1))
     await vote(db, now, official, rent, note="whip pressure")
     with pytest.raises(InvalidInput, match="already recorded"):

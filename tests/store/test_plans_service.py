@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.db import Database
+from bot.domain.errors import InputError
 from bot.domain.races import BallotLine
-from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
 from bot.services import plan_milestones
 from bot.services import plans as service
@@ -115,7 +115,7 @@ async def test_a_refused_date_changes_nothing(
     made = await create(db, scheduler, (await make_race(**ASSEMBLY)).id)
     gotv = next(m for m in made.milestones if m.key == "gotv")
     before = await pending(db)
-    with pytest.raises(InvalidInput, match="after the election"):
+    with pytest.raises(InputError, match="after the election"):
         await plan_milestones.move_milestone(
             db, scheduler, guild_id=GUILD, race_id=made.race.id, actor_id=1, milestone=gotv,
             on=date(2028, 7, 1), until=None, tz=NY, now=NOW,

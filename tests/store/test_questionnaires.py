@@ -10,9 +10,9 @@ import pytest
 
 from bot.db import Database
 from bot.domain.classify import Category
+from bot.domain.errors import InputError
 from bot.domain.questionnaire_sheet import Reach, SheetStatus
 from bot.domain.races import BallotLine, CandidateDraft, CandidateStatus, OfficeKind, RaceDraft
-from bot.errors import InvalidInput
 from bot.scheduler import Scheduler
 from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
@@ -263,7 +263,7 @@ async def test_red_lines_and_assessment_drive_the_report(
 
 
 async def test_red_line_limits_and_removal(db: Database) -> None:
-    with pytest.raises(InvalidInput, match="at most 100"):
+    with pytest.raises(InputError, match="at most 100"):
         await red_lines.add(
             db, guild_id=GUILD, question="x" * 101, required=True, actor_id=1, now=NOW
         )

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.db import Database
+from bot.domain.errors import InputError
 from bot.domain.races import (
     BallotLine,
     CandidateDraft,
@@ -16,7 +17,7 @@ from bot.domain.races import (
     RaceDraft,
     RaceStatus,
 )
-from bot.errors import InvalidInput, NotFound, UserError
+from bot.errors import NotFound, UserError
 from bot.services import races as service
 from bot.store import audit
 from bot.store import races as store
@@ -96,7 +97,7 @@ async def test_list_is_soonest_decisive_election_first_and_hides_archived(db: Da
     ],
 )
 async def test_refused_races_store_nothing(db: Database, bad: RaceDraft) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InputError):
         await add(db, bad)
     assert await store.list_races(db, GUILD, include_archived=True) == []
     assert await db.fetchall("SELECT * FROM audit_log") == []
@@ -135,7 +136,7 @@ async def test_edit_changes_a_date_and_is_audited(db: Database) -> None:
 
 async def test_a_refused_edit_changes_nothing(db: Database) -> None:
     race = await add(db)
-    with pytest.raises(InvalidInput, match="must come before"):
+    with pytest.raises(InputError, match="must come before"):
         await service.edit_race(
             db,
             guild_id=GUILD,
@@ -178,7 +179,7 @@ async def test_candidates_round_trip_and_names_are_unique_per_race(db: Database)
     )
     assert bo.member_id is None and bo.status is CandidateStatus.PROSPECTIVE
     assert await service.list_candidates(db, GUILD, race.id) == [ana, bo]
-    with pytest.raises(InvalidInput, match="already a candidate"):
+    with pytest.raises(InputError, match="already a candidate"):
         await service.add_candidate(
             db,
             guild_id=GUILD,
@@ -238,7 +239,7 @@ async def test_edit_and_remove_candidates(db: Database) -> None:
     bo = await service.add_candidate(
         db, guild_id=GUILD, race_id=race.id, actor_id=ACTOR, draft=CandidateDraft("Bo"), now=NOW
     )
-    with pytest.raises(InvalidInput, match="already a candidate"):
+    with pytest.raises(InputError, match="already a candidate"):
         await service.edit_candidate(
             db, guild_id=GUILD, candidate_id=bo.id, actor_id=ACTOR, changes={"name": "ana"}, now=NOW
         )

@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.races import RaceStatus
+from bot.domain.votes import BallotRejected
 from bot.errors import InvalidInput
-from bot.services import ballots, vote_admin
 from bot.services import races as race_service
+from bot.services import vote_admin
 from bot.services import votes as service
 from bot.store import votes as store
 from tests.store.test_votes_service import (
@@ -63,7 +64,7 @@ async def test_an_extend_read_before_an_early_close_does_not_reopen_it(db, sched
         )
     vote = await service.get(db, GUILD, seen.id)
     assert vote.closes_at == later and vote.closed_by == 7
-    with pytest.raises(ballots.BallotRefused, match="closed"):
+    with pytest.raises(BallotRejected, match="closed"):
         await ballot(db, vote, 1, [0], when=later + timedelta(minutes=1))
     actions = [e.action for e in await service.audit_trail(db, vote)]
     assert "vote.extend" not in actions

@@ -9,11 +9,12 @@ from fractions import Fraction
 
 import pytest
 
+from bot.domain.errors import InputError
 from bot.domain.races import RaceStatus
 from bot.domain.tally.count import count_vote
 from bot.domain.tally.io.blt import read_blt
 from bot.domain.tally.report import result_to_json
-from bot.domain.votes import Draft
+from bot.domain.votes import BallotRejected, Draft
 from bot.errors import InvalidInput
 from bot.services import ballots, vote_create
 from bot.services import races as race_service
@@ -76,12 +77,17 @@ async def test_plan_adds_new_candidates_and_no_endorsement(db, make_race):
 
 
 @pytest.mark.parametrize(
-    "overrides",
-    [{"closes": "yesterday"}, {"threshold": "120%"}, {"quorum": "x"}, {"eligible_role_ids": ()}],
+    ("overrides", "refusal"),
+    [
+        ({"closes": "yesterday"}, InputError),
+        ({"threshold": "120%"}, InputError),
+        ({"quorum": "x"}, InputError),
+        ({"eligible_role_ids": ()}, InvalidInput),
+    ],
 )
-async def test_plan_refuses_bad_rules(db, overrides, make_race):
+async def test_plan_refuses_bad_rules(db, overrides, refusal, make_race):
     race = await make_race(*CANDIDATES)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(refusal):
         await vote_create.plan(db, request(race, **overrides), now=NOW)
 
 
@@ -104,9 +110,9 @@ async def test_ballots_replace_and_refusals_record_nothing(db, scheduler, make_r
     assert (await ballot(db, vote, 1, [2])).replaced is True
     with pytest.raises(ballots.NotOnRoll, match="not on the roll"):
         await ballot(db, vote, 4, [0])
-    with pytest.raises(ballots.BallotRefused, match="twice"):
+    with pytest.raises(BallotRejected, match="twice"):
         await ballot(db, vote, 2, [0, 0])
-    with pytest.raises(ballots.BallotRefused, match="changed"):
+    with pytest.raises(BallotRejected, match="changed"):
         await ballots.submit(
             db,
             guild_id=GUILD,
@@ -115,7 +121,7 @@ async def test_ballots_replace_and_refusals_record_nothing(db, scheduler, make_r
             draft=Draft("ffffff", 0, (0,)),
             now=NOW,
         )
-    with pytest.raises(ballots.BallotRefused, match="closed"):
+    with pytest.raises(BallotRejected, match="closed"):
         await ballot(db, vote, 2, [0], when=vote.closes_at)
     assert await service.turnout(db, vote) == (1, 3)
 
@@ -170,7 +176,7 @@ async def test_early_close_stops_ballots_at_once(db, scheduler, make_race):
     race = await make_race(*CANDIDATES)
     vote = await open_vote(db, scheduler, race, [1, 2])
     await service.request_close(db, scheduler, vote, actor_id=7, now=NOW + timedelta(hours=1))
-    with pytest.raises(ballots.BallotRefused, match="closed"):
+    with pytest.raises(BallotRejected, match="closed"):
         await ballot(db, vote, 1, [0], when=NOW + timedelta(hours=1))
     counted = await service.close_vote(db, vote.id, now=NOW + timedelta(hours=1), late=False)
     assert counted.vote.closed_by == 7
@@ -199,6 +205,6 @@ async def test_ballot_box_commits_a_batch_and_refuses_only_the_bad_ballot(db, sc
     outcomes = await asyncio.gather(*(ballot_of(m) for m in [*roll, 99]), return_exceptions=True)
     refused = {m for m, o in zip([*roll, 99], outcomes, strict=True) if isinstance(o, Exception)}
     assert refused == {7, 99}
-    assert isinstance(outcomes[6], ballots.BallotRefused)
+    assert isinstance(outcomes[6], BallotRejected)
     assert isinstance(outcomes[-1], ballots.NotOnRoll)
     assert await service.turnout(db, vote) == (39, 40)

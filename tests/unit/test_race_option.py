@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.domain.discord_limits import CHOICE_NAME
 from bot.domain.races import OFFICE_MAX, BallotLine, OfficeKind, Race, RaceStatus
-from cogs.races.options import CHOICE_NAME_MAX, race_choice
+from cogs.races.options import race_choice
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
@@ -43,7 +44,7 @@ def test_a_short_race_is_named_whole_with_its_status() -> None:
 @pytest.mark.parametrize("archived", [False, True])
 def test_the_longest_office_is_cut_and_keeps_its_status(letter: str, archived: bool) -> None:
     choice = race_choice(race(letter * OFFICE_MAX, archived=archived))
-    assert len(choice.name) == CHOICE_NAME_MAX
+    assert len(choice.name) == CHOICE_NAME
     tail = " · Endorsement open" + (" · archived" if archived else "")
     assert choice.name.endswith("…" + tail)
     assert choice.name.startswith(letter * 60)
@@ -51,7 +52,7 @@ def test_the_longest_office_is_cut_and_keeps_its_status(letter: str, archived: b
 
 def test_a_name_that_just_fits_is_not_cut() -> None:
     tail = " (2028) · Endorsement open"
-    office = "O" * (CHOICE_NAME_MAX - len(tail))
+    office = "O" * (CHOICE_NAME - len(tail))
     assert len(office) <= OFFICE_MAX
     choice = race_choice(race(office))
     assert choice.name == office + tail and "…" not in choice.name

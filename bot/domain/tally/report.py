@@ -236,7 +236,9 @@ def locked_lines(locked: list[dict], pairwise: dict[str, dict[str, int]]) -> lis
     head = f"Locked in, strongest first: {len(locked)} defeat{'s' if len(locked) != 1 else ''}"
     head += (
         f"; {len(skipped)} skipped because {'it' if len(skipped) == 1 else 'each'} would close "
-        "a cycle" if skipped else "; none closed a cycle"
+        "a cycle"
+        if skipped
+        else "; none closed a cycle"
     )
     lines = [head + "."]
     lines += [
