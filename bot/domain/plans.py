@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.domain.errors import InputError
+from bot.domain.hygiene import tidy
 
 NAME_MAX = 80
 MILESTONES_MAX = 40
@@ -253,13 +254,13 @@ def cut_short(starts: date, election: date, steps: Sequence[Step] | None = None)
 
 
 def check_name(name: str) -> str:
-    """The milestone name, whitespace collapsed, if it is usable."""
-    tidy = " ".join(name.split())
-    if not tidy:
+    """The milestone name, tidied (`hygiene.tidy`), if anything visible is left of it."""
+    tidied = tidy(name)
+    if not tidied:
         raise PlanInputError("Give the milestone a name, e.g. `Labor council endorsement`.")
-    if len(tidy) > NAME_MAX:
+    if len(tidied) > NAME_MAX:
         raise PlanInputError(f"A milestone name can be at most {NAME_MAX} characters.")
-    return tidy
+    return tidied
 
 
 def check_dates(plan: Plan | PlanDraft, on: date, until: date | None, *, today: date) -> None:

@@ -18,6 +18,7 @@ from importlib import resources
 
 from bot.domain import discord_limits as limits
 from bot.domain.errors import InputError
+from bot.domain.hygiene import date_in_range, is_blank, out_of_range, tidy, trim
 
 # Discord's limits for a modal (docs: Label, Text Input, Radio Group components).
 LABEL_MAX = limits.MODAL_LABEL
@@ -113,7 +114,7 @@ class RedLine:
 
 def check_red_line_text(text: str) -> str:
     """The red line's question, tidied, or `TemplateError` saying what is wrong."""
-    text = " ".join(text.split())
+    text = tidy(text)
     if not text:
         raise TemplateError("Write the red line as a yes/no question.")
     if len(text) > RED_LINE_MAX:
@@ -177,7 +178,7 @@ def _check_question(q: Question) -> None:
     where = f"Question “{q.label[:60]}” (`{q.key}`)"
     if not q.key or len(q.key) > KEY_MAX or not q.key.replace("_", "").isalnum():
         raise TemplateError(f"{where}: the key must be 1-{KEY_MAX} letters, digits or _.")
-    if not q.label.strip():
+    if is_blank(q.label):
         raise TemplateError(f"{where}: give the question a label.")
     if len(q.label) > LABEL_MAX:
         raise TemplateError(
@@ -266,7 +267,7 @@ def default_template() -> Template:
 def check_answer(question: Question, raw: str | None) -> str | None:
     """The answer to store for what was typed or picked (None: left empty), or
     `AnswerError` with the reason, in words a candidate can act on."""
-    text = (raw or "").strip()
+    text = trim(raw)
     if not text:
         if question.required:
             raise AnswerError(f"“{question.label}” needs an answer.")
@@ -279,12 +280,15 @@ def check_answer(question: Question, raw: str | None) -> str | None:
         return _check_number(question, text)
     if question.kind is QuestionKind.DATE:
         try:
-            return date.fromisoformat(text).isoformat()
+            day = date.fromisoformat(text)
         except ValueError:
             raise AnswerError(
                 f"“{question.label}”: “{text[:40]}” is not a date; write it as YYYY-MM-DD, "
                 "e.g. 2019-03-01."
             ) from None
+        if not date_in_range(day):
+            raise AnswerError(f"“{question.label}”: {out_of_range(day.isoformat())}")
+        return day.isoformat()
     if len(text) > question.max_length:
         raise AnswerError(
             f"“{question.label}” can be at most {question.max_length} characters "

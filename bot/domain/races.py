@@ -17,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InputError
+from bot.domain.hygiene import tidy, trim
 from bot.domain.timeparse import parse_when, zone
 
 OFFICE_MAX = 80
@@ -200,11 +201,6 @@ class Candidate:
         )
 
 
-def tidy(text: str) -> str:
-    """Whitespace collapsed: what is stored for a name the committee typed."""
-    return " ".join(text.split())
-
-
 def name_key(name: str) -> str:
     """Two candidate names are the same name when their keys are equal."""
     return tidy(name).casefold()
@@ -218,7 +214,7 @@ def validate_race(draft: RaceDraft, *, today: date, previous: RaceDraft | None =
     """
     office = tidy(draft.office)
     jurisdiction = tidy(draft.jurisdiction)
-    notes = draft.notes.strip()
+    notes = trim(draft.notes)
     if not office:
         raise RaceInputError("Give the office, e.g. `State Assembly District 36`.")
     if len(office) > OFFICE_MAX:

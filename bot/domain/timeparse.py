@@ -31,6 +31,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain.errors import InputError
+from bot.domain.hygiene import out_of_range, year_in_range
 
 __all__ = [
     "BARE_DATE_TIME",
@@ -127,15 +128,20 @@ def _parse_relative(cleaned: str, original: str, now: datetime) -> datetime:
             )
         amounts[name] = amounts.get(name, 0) + int(number)
     try:
-        return now.astimezone(UTC) + timedelta(**amounts)
+        moment = now.astimezone(UTC) + timedelta(**amounts)
     except OverflowError:
         raise TimeInputError(f"{original.strip()!r} is too far in the future.") from None
+    if not year_in_range(moment.year):
+        raise TimeInputError(f"{original.strip()!r} is too far in the future.")
+    return moment
 
 
 def _parse_absolute(
     match: re.Match[str], original: str, zone: ZoneInfo, bare_date_time: time
 ) -> datetime:
     year, month, day = (int(match[k]) for k in ("year", "month", "day"))
+    if not year_in_range(year):
+        raise TimeInputError(out_of_range(original.strip()))
     has_time = match["hour"] is not None
     hour, minute = (
         (int(match["hour"]), int(match["minute"]))

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from bot.domain import discord_limits as limits
 from bot.domain.errors import InputError
+from bot.domain.hygiene import tidy
 from bot.domain.tally.endorsement import parse_threshold
 from bot.domain.tally.yesno import percent_words, share_words
 from bot.domain.vote_types import VoteMethod, VoteState
@@ -56,9 +57,9 @@ class PaperBallotError(VoteRuleError):
 def ballot_options(candidates: Sequence[str], *, no_endorsement: bool = True) -> tuple[str, ...]:
     """The ballot's options in order: the candidates, then "No endorsement" unless left off.
 
-    Names are stripped; blank lines are dropped; a name given twice (ignoring case) is an error.
+    Names are tidied (`hygiene.tidy`); blank ones dropped; one given twice is an error.
     """
-    names = [" ".join(name.split()) for name in candidates]
+    names = [tidy(name) for name in candidates]
     names = [name for name in names if name]
     if no_endorsement and not any(n.casefold() == NO_ENDORSEMENT.casefold() for n in names):
         names.append(NO_ENDORSEMENT)

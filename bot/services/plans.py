@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.domain import plans as rules
+from bot.domain.hygiene import tidy
 from bot.domain.plan_reminders import behind, reminder_times
 from bot.domain.plans import Milestone, MilestoneDraft, Plan
 from bot.domain.races import Race, local_today, name_key
@@ -103,7 +104,7 @@ async def find_view(db: Database, guild_id: int, race_id: int) -> PlanView | Non
 
 def resolve_milestone(plan: PlanView, typed: str) -> Milestone:
     """The milestone a member named: an autocomplete choice (its id) or its name."""
-    text = " ".join(typed.split())
+    text = tidy(typed)
     for milestone in plan.milestones:
         if text.isdigit() and milestone.id == int(text):
             return milestone

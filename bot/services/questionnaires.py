@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.domain.classify import Assessment, Category, CriteriaReport, classify
+from bot.domain.hygiene import trim
 from bot.domain.questionnaire import (
     AnswerError,
     RedLine,
@@ -273,7 +274,7 @@ async def save_page(
                 values[question.key] = (check_answer(question, raw), True)
             except AnswerError as exc:
                 problems.append(str(exc))
-                values[question.key] = ((raw or "").strip() or None, False)
+                values[question.key] = (trim(raw) or None, False)
         await store.save_answers(
             conn, sheet.guild_id, sheet_id, values, entered_by=user_id, now=now
         )

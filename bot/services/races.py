@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.domain import discord_limits as limits
+from bot.domain.hygiene import tidy
 from bot.domain.races import (
     Candidate,
     CandidateDraft,
@@ -28,7 +29,6 @@ from bot.domain.races import (
     RaceStatus,
     local_today,
     name_key,
-    tidy,
     validate_candidate,
     validate_race,
 )

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from bot.db import Database
 from bot.domain import votes as rules
+from bot.domain.hygiene import tidy
 from bot.domain.races import RaceStatus
 from bot.domain.tally.io.csv import write_csv
 from bot.domain.timeparse import parse_when
@@ -122,7 +123,7 @@ async def cancel(
     """Cancel a scheduled or open vote: its ballots are discarded with its key, its open and
     close jobs are cancelled, and the race is back to the status it had before the vote
     (see `_restore_race`)."""
-    reason = " ".join(reason.split())
+    reason = tidy(reason)
     if not reason:
         raise InvalidInput("Say why the vote is cancelled: members will read the reason.")
     _still_running(vote, now, "cancel")

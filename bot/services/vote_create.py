@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.domain import votes as rules
+from bot.domain.hygiene import tidy
 from bot.domain.races import CandidateDraft, RaceStatus, name_key
 from bot.domain.timeparse import parse_when
 from bot.domain.vote_types import NewVote, Vote, VoteMethod, VoteOption
@@ -71,14 +72,14 @@ async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan
     known = {name_key(n) for n in registered}
     extra: list[str] = []
     for name in request.extra_candidates:
-        tidy = " ".join(name.split())
+        tidied = tidy(name)
         if (
-            tidy
-            and name_key(tidy) not in known
-            and name_key(tidy) != name_key(rules.NO_ENDORSEMENT)
+            tidied
+            and name_key(tidied) not in known
+            and name_key(tidied) != name_key(rules.NO_ENDORSEMENT)
         ):
-            known.add(name_key(tidy))
-            extra.append(tidy)
+            known.add(name_key(tidied))
+            extra.append(tidied)
     if request.method == VoteMethod.YES_NO:  # each candidate is its own question: no option to add
         request = dataclasses.replace(request, no_endorsement=False)
     options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)

@@ -16,7 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot import faults
-from bot.discord_errors import report
+from bot.discord_errors import report, send_ephemeral
 from bot.domain.questionnaire_sheet import Filled, SheetStatus
 from bot.domain.races import Candidate, Race
 from bot.domain.vote_types import Vote
@@ -26,6 +26,7 @@ from bot.services import questionnaire_cycle as cycle
 from bot.services import questionnaire_posts as posts
 from bot.services import questionnaires as service
 from bot.services import races as race_service
+from cogs._components import STALE
 from cogs._posting import post_once
 from cogs.questionnaires import _render, _views
 from cogs.races.sections import RaceSection, RaceViewer
@@ -116,8 +117,11 @@ class QuestionnaireCog(commands.Cog, name="Questionnaires"):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        found = _views.parse_modal(str((interaction.data or {}).get("custom_id", "")))
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        found = _views.parse_modal(custom_id)
         if found is None:
+            if custom_id.startswith(_views.MODAL_PREFIX):  # ours, but naming no page we have
+                await send_ephemeral(interaction, STALE)
             return
         sheet_id, page = found
 

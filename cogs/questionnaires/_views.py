@@ -22,16 +22,18 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain import discord_limits as limits
+from bot.domain.hygiene import ROW_ID
 from bot.domain.questionnaire import Question, QuestionKind
 from bot.domain.questionnaire_sheet import Filled
 from cogs._common import cog_of
+from cogs._components import stale_item
 from cogs._text import clip
 
 if TYPE_CHECKING:
     from cogs.questionnaires._flow import QuestionnaireCog
 
 MODAL_PREFIX = "qn:modal:"
-_MODAL = re.compile(r"qn:modal:(?P<sheet>\d+):(?P<page>\d+)")
+_MODAL = re.compile(rf"qn:modal:(?P<sheet>{ROW_ID}):(?P<page>\d{{1,2}})")
 _LABELS = {"s": "Start", "n": "Next", "b": "Back", "r": "Resume", "f": "Fix page", "e": "Page"}
 _STYLES = {"s": discord.ButtonStyle.primary, "n": discord.ButtonStyle.primary}
 _PLACEHOLDER = {QuestionKind.DATE: "YYYY-MM-DD, e.g. 2019-03-01"}
@@ -46,7 +48,7 @@ def _cog(interaction: discord.Interaction) -> QuestionnaireCog:
 
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"qn:p:(?P<sheet>\d+):(?P<page>\d+):(?P<kind>[snbrfe])",
+    template=rf"qn:p:(?P<sheet>{ROW_ID}):(?P<page>\d{{1,2}}):(?P<kind>[snbrfe])",
 ):
     def __init__(self, sheet_id: int, page: int, kind: str) -> None:
         label = _LABELS[kind] + (f" {page}" if kind in "fe" else "")
@@ -70,7 +72,9 @@ class PageButton(
         await cog.open_page(interaction, self.sheet_id, self.page, resume=self.kind == "r")
 
 
-class ReviewButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qn:review:(?P<sheet>\d+)"):
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"qn:review:(?P<sheet>{ROW_ID})"
+):
     def __init__(self, sheet_id: int) -> None:
         super().__init__(discord.ui.Button(label="Review", custom_id=f"qn:review:{sheet_id}"))
         self.sheet_id = sheet_id
@@ -85,7 +89,9 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qn:revi
         await _cog(interaction).show_review(interaction, self.sheet_id)
 
 
-class SubmitButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qn:submit:(?P<sheet>\d+)"):
+class SubmitButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"qn:submit:(?P<sheet>{ROW_ID})"
+):
     def __init__(self, sheet_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -104,7 +110,8 @@ class SubmitButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qn:subm
         await _cog(interaction).submit(interaction, self.sheet_id)
 
 
-DYNAMIC_ITEMS = (PageButton, ReviewButton, SubmitButton)
+LIVE_ITEMS = (PageButton, ReviewButton, SubmitButton)
+DYNAMIC_ITEMS = (*LIVE_ITEMS, stale_item("qn", LIVE_ITEMS))
 
 
 def buttons(*items: discord.ui.Item[Any]) -> discord.ui.View:

@@ -39,9 +39,11 @@ import discord
 from bot.discord_errors import report
 from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
+from bot.domain.hygiene import ROW_ID
 from bot.domain.votes import Draft
 from bot.errors import UserError
 from cogs._common import cog_of
+from cogs._components import stale_item
 
 
 @runtime_checkable
@@ -84,7 +86,9 @@ async def guarded(
         await report(interaction, error, where=what, traceback=False)
 
 
-class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:ballot:(?P<vote>\d+)"):
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"vote:ballot:(?P<vote>{ROW_ID})"
+):
     def __init__(self, vote_id: int, *, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
@@ -110,7 +114,9 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:ball
         )
 
 
-class CloseConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:close:(?P<vote>\d+)"):
+class CloseConfirm(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"vote:close:(?P<vote>{ROW_ID})"
+):
     def __init__(self, vote_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -136,7 +142,7 @@ class CloseConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:cl
 
 
 class BallotSelect(
-    discord.ui.DynamicItem[discord.ui.Select], template=rf"vote:r:p:(?P<vote>\d+):{_DRAFT}"
+    discord.ui.DynamicItem[discord.ui.Select], template=rf"vote:r:p:(?P<vote>{ROW_ID}):{_DRAFT}"
 ):
     def __init__(self, vote_id: int, draft: Draft, choices: Sequence[tuple[int, str]]) -> None:
         place = rules.ordinal(len(draft.ranking) + 1)
@@ -187,7 +193,7 @@ _STYLES = {
 
 class BallotButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"vote:r:(?P<action>[ucsg]):(?P<vote>\d+):{_DRAFT}",
+    template=rf"vote:r:(?P<action>[ucsg]):(?P<vote>{ROW_ID}):{_DRAFT}",
 ):
     def __init__(
         self,
@@ -279,7 +285,7 @@ _ANSWER_EMOJI = {rules.YES: "✅", rules.NO: "❌", rules.ABSTAIN: "➖"}
 
 class YesNoSelect(
     discord.ui.DynamicItem[discord.ui.Select],
-    template=rf"vote:y:c:(?P<vote>\d+):(?P<candidate>\d{{1,2}}):{_DRAFT}",
+    template=rf"vote:y:c:(?P<vote>{ROW_ID}):(?P<candidate>\d{{1,2}}):{_DRAFT}",
 ):
     """One candidate's question: a full-width select whose closed face shows the answer."""
 
@@ -331,7 +337,7 @@ class YesNoSelect(
 
 class YesNoButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"vote:y:(?P<action>[sg]):(?P<vote>\d+):{_DRAFT}",
+    template=rf"vote:y:(?P<action>[sg]):(?P<vote>{ROW_ID}):{_DRAFT}",
 ):
     def __init__(self, action: str, vote_id: int, draft: Draft, *, label: str) -> None:
         super().__init__(
@@ -380,7 +386,8 @@ def yes_no_view(vote_id: int, candidates: Sequence[str], draft: Draft) -> discor
     return view
 
 
-DYNAMIC_ITEMS = (VoteButton, CloseConfirm, BallotSelect, BallotButton, YesNoSelect, YesNoButton)
+LIVE_ITEMS = (VoteButton, CloseConfirm, BallotSelect, BallotButton, YesNoSelect, YesNoButton)
+DYNAMIC_ITEMS = (*LIVE_ITEMS, stale_item("vote", LIVE_ITEMS))
 
 
 # --- the create flow (not persistent) -----------------------------------------------------

@@ -118,7 +118,9 @@ async def test_a_vote_over_capacity_is_warned_and_one_that_fits_is_not(chapter):
         ("capacity race", {"base_votes": 5000}, "fewer than the expected turnout"),
         ("capacity race", {"turnout": 10**12}, "A turnout must be"),
         ("canvass log", {"doors": 10**12}, "Doors must be a whole number"),
-        ("canvass log", {"doors": 10, "date": "2999-01-01"}, "in the future"),
+        ("canvass log", {"doors": 10, "date": "2199-01-01"}, "in the future"),
+        ("canvass log", {"doors": 10, "date": "0001-01-01"}, "outside the dates I accept"),
+        ("canvass log", {"doors": 10, "date": "2999-01-01"}, "outside the dates I accept"),
     ],
 )  # fmt: skip
 async def test_bad_input_is_refused_and_changes_nothing(chapter, command, options, expected):

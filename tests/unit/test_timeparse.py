@@ -85,7 +85,9 @@ def test_accepts_a_zoneinfo_and_a_non_utc_now() -> None:
         ("2026-12-05 6:00 pm", NY, ["24-hour clock", "`2026-12-05 18:00`"]),
         ("in 3 fortnights", NY, ["unit 'fortnights'", "d (days)"]),
         ("in 999999w", NY, ["too far"]),
-        ("9999-12-31 23:00 -05:00", NY, ["outside the calendar"]),
+        ("9999-12-31 23:00 -05:00", NY, ["outside the dates I accept (1900 to 2200)"]),
+        ("0001-01-01", NY, ["0001-01-01 is outside the dates I accept", "check the year"]),
+        ("in 999999d", NY, ["too far in the future"]),
         ("2026-12-05 18:00 +15:00", NY, ["not a UTC offset"]),
         (
             "2027-03-14 02:30",
