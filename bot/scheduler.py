@@ -405,7 +405,7 @@ class Scheduler:
         if outcome.state == "missed":
             log.warning("job %d (%s) missed: %s", job.id, job.kind, outcome.note)
         elif outcome.state == "failed":
-            log.error("job %d (%s) gave up: %s", job.id, job.kind, outcome.note)
+            log.error("job %d (%s) failed: %s", job.id, job.kind, outcome.note)
         await self._settle(job, outcome.state, outcome.note)
         return outcome.state
 
