@@ -19,6 +19,7 @@ from bot.domain import votes as rules
 from bot.domain.vote_types import Vote, VoteMethod
 from bot.errors import UserError
 from bot.services.votes import get, option_names, possible_id
+from bot.store import vote_checkins as checkin_store
 from bot.store import votes as store
 
 log = logging.getLogger("endorsebot.votes")
@@ -40,6 +41,9 @@ class NotOnRoll(BallotRefused):
         self.submitted = submitted
         recorded = ", so nothing was recorded" if submitted else ""
         super().__init__(f"You are not on the roll of vote #{vote.id}{recorded}.")
+
+
+CHECKED_IN = "You were checked in at the meeting; vote on paper there. Nothing was recorded online."
 
 
 # --- ballots ----------------------------------------------------------------------------------
@@ -120,6 +124,9 @@ async def _take(
     ranking = _acceptable(vote, draft, context.option_count, now)
     if not context.on_roll:
         raise NotOnRoll(vote, submitted=True)
+    # Read in the ballot's own transaction, so a check-in and a ballot never both get in.
+    if await checkin_store.checked_in(conn, vote.id, member_id):
+        raise BallotRefused(CHECKED_IN)
     if not context.has_key:
         # Open without its key: restored from a backup, which keeps neither the key nor the
         # open ballots nor who had voted (bot/store/backup.py). A new key is made and members
@@ -191,3 +198,5 @@ async def check_can_vote(db: Database, vote: Vote, member_id: int, now: datetime
         raise BallotRefused(reason)
     if not await store.on_roll(db, vote.id, member_id):
         raise NotOnRoll(vote, submitted=False)
+    if await checkin_store.checked_in(db, vote.id, member_id):
+        raise BallotRefused(CHECKED_IN)

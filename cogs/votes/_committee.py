@@ -1,4 +1,5 @@
-"""The committee's corrections and records of a vote: `/vote extend|cancel|paper|export|purge`.
+"""The committee's corrections and records of a vote:
+`/vote extend|cancel|paper|checkin|export|purge`.
 
 A mixin of `VotesCog` (the commands join the one `/vote` group); it uses the cog's `bot`
 and `turnout`.
@@ -14,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.vote_types import Vote
-from bot.services import vote_admin
+from bot.services import checkins, vote_admin
 from bot.services import votes as service
 from cogs._common import chapter_of, committee_only
 from cogs._text import timestamp
@@ -130,6 +131,48 @@ class CommitteeCommands:
         # Never the ranking: only that the paper count moved.
         log.info("vote %s: %s paper ballot(s) entered", chosen.id, copies)
         self.turnout.changed(chosen)
+
+    @committee_only("check members in")
+    @vote_group.command(
+        name="checkin",
+        description="Tellers: check a member in at the meeting (their online ballot is refused)",
+    )
+    @app_commands.autocomplete(vote=vote_choices)
+    @app_commands.describe(vote="The vote", member="The member taking a paper ballot")
+    async def checkin_command(
+        self, interaction: discord.Interaction, vote: str, member: discord.Member
+    ) -> None:
+        config = await chapter_of(interaction)
+        chosen = await service.get(self.bot.db, config.guild_id, vote_id(vote))
+        done = await checkins.check_in(
+            self.bot.db,
+            chosen,
+            member_id=member.id,
+            actor_id=interaction.user.id,
+            now=self.bot.clock(),
+        )
+        who = f"<@{member.id}>"
+        if done.outcome == checkins.CheckIn.VOTED_ONLINE:
+            text = (
+                f"{who} **already voted online** in vote **#{chosen.id}**: their online "
+                "ballot counts. Do not give them a paper ballot. They were not checked in."
+            )
+        elif done.outcome == checkins.CheckIn.ALREADY:
+            text = (
+                f"{who} was **already checked in** for vote **#{chosen.id}**: do not give "
+                f"them a second paper ballot. {done.checked_in} checked in."
+            )
+        else:
+            text = (
+                f"{who} is **checked in** for vote **#{chosen.id}**: give them one paper "
+                f"ballot. Their online ballot is refused from now on. "
+                f"{done.checked_in} checked in."
+            )
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+        # Never the member: only that a check-in was asked for and how it ended.
+        log.info("vote %s: check-in asked (%s)", chosen.id, done.outcome.name)
 
     @committee_only("export a vote's ballots")
     @vote_group.command(

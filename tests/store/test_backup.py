@@ -16,6 +16,7 @@ from bot.domain.votes import Draft, encode_ranking
 from bot.services import ballots
 from bot.services import votes as vote_service
 from bot.services.ballots import BallotRefused
+from bot.store import vote_checkins as checkin_store
 from bot.store import votes as store
 from bot.store.backup import strip_open_ballots
 from tests.store.test_votes_store import (
@@ -34,6 +35,7 @@ async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp
         await store.open_vote(conn, vote, [101, 102, 103], now=NOW)
         for member, ranking in [(101, (0, 1)), (102, (2,)), (103, (1, 0, 3))]:
             assert await put_ballot(conn, vote, member, encode_ranking(ranking)) is False
+        assert await checkin_store.check_in(conn, GUILD, vote.id, 104) is True
     key = (await db.fetchone("SELECT hmac_key FROM vote_keys"))["hmac_key"]
     tags = [store.voter_tag(key, vote.id, m) for m in (101, 102, 103)]
 
@@ -65,6 +67,8 @@ async def test_backup_during_an_open_vote_carries_no_ballot_and_no_voter(db, tmp
         assert conn.execute("SELECT count(*) FROM vote_keys").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM vote_open_ballots").fetchone() == (0,)
         assert conn.execute("SELECT count(*), sum(voted) FROM vote_roll").fetchone() == (3, 0)
+        # Nor who was checked in at a meeting (next to the paper ballots entered after them).
+        assert conn.execute("SELECT count(*) FROM vote_checkins").fetchone() == (0,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith("backup.sqlite3")]
     assert leftovers == [target]
