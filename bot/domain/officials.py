@@ -20,6 +20,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InputError
+from bot.domain.hygiene import tidy, trim
 from bot.domain.timeparse import zone
 
 NAME_MAX = 80
@@ -172,13 +173,9 @@ def name_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _tidy(text: str) -> str:
-    return " ".join(text.split())
-
-
 def validate_official(draft: OfficialDraft) -> OfficialDraft:
     """The draft with its text tidied, or `OfficialInputError` saying what is wrong."""
-    name, office = _tidy(draft.name), _tidy(draft.office)
+    name, office = tidy(draft.name), tidy(draft.office)
     if not name:
         raise OfficialInputError("An official needs a name.")
     if len(name) > NAME_MAX:
@@ -208,20 +205,20 @@ def validate_official(draft: OfficialDraft) -> OfficialDraft:
 
 def validate_position(draft: PositionDraft) -> PositionDraft:
     """The draft tidied, or `OfficialInputError`."""
-    title = _tidy(draft.title)
+    title = tidy(draft.title)
     if not title:
         raise OfficialInputError("A position needs a title, e.g. `Ordinance 24-117: rent cap`.")
     if len(title) > TITLE_MAX:
         raise OfficialInputError(f"A position's title can be at most {TITLE_MAX} characters.")
-    body = draft.body.strip()
+    body = trim(draft.body)
     if len(body) > BODY_MAX:
         raise OfficialInputError(f"A position's text can be at most {BODY_MAX} characters.")
-    link = draft.link.strip()
+    link = trim(draft.link)
     if link and not link.startswith(("https://", "http://")):
         raise OfficialInputError(f"“{link}” is not a link: start it with `https://`.")
     if len(link) > LINK_MAX:
         raise OfficialInputError(f"A link can be at most {LINK_MAX} characters.")
-    decided_by = _tidy(draft.decided_by)
+    decided_by = tidy(draft.decided_by)
     if len(decided_by) > DECIDED_BY_MAX:
         raise OfficialInputError(
             f"What decided the position can be at most {DECIDED_BY_MAX} characters."
@@ -242,14 +239,14 @@ def validate_vote(official: Official, day: date, note: str) -> str:
             f"{official.name}'s term ended on {official.term_end.isoformat()}: a vote on "
             f"{day.isoformat()} is after that. Check the date."
         )
-    note = note.strip()
+    note = trim(note)
     if len(note) > NOTE_MAX:
         raise OfficialInputError(f"A note can be at most {NOTE_MAX} characters.")
     return note
 
 
 def validate_meeting(title: str) -> str:
-    title = _tidy(title)
+    title = tidy(title)
     if not title:
         raise OfficialInputError("Give the meeting a title, e.g. `SIO monthly`.")
     if len(title) > MEETING_TITLE_MAX:

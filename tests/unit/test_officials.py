@@ -50,6 +50,8 @@ def test_an_official_needs_a_name_an_office_and_a_term_that_ends_after_it_starts
         validate_official(OfficialDraft("Ada", " \t", START))
     with pytest.raises(OfficialInputError, match="needs a name"):
         validate_official(OfficialDraft("  ", "Council", START))
+    with pytest.raises(OfficialInputError, match="needs a name"):
+        validate_official(OfficialDraft("\u200b\u200b", "Council", START))  # shows nothing
     with pytest.raises(OfficialInputError, match="before it starts"):
         validate_official(OfficialDraft("Ada", "Council", START, START))
     tidy = validate_official(OfficialDraft(" Ada   Ruiz ", " City  Council ", START))
@@ -59,6 +61,8 @@ def test_an_official_needs_a_name_an_office_and_a_term_that_ends_after_it_starts
 def test_a_position_needs_a_title_and_a_real_link() -> None:
     with pytest.raises(OfficialInputError, match="needs a title"):
         validate_position(PositionDraft(" ", Stance.SUPPORT))
+    with pytest.raises(OfficialInputError, match="needs a title"):
+        validate_position(PositionDraft("\u2060 \u200b", Stance.SUPPORT))
     with pytest.raises(OfficialInputError, match="is not a link"):
         validate_position(PositionDraft("Rent", Stance.SUPPORT, link="council.gov/rent"))
 
