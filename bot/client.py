@@ -31,6 +31,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.capacity",
     "cogs.questionnaires",
     "cogs.support",
+    "cogs.officials",
 )
 
 

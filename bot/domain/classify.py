@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.officials import OfficeRecord, worked_with_chapter
 from bot.domain.questionnaire import NO, YES, RedLine
 
 
@@ -72,6 +73,7 @@ class Assessment:
     rooted: bool | None = None
     viable: bool | None = None  # a winnable district: open seat or weak incumbent
     worked_with_chapter: bool | None = None
+    worked_reason: str = ""  # why the committee judges otherwise than the record in office
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class Facts:
     previously_endorsed: bool
     assessment: Assessment = Assessment()
     capacity_fits: bool | None = None
+    office_record: OfficeRecord | None = None  # their record as the chapter's official
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,9 +279,35 @@ def incumbent_check(facts: Facts) -> CategoryCheck:
         (
             _incumbent(facts),
             _previously_endorsed(facts),
-            _assessed(facts.assessment.worked_with_chapter, "Worked with the chapter in office"),
+            _worked(facts),
         ),
     )
+
+
+WORKED = "Worked with the chapter in office"
+
+
+def _worked(facts: Facts) -> Criterion:
+    """ "A previously endorsed incumbent who worked with the chapter": what the record in
+    office says (votes with and against the chapter, SIO attendance and status), cited as
+    the source; the committee's assessment overrides it, with its reason shown beside the
+    record it overrides ("without the ability to credibly protect incumbents, the
+    organization has little-to-no leverage to hold endorsed candidates accountable")."""
+    record = facts.office_record
+    cited = f"record in office: {record.summary()}" if record is not None else ""
+    judged = facts.assessment.worked_with_chapter
+    if judged is not None:
+        source = f"committee's assessment: {'yes' if judged else 'no'}"
+        if facts.assessment.worked_reason:
+            source += f" ({facts.assessment.worked_reason})"
+        source += f"; {cited}" if cited else ""
+        return Criterion(WORKED, Status.MET if judged else Status.NOT_MET, source)
+    if record is None:
+        return _assessed(None, WORKED)
+    verdict = worked_with_chapter(record)
+    if verdict is None:
+        return Criterion(WORKED, Status.UNKNOWN, f"{cited}: nothing yet to judge by")
+    return Criterion(WORKED, Status.MET if verdict else Status.NOT_MET, cited)
 
 
 def class_struggle_check(facts: Facts) -> CategoryCheck:

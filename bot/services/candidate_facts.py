@@ -14,6 +14,7 @@ from bot.domain import priority as priority_rules
 from bot.domain.classify import Facts
 from bot.domain.ledger import Priority
 from bot.domain.races import Candidate, CandidateStatus, Race
+from bot.services import officials
 from bot.store import questionnaires as store
 from bot.store import races as race_store
 
@@ -33,6 +34,7 @@ async def facts(
         previously_endorsed=candidate.previously_endorsed,
         assessment=await store.assessment(db, race.guild_id, candidate.id),
         capacity_fits=capacity_fits,
+        office_record=await officials.record_for_candidate(db, candidate),
     )
 
 

@@ -173,19 +173,24 @@ async def edit_official(
     changed at the same time is kept."""
     if sio_status is None and term_end is None and not clear_term_end:
         raise InvalidInput("Say what to change: the SIO status or the term's end.")
+    changes: dict[str, SioStatus | date | None] = {}
+    if sio_status is not None:
+        changes["sio_status"] = sio_status
+    if clear_term_end or term_end is not None:
+        changes["term_end"] = None if clear_term_end else term_end
     async with db.transaction() as conn:
         current = await _official_in(conn, guild_id, official_id)
         if term_end is not None:
             validate_official(_draft_of(current, term_end))
-        end = (None,) if clear_term_end else ((term_end.isoformat(),) if term_end else None)
         await store.update_official(
-            conn, guild_id=guild_id, official_id=official_id, sio_status=sio_status,
-            term_end=end, now=now,
-        )  # fmt: skip
-        changed = [f"sio: {sio_status.value}"] if sio_status else []
-        changed += [f"term end: {end[0] or 'none'}"] if end else []
+            conn, guild_id=guild_id, official_id=official_id, changes=changes, now=now
+        )
+        detail = "; ".join(
+            f"{field}: {getattr(value, 'value', value) or 'none'}"
+            for field, value in changes.items()
+        )
         await _audit(conn, guild_id, actor_id, "official.edit", f"official:{official_id}", now,
-                     "; ".join(changed))  # fmt: skip
+                     detail)  # fmt: skip
         return await _official_in(conn, guild_id, official_id)
 
 
@@ -401,6 +406,12 @@ async def claim_notice(
         if not recovering:
             await store.claim_unnoticed_against(conn, guild_id, job_id)
         return await store.votes_in_notice(conn, guild_id, job_id)
+
+
+async def release_notice(db: Database, guild_id: int, job_id: int) -> None:
+    """A notice too late to post gives its votes back: next Monday's tells them."""
+    async with db.transaction() as conn:
+        await store.release_notice(conn, guild_id, job_id)
 
 
 async def _audit(

@@ -18,6 +18,7 @@ import aiosqlite
 from bot.db import Database
 from bot.domain.classify import Assessment, Category, CriteriaReport, classify
 from bot.domain.hygiene import trim
+from bot.domain.officials import worked_with_chapter
 from bot.domain.questionnaire import (
     AnswerError,
     RedLine,
@@ -32,7 +33,7 @@ from bot.domain.questionnaire_sheet import Filled, Reach, Sheet, SheetStatus
 from bot.domain.races import Candidate, CandidateStatus, Race
 from bot.errors import InvalidInput, NotFound
 from bot.scheduler import Scheduler
-from bot.services import candidate_facts, capacity
+from bot.services import candidate_facts, capacity, officials
 from bot.services.questionnaire_errors import CandidateGone, Incomplete, NotYours, SheetLocked
 from bot.store import audit
 from bot.store import questionnaires as store
@@ -411,19 +412,29 @@ async def assess(
     changes: Mapping[str, bool],
     actor_id: int,
     now: datetime,
+    reason: str = "",
 ) -> Assessment:
-    """Record the committee's judgement of what a candidate cannot answer."""
-    allowed = {f.name for f in fields(Assessment)}
+    """Record the committee's judgement of what a candidate cannot answer. Judging "worked
+    with the chapter" otherwise than the candidate's record in office says needs `reason`."""
+    allowed = {f.name for f in fields(Assessment)} - {"worked_reason"}
     if set(changes) - allowed:
         raise ValueError(f"not assessment fields: {sorted(set(changes) - allowed)}")
     if not changes:
         raise InvalidInput("Say what the committee judges: fill in at least one option.")
+    reason = " ".join(reason.split())
+    worked = changes.get("worked_with_chapter")
+    if reason and worked is None:
+        raise InvalidInput("A reason goes with `worked_with_chapter`: fill in both.")
+    if worked is not None:
+        await _check_override(db, candidate, worked, reason)
     async with db.transaction() as conn:
         if await race_store.get_candidate(conn, guild_id, candidate.id) is None:
             raise CandidateGone(candidate)
         # Merged inside the transaction: two members judging different criteria keep both.
         current = await store.assessment(conn, guild_id, candidate.id)
         updated = replace(current, **changes)
+        if worked is not None:
+            updated = replace(updated, worked_reason=reason)
         await store.save_assessment(
             conn,
             guild_id=guild_id,
@@ -442,6 +453,22 @@ async def assess(
             at=now,
         )
     return updated
+
+
+REASON_MAX = 300
+
+
+async def _check_override(db: Database, candidate: Candidate, worked: bool, reason: str) -> None:
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"A reason can be at most {REASON_MAX} characters.")
+    record = await officials.record_for_candidate(db, candidate)
+    says = worked_with_chapter(record) if record is not None else None
+    if says is not None and says != worked and not reason:
+        raise InvalidInput(
+            f"{candidate.name}'s record in office says they "
+            f"{'worked' if says else 'did not work'} with the chapter ({record.summary()}). "
+            "To judge otherwise, say why: fill in `reason`."
+        )
 
 
 async def report(

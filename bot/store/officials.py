@@ -6,6 +6,7 @@ Every query filters by guild. Writers take the caller's transaction; readers a `
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import aiosqlite
@@ -73,28 +74,34 @@ async def insert_official(
     return cur.lastrowid
 
 
+_EDITABLE = frozenset({"sio_status", "term_end"})
+
+
 async def update_official(
     conn: aiosqlite.Connection,
     *,
     guild_id: int,
     official_id: int,
-    sio_status: SioStatus | None,
-    term_end: tuple[object] | None,
+    changes: Mapping[str, SioStatus | date | None],
     now: datetime,
 ) -> None:
-    """Write only the fields given: two committee members editing different fields of one
-    official both keep their change. `term_end` is a 1-tuple so None can clear it."""
-    sets, params = ["updated_at = ?"], [instant_text(now)]
-    if sio_status is not None:
-        sets.append("sio_status = ?")
-        params.append(sio_status.value)
-    if term_end is not None:
-        sets.append("term_end = ?")
-        params.append(term_end[0])  # type: ignore[arg-type]
+    """Write only the fields in `changes` (`sio_status`, `term_end`): two committee members
+    editing different fields of one official at once both keep their change."""
+    if not changes or set(changes) - _EDITABLE:
+        raise ValueError(f"not editable: {sorted(set(changes) - _EDITABLE) or 'nothing'}")
+    columns = sorted(changes)
+    values = [_stored(changes[c]) for c in columns]
+    sets = ", ".join(f"{c} = ?" for c in columns)  # names from _EDITABLE only
     await conn.execute(
-        f"UPDATE officials SET {', '.join(sets)} WHERE guild_id = ? AND id = ?",  # noqa: S608
-        (*params, guild_id, official_id),
+        f"UPDATE officials SET {sets}, updated_at = ? WHERE guild_id = ? AND id = ?",  # noqa: S608
+        (*values, instant_text(now), guild_id, official_id),
     )
+
+
+def _stored(value: SioStatus | date | None) -> str | None:
+    if isinstance(value, SioStatus):
+        return value.value
+    return day_text(value)
 
 
 async def get_official(source: Source, guild_id: int, official_id: int) -> Official | None:
@@ -236,6 +243,14 @@ async def claim_unnoticed_against(conn: aiosqlite.Connection, guild_id: int, job
         "UPDATE office_votes SET notice_job_id = ?"
         " WHERE guild_id = ? AND cast_as = 'against' AND notice_job_id IS NULL",
         (job_id, guild_id),
+    )
+
+
+async def release_notice(conn: aiosqlite.Connection, guild_id: int, job_id: int) -> None:
+    """Give the votes `job_id` claimed back to the next notice (it never posted them)."""
+    await conn.execute(
+        "UPDATE office_votes SET notice_job_id = NULL WHERE guild_id = ? AND notice_job_id = ?",
+        (guild_id, job_id),
     )
 
 

@@ -365,7 +365,8 @@ async def assessment(source: Source, guild_id: int, candidate_id: int) -> Assess
     if not rows:
         return Assessment()
     row = rows[0]
-    return Assessment(**{f: None if row[f] is None else bool(row[f]) for f in ASSESSMENT_FIELDS})
+    flags = {f: None if row[f] is None else bool(row[f]) for f in ASSESSMENT_FIELDS}
+    return Assessment(**flags, worked_reason=row["worked_reason"])
 
 
 async def save_assessment(
@@ -380,13 +381,14 @@ async def save_assessment(
     values = [None if (v := getattr(value, f)) is None else int(v) for f in ASSESSMENT_FIELDS]
     await conn.execute(
         "INSERT INTO candidate_assessments (guild_id, candidate_id, prominent, coheres_labor,"
-        " rooted, viable, worked_with_chapter, updated_by, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " rooted, viable, worked_with_chapter, worked_reason, updated_by, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (guild_id, candidate_id) DO UPDATE SET prominent = excluded.prominent,"
         " coheres_labor = excluded.coheres_labor, rooted = excluded.rooted,"
         " viable = excluded.viable, worked_with_chapter = excluded.worked_with_chapter,"
+        " worked_reason = excluded.worked_reason,"
         " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        (guild_id, candidate_id, *values, actor_id, instant_text(now)),
+        (guild_id, candidate_id, *values, value.worked_reason, actor_id, instant_text(now)),
     )
 
 

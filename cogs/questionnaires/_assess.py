@@ -30,6 +30,7 @@ FIELDS = ("prominent", "coheres_labor", "rooted", "viable", "worked_with_chapter
     rooted="Rooted in the chapter's internal political life",
     viable="A winnable district: an open seat or a weak incumbent (capacity is the ledger's)",
     worked_with_chapter="An incumbent who worked with the chapter in office",
+    reason="Why the committee judges worked_with_chapter otherwise than the record in office",
 )
 async def assess(
     interaction: discord.Interaction,
@@ -40,6 +41,7 @@ async def assess(
     rooted: bool | None = None,
     viable: bool | None = None,
     worked_with_chapter: bool | None = None,
+    reason: app_commands.Range[str, 1, 300] | None = None,
 ) -> None:
     flow = cog_of(interaction, "Questionnaires", QuestionnaireCog)
     db = flow.bot.db
@@ -54,6 +56,7 @@ async def assess(
         changes={k: v for k, v in given.items() if v is not None},
         actor_id=interaction.user.id,
         now=flow.bot.clock(),
+        reason=reason or "",
     )
     report = await service.report(db, race=race, candidate=who, now=flow.bot.clock())
     await interaction.response.send_message(

@@ -18,6 +18,7 @@ import pytest
 
 from bot.domain.questionnaire_sheet import Reach
 from bot.services import capacity as capacity_service
+from bot.services import officials as officials_service
 from bot.services import plans as plan_service
 from bot.services import questionnaires as questionnaire_service
 from bot.services import races as race_service
@@ -222,6 +223,22 @@ async def scrub_notice(world) -> tuple[Channel, Fire]:
     return world.review, fire
 
 
+async def officials_notice(world) -> tuple[Channel, Fire]:
+    """An official's vote against the chapter: Monday's notice tells the committee."""
+    org = world.organiser
+    start = (world.clock() - timedelta(days=30)).date().isoformat()
+    added = await org.slash("official add", name="Ada Ruiz", office="City Council D3",
+                            term_start=start)  # fmt: skip
+    assert "Added" in added.text, added.text
+    await org.slash("position add", title="Police budget increase", stance="oppose")
+    voted = await org.slash(
+        "official vote", official="Ada Ruiz", position="Police budget increase", vote="against",
+        date=start,
+    )  # fmt: skip
+    assert "Recorded" in voted.text, voted.text
+    return world.review, advance_to(world, await job_of_kind(world, officials_service.NOTICE_JOB))
+
+
 SCENARIOS = {
     "vote.open": vote_open,
     "vote.close": vote_close,
@@ -233,6 +250,7 @@ SCENARIOS = {
     "capacity.pace": capacity_pace,
     "capacity.vote_warning": capacity_vote_warning,
     "vote.scrub_notice": scrub_notice,
+    "officials.notice": officials_notice,
 }
 FAULT_ENV = {"vote.scrub_notice": "scrub:disk_full"}  # bot/faults.py, read by the bot
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.domain.classify import Assessment, Criterion, Facts, Status, incumbent_check
 from bot.domain.officials import (
     Cast,
     OfficeRecord,
@@ -99,3 +100,28 @@ def test_the_notice_runs_the_next_monday_at_nine_chapter_time() -> None:
     run = next_notice_run(tuesday, "America/New_York")
     assert run.isoformat() == "2026-12-07T09:00:00-05:00"
     assert next_notice_run(run, "America/New_York").isoformat() == "2026-12-14T09:00:00-05:00"
+
+
+def incumbent(record: OfficeRecord | None, **assessed) -> Criterion:
+    facts = Facts(
+        answers={}, red_lines=(), office_kind="legislative", incumbent=True,
+        previously_endorsed=True, assessment=Assessment(**assessed), office_record=record,
+    )  # fmt: skip
+    return incumbent_check(facts).criteria[-1]
+
+
+def test_worked_with_the_chapter_cites_the_record_and_the_committees_override() -> None:
+    good = OfficeRecord(ADA, votes(Cast.WITH, Cast.WITH, Cast.AGAINST), meetings(True, True))
+    cited = "record in office: 2 with the chapter, 1 against; attended 2 of 2 SIO meetings"
+    met = incumbent(good)
+    assert met.status is Status.MET and met.source.startswith(cited)
+    overridden = incumbent(good, worked_with_chapter=False, worked_reason="broke on the budget")
+    assert overridden.status is Status.NOT_MET
+    assert overridden.source.startswith(
+        "committee's assessment: no (broke on the budget); " + cited
+    )
+    bad = OfficeRecord(ADA, votes(Cast.AGAINST), ())
+    assert incumbent(bad).status is Status.NOT_MET
+    assert incumbent(OfficeRecord(ADA, (), ())).source.endswith("nothing yet to judge by")
+    none = incumbent(None)
+    assert none.status is Status.UNKNOWN and "committee has not assessed it" in none.source
