@@ -32,6 +32,7 @@ from bot.errors import InvalidInput
 from bot.services import chapters as chapter_service
 from bot.services import officials as service
 from bot.services import races as race_service
+from bot.services.plans import ReminderNote
 from cogs._common import chapter_of, committee_only, require_member
 from cogs.officials import _render
 from cogs.officials._notice import OfficialNotice
@@ -83,12 +84,22 @@ class OfficialsCog(OfficialNotice, commands.Cog):
     async def race_sections(self, race: Race, viewer: RaceViewer) -> list[RaceSection]:
         """The race page's "Record in office" (cogs/races/sections.py): each candidate who
         has been the chapter's official, with their record in one line."""
+        lines = await self._records(race)
+        return [RaceSection("Record in office", "\n".join(lines), order=35)] if lines else []
+
+    async def reminder_progress(self, note: ReminderNote) -> str | None:
+        """A re-election race's plan reminders start from the record (cogs/plans/_reminders.py
+        asks every loaded cog, as the race page does)."""
+        lines = await self._records(note.race)
+        return "Record in office: " + " ".join(lines) if lines else None
+
+    async def _records(self, race: Race) -> list[str]:
         lines = []
         for candidate in await race_service.list_candidates(self.bot.db, race.guild_id, race.id):
             record = await service.record_for_candidate(self.bot.db, candidate)
             if record is not None:
                 lines.append(f"**{candidate.name}**: {record.summary()}.")
-        return [RaceSection("Record in office", "\n".join(lines), order=35)] if lines else []
+        return lines
 
     @committee_only("enter officials")
     @official.command(name="add", description="Enter an official directly")

@@ -25,6 +25,7 @@ from bot.domain.races import (
 from bot.services import officials as official_service
 from bot.services import races as race_service
 from tests.clock import ELECTION, TODAY
+from tests.e2e.plans_helpers import NY, milestone, pending_reminders, reminder_posts, set_clock
 from tests.fakediscord import message_text
 from tests.jobs import jobs_of, wait_for_job
 
@@ -231,6 +232,20 @@ async def test_after_the_win_the_record_reaches_the_committee_and_the_re_electio
         "committee's assessment: no (broke on the police budget after the SIO asked her not "
         "to); record in office: 1 with the chapter, 1 against"
     ) in text, text
+
+    # 7. The re-election's plan starts from the record: its reminders carry it.
+    made = await org.slash("plan create", race=str(rerun.id))
+    assert made.ephemeral and made.embed, made.text
+    on = world.clock().astimezone(NY).date() + timedelta(days=10)
+    added = await org.slash("plan milestone add", race=str(rerun.id), name="Labor council vote",
+                            on=on.isoformat())  # fmt: skip
+    assert "Added" in added.text, added.text
+    council = await milestone(world, rerun, "Labor council vote")
+    due = min(await pending_reminders(world, council.id), key=lambda j: j.due_at)
+    set_clock(world, due.due_at + timedelta(seconds=5))
+    await wait_for_job(world.db, due.id, nudge=world.bot.scheduler.run_due)
+    [reminder] = reminder_posts(world, due.marker)
+    assert "Record in office: **Ada Ruiz**: 1 with the chapter, 1 against" in reminder["content"]
 
 
 async def test_a_monday_the_bot_missed_is_told_the_next_monday(chapter):
