@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 
+from bot.domain import discord_limits as limits
 from bot.domain.questionnaire_cycle import REACH_LABEL, Progress, export_table
 from bot.domain.races import Candidate, Race
 from bot.errors import NotFound
@@ -35,7 +36,6 @@ from cogs.races.options import RaceOption
 if TYPE_CHECKING:
     from bot.client import EndorseBot
 
-MESSAGE_MAX = 2000  # Discord's limit on a message's content
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: spreadsheets then read it as UTF-8
 
 Rows = Sequence[tuple[Candidate, Progress | None]]
@@ -99,7 +99,7 @@ async def status(interaction: discord.Interaction, race: RaceOption | None = Non
     if not found:
         raise NotFound("No questionnaire was sent yet: `/questionnaire send`.")
     text = status_text(found, lambda dt: timestamp(dt, "f"))
-    if len(text) <= MESSAGE_MAX:
+    if len(text) <= limits.MESSAGE_CONTENT:
         await interaction.response.send_message(text, ephemeral=True)
         return
     # Too long for one message: the whole list as a file, times in the chapter's zone.

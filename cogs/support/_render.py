@@ -47,7 +47,7 @@ def reminder_line(found: SupportProgress) -> str | None:
 
 
 def list_embed(race: Race, support: RaceSupport) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Invisible primary — {race.label}", 256))
+    embed = discord.Embed(title=clip(f"Invisible primary — {race.label}", limits.EMBED_TITLE))
     lines = progress_lines(support.progress)
     embed.description = clip(
         "\n".join(lines) or "No targets or supporters yet.", limits.EMBED_DESCRIPTION
