@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.domain.tally.ballots import CHAPTER_RULES
+from bot.domain.tally.ballots import BallotRules
 from bot.domain.tally.count import count_vote
 from bot.domain.tally.endorsement import parse_threshold
 from bot.domain.tally.io import BallotFileError
@@ -23,6 +23,7 @@ from bot.domain.tally.io.csv import read_csv, read_yes_no_csv
 from bot.domain.tally.methods import method_names
 from bot.domain.tally.profile import Profile
 from bot.domain.tally.report import render_text, result_to_json
+from bot.domain.tally.round_rules import RoundRules, rctab_rounds
 from bot.domain.tally.stv import endorse_elected
 from bot.domain.tally.yesno import count_yes_no, endorsed_of, share_words, verdict_lines
 
@@ -71,6 +72,65 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-endorsement", metavar="NAME", help='the "No endorsement" option')
     parser.add_argument("--threshold", metavar="T", help="endorsement threshold: 2/3, 0.6, 60%%")
+    rounds = parser.add_argument_group(
+        "round rules", "RCTab's named options, to recount as the certified tabulator does"
+    )
+    rounds.add_argument(
+        "--rules",
+        choices=("chapter", "rctab"),
+        default="chapter",
+        help="the round structure: the chapter's (default) or RCTab's (a tie between the last "
+        "two resolved within the round; --method stv: RCTab's fractional-transfer STV)",
+    )
+    rounds.add_argument(
+        "--continue-until-two",
+        action="store_true",
+        help="instant-runoff: after a majority, go on until two candidates remain",
+    )
+    rounds.add_argument(
+        "--batch-elimination",
+        action="store_true",
+        help="instant-runoff: exclude at once every lowest candidate who together trail the next",
+    )
+    rounds.add_argument(
+        "--quota",
+        choices=("droop", "droop-fractional", "hare"),
+        default="droop",
+        help="--rules rctab --method stv: the threshold fixed from round 1 (default droop)",
+    )
+    rounds.add_argument(
+        "--one-winner-per-round",
+        action="store_true",
+        help="--rules rctab --method stv: elect one candidate a round, most votes first",
+    )
+    rounds.add_argument(
+        "--decimals",
+        type=int,
+        default=4,
+        choices=range(0, 10),
+        metavar="N",
+        help="--rules rctab --method stv: decimal places of transfers (default 4)",
+    )
+    marks = parser.add_argument_group("ballot rules", "how an imported ballot's marks read")
+    marks.add_argument(
+        "--max-skipped",
+        type=int,
+        metavar="K",
+        help="more than K consecutive skipped ranks exhaust a ballot (default: any passed over)",
+    )
+    marks.add_argument(
+        "--overvote",
+        choices=("exhaust", "skip", "exhaust-if-multiple"),
+        default="exhaust",
+        help="two candidates at one rank: exhaust the ballot (default), skip the rank, or "
+        "(instant-runoff) exhaust only if two or more of them are continuing",
+    )
+    marks.add_argument(
+        "--duplicate",
+        choices=("ignore", "exhaust"),
+        default="ignore",
+        help="a candidate ranked twice: ignore the repeat (default) or exhaust the ballot",
+    )
     parser.add_argument(
         "--several-pass",
         choices=("all", "highest"),
@@ -126,11 +186,15 @@ def _run(args: argparse.Namespace) -> int:
             threshold=None if per_seat else threshold,
             seed=args.seed or hashlib.sha256(text.encode()).hexdigest(),
             tie_break=args.tie_break,
+            rules=ballot_rules(args),
+            rounds=round_rules(args),
         )
     except ValueError as error:
         return _fail(str(error))
     if per_seat:  # several seats: the threshold applies to each elected candidate
-        result = endorse_elected(profile, result, args.no_endorsement, threshold, CHAPTER_RULES)
+        result = endorse_elected(
+            profile, result, args.no_endorsement, threshold, ballot_rules(args)
+        )
 
     if args.json:
         out = result_to_json(result, profile.title)
@@ -163,6 +227,28 @@ def read_text(name: str) -> str | int:
         return _fail(f"{name}: not UTF-8 text")
 
 
+def ballot_rules(args: argparse.Namespace) -> BallotRules:
+    """The ballot rules the options name (the chapter's by default)."""
+    overvote = {"exhaust-if-multiple": "exhaust_if_multiple_continuing"}.get(
+        args.overvote, args.overvote
+    )
+    return BallotRules(max_skipped=args.max_skipped, duplicate=args.duplicate, overvote=overvote)
+
+
+def round_rules(args: argparse.Namespace) -> RoundRules:
+    """The round structure the options name: the chapter's, or RCTab's with its options."""
+    chosen = {
+        "continue_until_two": args.continue_until_two,
+        "batch_elimination": args.batch_elimination,
+        "quota": args.quota,
+        "one_winner_per_round": args.one_winner_per_round,
+        "decimals": args.decimals,
+    }
+    if args.rules == "rctab":
+        return rctab_rounds(**chosen)
+    return RoundRules(**chosen)  # type: ignore[arg-type]
+
+
 def _load(name: str, file_format: str | None) -> tuple[str, Profile] | int:
     """The file's text and profile, or the exit code after saying what is wrong with it."""
     text = read_text(name)
@@ -187,6 +273,15 @@ def _option_problem(args: argparse.Namespace, profile: Profile) -> str | None:
         return f"--no-endorsement {args.no_endorsement!r} is not a candidate in {args.file}"
     if args.seats is not None and not 1 <= args.seats <= len(profile.candidates):
         return f"--seats must be 1 to {len(profile.candidates)}"
+    stv_options = args.quota != "droop" or args.one_winner_per_round or args.decimals != 4
+    if stv_options and (args.rules != "rctab" or args.method != "stv"):
+        return "--quota, --one-winner-per-round and --decimals go with --rules rctab --method stv"
+    if (args.continue_until_two or args.batch_elimination) and args.method not in (None, "irv"):
+        return "--continue-until-two and --batch-elimination apply to instant-runoff only"
+    if args.overvote == "exhaust-if-multiple" and args.method not in (None, "irv"):
+        return "--overvote exhaust-if-multiple depends on the count: instant-runoff only"
+    if args.max_skipped is not None and args.max_skipped < 0:
+        return "--max-skipped must be 0 or more"
     if args.stv_rule is not None and args.method != "stv":
         return f"--stv-rule applies only to --method stv, not {args.method or 'irv'}"
     seats = args.seats or profile.seats

@@ -17,6 +17,7 @@ from bot.domain.races import name_key
 from bot.domain.tally.count import blt_seed, count_vote
 from bot.domain.tally.io.blt import write_blt
 from bot.domain.tally.profile import Profile, RankedBallot, TallyResult
+from bot.domain.tally.round_rules import RoundRules
 from bot.domain.tally.yesno import count_yes_no, endorsed_of
 from bot.domain.vote_types import Vote, VoteMethod
 
@@ -71,6 +72,7 @@ def count(vote: Vote, options: tuple[str, ...], ballots: Sequence[tuple[str, int
         no_endorsement=no_endorsement,
         threshold=vote.threshold if no_endorsement else None,
         seed=seed,
+        rounds=RoundRules(continue_until_two=vote.continue_until_two),
     )
     cast, needed, met = _quorum(vote, ballots)
     endorsed_all = _endorsed(vote, options, result, no_endorsement) if met else ()

@@ -108,6 +108,8 @@ class Vote:
     race_status_before: str | None = None
     # The file scrub its close or cancel asked for (a job in the same chapter).
     scrub_job_id: int | None = None
+    # Instant-runoff: count on after the majority until two candidates remain (RCTab's rule).
+    continue_until_two: bool = False
 
     @property
     def subject(self) -> str:
@@ -136,3 +138,4 @@ class NewVote:
     seats: int = 1
     several_pass: str = "all"
     race_status_before: str | None = None
+    continue_until_two: bool = False

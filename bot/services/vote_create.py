@@ -46,6 +46,7 @@ class VoteRequest:
     method: VoteMethod = VoteMethod.IRV
     seats: int = 1
     several_pass: str = "all"  # yes/no: "all" who pass are endorsed, or only the "highest"
+    continue_until_two: bool = False  # instant-runoff: count on until two remain
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ async def plan(db: Database, request: VoteRequest, *, now: datetime) -> VotePlan
         request = dataclasses.replace(request, no_endorsement=False)
     options = rules.ballot_options([*registered, *extra], no_endorsement=request.no_endorsement)
     rules.check_method(request.method, request.seats, len(options))
+    rules.check_until_two(request.method, request.continue_until_two)
     quorum = rules.parse_quorum(request.quorum)
     threshold = rules.parse_vote_threshold(request.threshold)
     opens_at = parse_when(request.opens or "now", tz=request.timezone, now=now)
@@ -134,6 +136,7 @@ async def create(db: Database, scheduler: Scheduler, plan: VotePlan, *, now: dat
         method=request.method,
         seats=request.seats,
         several_pass=request.several_pass,
+        continue_until_two=request.continue_until_two,
     )
     async with db.transaction() as conn:
         race = await race_service.race_in(conn, request.guild_id, request.race_id)

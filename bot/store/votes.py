@@ -73,6 +73,7 @@ def _vote(row: sqlite3.Row) -> Vote:
         purged_at=instant(row["purged_at"]),
         race_status_before=row["race_status_before"],
         scrub_job_id=row["scrub_job_id"],
+        continue_until_two=bool(row["continue_until_two"]),
     )
 
 
@@ -95,8 +96,8 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
     cur = await conn.execute(
         "INSERT INTO votes (guild_id, race_id, title, method, layout, eligible_role_ids,"
         " quorum, threshold, no_endorsement, opens_at, closes_at, channel_id, created_by,"
-        " created_at, seats, several_pass, race_status_before)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, seats, several_pass, race_status_before, continue_until_two)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.guild_id,
             new.race_id,
@@ -115,6 +116,7 @@ async def insert_vote(conn: aiosqlite.Connection, new: NewVote, *, now: datetime
             new.seats,
             new.several_pass,
             new.race_status_before,
+            int(new.continue_until_two),
         ),
     )
     vote_id = cur.lastrowid

@@ -128,6 +128,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         method="irv: one seat; yes-no: per candidate; stv, meek: seats; schulze, ranked-pairs",
         seats="Seats to fill (stv, meek), or endorsements the chapter can carry (yes-no)",
         several_pass="yes-no: when more pass than seats, endorse all or only the highest",
+        final_two="irv: count on after the majority until two remain, to show the head-to-head",
     )
     async def create_command(
         self,
@@ -143,6 +144,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
         method: Literal["irv", "yes-no", "stv", "meek", "schulze", "ranked-pairs"] = "irv",
         seats: app_commands.Range[int, 1, 25] = 1,
         several_pass: Literal["all", "highest"] = "all",
+        final_two: bool = False,
     ) -> None:
         config = await chapter_of(interaction)
         roles = tuple(r.id for r in (role, second_role) if r is not None)
@@ -161,6 +163,7 @@ class VotesCog(CommitteeCommands, commands.Cog, name="Votes"):
             method=VoteMethod(method),
             seats=seats,
             several_pass=several_pass,
+            continue_until_two=final_two,
         )
         registered = [
             c.name

@@ -14,6 +14,7 @@ import discord
 from bot.domain import discord_limits as limits
 from bot.domain import votes as rules
 from bot.domain.audit import AuditEntry, is_bot
+from bot.domain.vote_rules import rules_text
 from bot.domain.vote_types import Vote, VoteState
 from bot.services.ballots import NotOnRoll
 from bot.services.vote_admin import CloseOverdue, PurgeTooEarly
@@ -93,7 +94,7 @@ def announcement(
         colour=COLOUR,
         description=clip(
             f"Should the chapter endorse a candidate for **{vote.title}**, and whom?\n\n"
-            + rules.rules_text(
+            + rules_text(
                 threshold=vote.threshold,
                 quorum=vote.quorum,
                 no_endorsement=vote.no_endorsement,
@@ -101,6 +102,7 @@ def announcement(
                 method=vote.method,
                 seats=vote.seats,
                 several_pass=vote.several_pass,
+                until_two=vote.continue_until_two,
             ),
             limits.EMBED_DESCRIPTION,
             "…",
@@ -204,7 +206,7 @@ def preview(plan: VotePlan) -> discord.Embed:
     request = plan.request
     embed = discord.Embed(title=f"Preview: endorsement vote on {plan.title}"[: limits.EMBED_TITLE])
     embed.description = clip(
-        rules.rules_text(
+        rules_text(
             threshold=plan.threshold,
             quorum=plan.quorum,
             no_endorsement=request.no_endorsement,
@@ -212,6 +214,7 @@ def preview(plan: VotePlan) -> discord.Embed:
             method=request.method,
             seats=request.seats,
             several_pass=request.several_pass,
+            until_two=request.continue_until_two,
         ),
         limits.EMBED_DESCRIPTION,
         "…",

@@ -248,6 +248,8 @@ def recount_command(counted: Counted) -> str:
     command = f"endorsebot tally vote-{vote.id}.blt"
     if vote.method != VoteMethod.IRV:
         command += f" --method {vote.method}"
+    if vote.continue_until_two:
+        command += " --continue-until-two"
     if vote.no_endorsement:
         no_endorsement = next(
             (o for o in counted.options if o.casefold() == rules.NO_ENDORSEMENT.casefold()),
@@ -309,7 +311,8 @@ def chart_verdict(counted: Counted) -> str:
     elif counted.winner is None:
         head = "No option received a valid ballot"
     else:
-        rounds = f" in round {len(result.rounds)}" if vote.method == VoteMethod.IRV else ""
+        won = next((r.number for r in result.rounds if counted.winner in r.elected), None)
+        rounds = f" in round {won}" if vote.method == VoteMethod.IRV and won else ""
         head = f"{isolate(counted.winner)} wins{rounds}"
     endorsed = _names(counted.endorsed_all) or (counted.endorsed and isolate(counted.endorsed))
     tail = f"the chapter endorses {endorsed}." if endorsed else "no endorsement."

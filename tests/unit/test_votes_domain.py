@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import votes
+from bot.domain import vote_rules, votes
 from bot.domain.votes import BallotRejected, Draft, VoteRuleError
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
@@ -135,7 +135,7 @@ def test_turnout_line():
 
 
 def test_rules_text_mentions_threshold_and_quorum():
-    text = votes.rules_text(
+    text = vote_rules.rules_text(
         threshold=Fraction(2, 3), quorum=Fraction(1, 4), no_endorsement=True, options=5
     )
     assert "2/3" in text and "25%" in text and "No endorsement" in text

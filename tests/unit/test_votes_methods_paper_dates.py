@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from bot.domain import votes
+from bot.domain import vote_rules, votes
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 OPTIONS = ("Ada Ruiz", "Bo Chen", "No endorsement")
@@ -97,7 +97,7 @@ def test_turnout_line_shows_paper_apart():
 
 
 def test_rules_text_per_method():
-    text = votes.rules_text(
+    text = vote_rules.rules_text(
         threshold=Fraction(3, 5),
         quorum=Fraction(0),
         no_endorsement=False,
@@ -106,7 +106,7 @@ def test_rules_text_per_method():
         several_pass="highest",
     )
     assert "Yes/no per candidate" in text and "only the highest yes shares" in text
-    stv = votes.rules_text(
+    stv = vote_rules.rules_text(
         threshold=Fraction(1, 2),
         quorum=Fraction(0),
         no_endorsement=True,

@@ -12,6 +12,7 @@ from bot.domain.tally.endorsement import check_endorsement, parse_threshold
 from bot.domain.tally.io.blt import write_blt
 from bot.domain.tally.methods import CountOptions, get_method
 from bot.domain.tally.profile import Profile, TallyResult
+from bot.domain.tally.round_rules import CHAPTER_ROUNDS, RoundRules
 from bot.domain.tally.stv import endorse_elected
 
 
@@ -30,6 +31,7 @@ def count_vote(
     *,
     tie_break: Literal["lot", "order"] = "lot",
     rules: BallotRules = CHAPTER_RULES,
+    rounds: RoundRules = CHAPTER_ROUNDS,
 ) -> TallyResult:
     """Count `profile` with the registered `method` and check the endorsement threshold.
 
@@ -39,7 +41,7 @@ def count_vote(
     """
     if seed is None and tie_break == "lot":
         seed = blt_seed(profile)
-    options = CountOptions(seats=seats, tie_break=tie_break, seed=seed, rules=rules)
+    options = CountOptions(seats=seats, tie_break=tie_break, seed=seed, rules=rules, rounds=rounds)
     result = get_method(method)(profile, options)
     if (no_endorsement is None) != (threshold is None):
         raise ValueError("the endorsement threshold needs both 'No endorsement' and a threshold")

@@ -52,7 +52,9 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
     history: list[dict[int, int]] = []
     rounds: list[Round] = []
     winner: int | None = None
-    while winner is None:
+    structure = options.rounds
+    frozen: Fraction | None = None  # continue-until-two: the threshold the winner reached
+    while True:
         alive = [c for c in range(len(names)) if piles.continuing[c]]
         if not alive or not piles.valid:
             if alive:  # nothing to count: one round of zeros, no winner
@@ -62,22 +64,30 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
         number = len(rounds) + 1
         active = piles.valid - piles.exhausted
         tallies = {c: piles.votes[c] for c in alive}
-        threshold = Fraction(active // 2 + 1)
-        leader = max(alive, key=piles.votes.__getitem__)
-        if 2 * tallies[leader] > active or len(alive) == 1:
-            winner = leader
-            rounds.append(_round(number, names, tallies, piles.exhausted, threshold, (), leader))
+        threshold = frozen if frozen is not None else Fraction(active // 2 + 1)
+        if winner is not None and len(alive) <= 2:  # continued until two remain: the last
+            rounds.append(_round(number, names, tallies, piles.exhausted, threshold, ()))
             break
-        fewest = min(tallies.values())
-        tied = [c for c in alive if tallies[c] == fewest]
-        loser = (
-            tied[0]
-            if len(tied) == 1
-            else breaker.break_tie(tied, history, purpose="exclude", round_number=number)
-        )
+        if winner is None:
+            winner = _winner(alive, tallies, active, structure.tie_within_round, breaker, history)
+            if winner is not None:
+                rounds.append(
+                    _round(number, names, tallies, piles.exhausted, threshold, (), winner)
+                )
+                if not structure.continue_until_two or len(alive) <= 2:
+                    break
+                frozen = threshold
+                history.append(tallies)
+                continue
+        out = _losers(alive, tallies, winner, structure.batch_elimination, breaker, history, number)
         exhausted = piles.exhausted
-        moved = piles.exclude(loser)
-        rounds.append(_round(number, names, tallies, exhausted, threshold, moved, None, loser))
+        moved: dict[str, int] = {}
+        for loser in out:  # a batch goes together: no ballot moves to a batch-mate
+            piles.continuing[loser] = False
+        for loser in out:
+            for key, amount in piles.exclude(loser).items():
+                moved[key] = moved.get(key, 0) + amount
+        rounds.append(_round(number, names, tallies, exhausted, threshold, moved, None, out))
         history.append(tallies)
 
     return TallyResult(
@@ -89,9 +99,50 @@ def instant_runoff(profile: Profile, options: CountOptions) -> TallyResult:
         tie_breaks=tuple(breaker.records),
         valid_ballots=piles.valid,
         invalid_ballots=piles.invalid,
-        rules="\n".join((RULES_TEXT, options.rules.describe(), breaker.rules_text())),
+        rules="\n".join(
+            text
+            for text in (
+                RULES_TEXT,
+                options.rules.describe(),
+                structure.describe(),
+                breaker.rules_text(),
+            )
+            if text
+        ),
         seed=options.seed if options.tie_break == "lot" else None,
     )
+
+
+def _winner(alive, tallies, active, tie_within_round, breaker, history) -> int | None:
+    """The round's winner: a majority of the continuing ballots, the last one left, or (RCTab)
+    the tie-break's choice between the last two when they are level."""
+    leader = max(alive, key=tallies.__getitem__)
+    if 2 * tallies[leader] > active or len(alive) == 1:
+        return leader
+    if tie_within_round and len(alive) == 2 and tallies[alive[0]] == tallies[alive[1]]:
+        number = len(history) + 1
+        return breaker.break_tie(alive, [*history, tallies], purpose="elect", round_number=number)
+    return None
+
+
+def _losers(alive, tallies, winner, batch, breaker, history, number) -> list[int]:
+    """Who is excluded this round: the lowest (a tie broken by the chain in ties.py), or
+    with batch elimination every candidate of the longest run of lowest whose votes together
+    are fewer than the next candidate's."""
+    hopeful = sorted((c for c in alive if c != winner), key=tallies.__getitem__)
+    if batch:
+        run, total = 0, 0
+        for i, c in enumerate(hopeful[:-1]):
+            total += tallies[c]
+            if total < tallies[hopeful[i + 1]]:
+                run = i + 1
+        if run > 1:
+            return hopeful[:run]
+    fewest = tallies[hopeful[0]]
+    tied = [c for c in hopeful if tallies[c] == fewest]
+    if len(tied) == 1:
+        return tied
+    return [breaker.break_tie(tied, history, purpose="exclude", round_number=number)]
 
 
 @dataclass
@@ -195,13 +246,13 @@ def _next_choice(ranking, at: int, continuing: list[bool]) -> tuple[int, int | N
     return at, None
 
 
-def _round(number, names, tallies, exhausted, threshold, moved, elected=None, excluded=None):
+def _round(number, names, tallies, exhausted, threshold, moved, elected=None, excluded=()):
     return Round(
         number=number,
         tallies={names[c]: Fraction(v) for c, v in tallies.items()},
         exhausted=Fraction(exhausted),
         threshold=threshold,
         elected=() if elected is None else (names[elected],),
-        eliminated=() if excluded is None else (names[excluded],),
+        eliminated=tuple(names[c] for c in excluded),
         transfers={key: Fraction(v) for key, v in dict(moved).items()},
     )

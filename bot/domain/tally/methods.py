@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.domain.tally.ballots import CHAPTER_RULES, BallotRules
 from bot.domain.tally.profile import Profile, TallyResult
+from bot.domain.tally.round_rules import CHAPTER_ROUNDS, RoundRules
 
 METHOD_MODULES = ("irv", "stv", "meek", "condorcet")
 
@@ -27,6 +28,7 @@ class CountOptions:
     tie_break: Literal["lot", "order"] = "lot"
     seed: str | None = None
     rules: BallotRules = CHAPTER_RULES
+    rounds: RoundRules = CHAPTER_ROUNDS  # the round structure: the chapter's or RCTab's
     extra: dict[str, object] = field(default_factory=dict)  # method-specific settings
 
     def seats_for(self, profile: Profile) -> int:

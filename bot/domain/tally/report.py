@@ -102,6 +102,8 @@ def method_name(result: TallyResult) -> str:
     """The method as people name it: "Instant-runoff", "Scottish STV", "Meek STV"..."""
     if result.method == "stv" and result.extra.get("stv_rule") == "meek":
         return METHOD_NAMES["meek"]
+    if result.method == "stv" and result.extra.get("stv_rule") == "rctab":
+        return "RCTab STV (fractional transfer)"
     return METHOD_NAMES.get(result.method, result.method)
 
 

@@ -83,11 +83,16 @@ class _Count:
 @register("stv")
 def scottish_stv(profile: Profile, options: CountOptions) -> TallyResult:
     """Count `profile` by Scottish STV (or by Meek STV when `options.extra["stv_rule"]` is
-    "meek"; see `meek.py`)."""
+    "meek", see `meek.py`; by RCTab's fractional-transfer STV under RCTab's round rules, see
+    `rctab_stv.py`)."""
     if options.extra.get("stv_rule", "scottish") == "meek":
         from bot.domain.tally.meek import meek_stv
 
         return meek_stv(profile, options)
+    if options.rounds.name == "rctab":
+        from bot.domain.tally.rctab_stv import rctab_stv
+
+        return rctab_stv(profile, options)
     if options.extra.get("stv_rule", "scottish") != "scottish":
         raise ValueError(f"unknown STV rule {options.extra['stv_rule']!r} (scottish, meek)")
     count, valid, invalid = _start(profile, options)

@@ -3,8 +3,9 @@
 Every comparable RCTab IRV case is recounted under that case's ballot rules (skipped-rank
 limit, repeated candidates, overvotes) and compared round by round: tallies of continuing
 candidates, exhausted + invalid ballots against RCTab's inactive ballots, the threshold, who
-was excluded or elected, and the winner. Where RCTab's rule differs from ours the comparison
-stops where the rules part, as noted per case below.
+was excluded or elected, and the winner, under the chapter's round rules: where RCTab's rule
+differs from ours the comparison stops where the rules part, as noted per case below.
+`test_reference_rctab_rounds.py` compares every round under `--rules rctab` instead.
 """
 
 from __future__ import annotations
