@@ -45,9 +45,7 @@ def guild_id() -> int:
 
 
 async def pending(db: Database) -> list[jobs.Job]:
-    return [
-        j for j in await jobs_of(db, GUILD, service.REMINDER_JOB) if j.state == "pending"
-    ]
+    return [j for j in await jobs_of(db, GUILD, service.REMINDER_JOB) if j.state == "pending"]
 
 
 async def create(db: Database, scheduler: Scheduler, race_id: int) -> service.PlanView:

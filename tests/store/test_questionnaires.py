@@ -325,7 +325,7 @@ async def test_viable_path_reads_the_capacity_ledger(db: Database, scheduler: Sc
 async def test_a_red_line_adopted_later_reaches_an_open_questionnaire(
     db: Database, scheduler: Scheduler
 ) -> None:
-    """"should not cross any of the organization's red lines at the time of their campaign"
+    """ "should not cross any of the organization's red lines at the time of their campaign"
     (seed): a red line adopted after the send is added to the open questionnaire's form."""
     race, candidate, filled = await sent(db, scheduler)
     assert len(filled.sheet.red_lines) == 1

@@ -259,7 +259,7 @@ def test_the_pace_job_runs_monday_ten_chapter_time():
 
 
 def test_very_likely_wins_are_listed_apart_from_renewable_races_and_not_counted():
-    """"only endorsing candidates who can fit within this number or are very likely to win
+    """ "only endorsing candidates who can fit within this number or are very likely to win
     or mobilize large numbers of people without the needed doors" (seed, "Chapter
     Strategy"): a safe incumbent is its own flag, apart from a mass campaign."""
     found = ledger.build(
@@ -287,7 +287,7 @@ def test_the_headline_counts_free_doors_once():
 
 
 def test_the_measured_pace_counts_only_once_enough_weeks_have_logs():
-    """"endorsements should be based on a realistic assessment of capacity" (seed, "Chapter
+    """ "endorsements should be based on a realistic assessment of capacity" (seed, "Chapter
     Strategy"): one busy week of logs is not the chapter's pace, so the measured pace
     replaces the estimate only once 3 of the last 4 weeks have logs."""
     today = date(2026, 3, 29)

@@ -82,7 +82,7 @@ def test_a_plan_made_a_year_out_is_compressed_in_order_and_proportion() -> None:
 
 
 def test_a_late_plan_keeps_two_weeks_of_gotv_and_compresses_the_months() -> None:
-    """"Planning ahead on a timeline of at least two years" (seed, "Every chapter in DSA has
+    """ "Planning ahead on a timeline of at least two years" (seed, "Every chapter in DSA has
     the capacity to elect a socialist cadre by 2030"): a plan made later than that keeps
     what cannot be shortened. Issue 24 found a plan made 120 days out with a 2-day
     get-out-the-vote and a 30-day canvass: now the month-scale steps compress and the

@@ -1,6 +1,7 @@
 """Public tabulators' test elections, read in place from ../shared/reference/elections.
 
-The data stay outside the repository (see that folder's README); tests skip when it is absent.
+The data stay outside the repository (see that folder's README); tests FAIL when it is absent:
+a skipped reference test would let a checkout without the data pass without comparing anything.
 `load_case` turns one case into a profile plus the ballot rules of the tabulator that printed
 its results, so a count can be compared under the same reading of the ballots.
 """
@@ -18,14 +19,14 @@ from bot.domain.tally.profile import Profile, RankedBallot
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 REFERENCE_DIR = REPO_ROOT / ".." / "shared" / "reference" / "elections"
-MISSING = "../shared/reference/elections not found beside the clone; CI provides it"
+MISSING = "../shared/reference/elections missing: put shared/ beside the clone (CI does)"
 UWI = "Undeclared Write-ins"
 
 
 def reference_dir() -> Path:
-    """The reference folder, or skip the calling test with the agreed message."""
+    """The reference folder, or fail the calling test with the agreed message."""
     if not REFERENCE_DIR.is_dir():
-        pytest.skip(MISSING)
+        pytest.fail(MISSING)
     return REFERENCE_DIR
 
 

@@ -18,7 +18,7 @@ from bot.domain.tally.irv import instant_runoff
 from bot.domain.tally.methods import CountOptions
 from tests.unit.tally.reference_cases import case_paths, load_case, reference_dir
 
-CASES = case_paths("rctab_irv_") or [None]  # None: the folder is absent, the test skips
+CASES = case_paths("rctab_irv_") or [None]  # None: the folder is absent, the test fails
 
 # RCTab features that our IRV rule does not have, and where the comparison stops because of them.
 CONTINUE_UNTIL_TWO = "continueUntilTwoCandidatesRemain"  # RCTab counts on after a majority
@@ -72,13 +72,13 @@ def test_reference_cases_are_all_irv_single_winner() -> None:
         assert case.data["method"] == "irv" and case.profile.seats == 1, case.id
 
 
-def test_missing_reference_folder_skips_with_the_agreed_message(monkeypatch, tmp_path) -> None:
+def test_missing_reference_folder_fails_with_the_agreed_message(monkeypatch, tmp_path) -> None:
     from tests.unit.tally import reference_cases
 
     monkeypatch.setattr(reference_cases, "REFERENCE_DIR", tmp_path / "absent")
-    with pytest.raises(pytest.skip.Exception) as skipped:
+    with pytest.raises(pytest.fail.Exception) as failed:
         reference_cases.reference_dir()
-    assert str(skipped.value) == (
-        "../shared/reference/elections not found beside the clone; CI provides it"
+    assert str(failed.value) == (
+        "../shared/reference/elections missing: put shared/ beside the clone (CI does)"
     )
     assert reference_cases.case_paths("rctab_irv_") == []
