@@ -4,34 +4,37 @@ serves, and the lookup (an id picked, or a name typed) with the service's clear 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.db import Database
+from bot.domain.discord_limits import CHOICE_NAME
 from bot.domain.officials import Official, Position
 from bot.services import officials as service
 from cogs._common import bot_of, may_autocomplete, require_member
 from cogs._text import clip
 
-CHOICE_NAME_MAX = 100
 
-
-class _Picker(app_commands.Transformer):
+class _Picker(app_commands.Transformer, ABC):
     """A string option that suggests the chapter's `choices` and turns the pick into a row."""
 
     action = ""  # what a non-member is refused, e.g. "see the chapter's officials"
 
+    @abstractmethod
     async def suggest(self, db: Database, guild_id: int, typed: str) -> list[Any]:
-        raise NotImplementedError
+        """The chapter's rows matching what the member has typed so far."""
 
+    @abstractmethod
     async def lookup(self, db: Database, guild_id: int, typed: str) -> Any:
-        raise NotImplementedError
+        """The row picked (an id) or typed (a name), or the service's clear refusal."""
 
     @staticmethod
+    @abstractmethod
     def name_of(row: Any) -> str:
-        raise NotImplementedError
+        """The row's name as the suggestion shows it."""
 
     @property
     def type(self) -> discord.AppCommandOptionType:
@@ -44,7 +47,7 @@ class _Picker(app_commands.Transformer):
             return []
         found = await self.suggest(bot_of(interaction).db, interaction.guild_id, str(value))
         return [
-            app_commands.Choice(name=clip(self.name_of(row), CHOICE_NAME_MAX), value=str(row.id))
+            app_commands.Choice(name=clip(self.name_of(row), CHOICE_NAME), value=str(row.id))
             for row in found
         ]
 
